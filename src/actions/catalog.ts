@@ -1,0 +1,36 @@
+/**
+ * The actions the bot can take on a user's behalf, by name, with the schema their input is checked
+ * against. Kept requests are stored as (name, input) and replayed through this catalogue.
+ */
+import type { ZodType } from 'zod';
+import { BadInputError } from '../core/errors.ts';
+
+export interface ActionDefinition<Input = unknown, Result = unknown> {
+  name: string;
+  /** The agent-auth connection the action needs. */
+  connection: string;
+  input: ZodType<Input>;
+  run(identifier: string, input: Input): Promise<Result>;
+}
+
+export class ActionCatalog {
+  private readonly actions = new Map<string, ActionDefinition>();
+
+  register<Input, Result>(action: ActionDefinition<Input, Result>): this {
+    this.actions.set(action.name, action as unknown as ActionDefinition);
+    return this;
+  }
+
+  get(name: string): ActionDefinition {
+    const action = this.actions.get(name);
+    if (!action) throw new BadInputError(`Unknown action ${name}.`);
+    return action;
+  }
+
+  async run(name: string, identifier: string, input: unknown): Promise<unknown> {
+    const action = this.get(name);
+    const parsed = action.input.safeParse(input);
+    if (!parsed.success) throw new BadInputError(`The request for ${name} is not valid.`);
+    return action.run(identifier, parsed.data);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What the actions need from storage, as interfaces; the storage layer implements them.
+ */
+import type { SlackUser } from '../core/slackUser.ts';
+
+export interface UserDirectory {
+  /** The stable connected-account identifier for a Slack user, stored on first sight. */
+  identifierFor(user: SlackUser): Promise<string>;
+}
+
+/** A request that could not run until the user authorized a connection. */
+export interface KeptRequest {
+  id: string;
+  identifier: string;
+  connection: string;
+  requester: SlackUser;
+  action: string;
+  input: unknown;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface KeptRequestStore {
+  keep(request: Omit<KeptRequest, 'id' | 'createdAt'>, now: Date): Promise<KeptRequest>;
+  /** Atomically takes the waiting, unexpired requests for an account, so each runs once. */
+  claimWaiting(identifier: string, connection: string, now: Date): Promise<KeptRequest[]>;
+  finish(id: string, outcome: 'done' | 'failed', now: Date): Promise<void>;
+}
+
+/** The bot's own single-use, expiring link that a DM carries, bound to one Slack user. */
+export interface AuthLinkRecord {
+  identifier: string;
+  connection: string;
+  requester: SlackUser;
+  expiresAt: Date;
+}
+
+export interface AuthLinkStore {
+  create(tokenHash: string, record: AuthLinkRecord, now: Date): Promise<void>;
+  /** The link if it exists, is unused and unexpired; does not use it up. */
+  peek(tokenHash: string, now: Date): Promise<AuthLinkRecord | undefined>;
+  /** Marks the link used; false if it was used (or expired) meanwhile. */
+  consume(tokenHash: string, now: Date): Promise<boolean>;
+}
+
+/** Binds a browser (by a cookie) to the Slack user whose link it opened. */
+export interface AuthSessionRecord {
+  stateHash: string;
+  identifier: string;
+  connection: string;
+  requester: SlackUser;
+  expiresAt: Date;
+}
+
+export interface AuthSessionStore {
+  create(sessionHash: string, record: AuthSessionRecord, now: Date): Promise<void>;
+  /** Takes the session for completion, once: unknown, expired or completed sessions give undefined. */
+  complete(sessionHash: string, now: Date): Promise<AuthSessionRecord | undefined>;
+}

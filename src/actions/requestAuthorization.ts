@@ -1,0 +1,72 @@
+/**
+ * Use case: an action needs a connection the user has not authorized. Keep the request so it can
+ * run once they connect, make sure the account exists at the agent-auth service, and mint the
+ * bot's own single-use, expiring link bound to this user.
+ */
+import type { AgentAuth } from '../agentAuth/port.ts';
+import type { SlackUser } from '../core/slackUser.ts';
+import type { AuthLinkStore, KeptRequestStore } from './ports.ts';
+import { hashToken, newSecretToken } from './secrets.ts';
+
+export const LINK_TTL_MS = 10 * 60_000;
+export const KEPT_REQUEST_TTL_MS = 15 * 60_000;
+
+export interface AuthorizationRequest {
+  requester: SlackUser;
+  identifier: string;
+  connection: string;
+  /** The request to carry out once connected. */
+  action: string;
+  input: unknown;
+}
+
+export interface PendingAuthorization {
+  linkUrl: string;
+  linkExpiresAt: Date;
+  /** The account was connected once and is now expired or disconnected. */
+  reconnect: boolean;
+}
+
+export class RequestAuthorization {
+  private readonly deps: {
+    agentAuth: AgentAuth;
+    links: AuthLinkStore;
+    keptRequests: KeptRequestStore;
+    publicUrl: string;
+    now: () => Date;
+  };
+
+  constructor(deps: RequestAuthorization['deps']) {
+    this.deps = deps;
+  }
+
+  async run(request: AuthorizationRequest): Promise<PendingAuthorization> {
+    const { agentAuth, links, keptRequests, publicUrl } = this.deps;
+    const now = this.deps.now();
+    const ref = { connection: request.connection, identifier: request.identifier };
+    const status = await agentAuth.ensureAccount(ref);
+    await keptRequests.keep(
+      {
+        identifier: request.identifier,
+        connection: request.connection,
+        requester: request.requester,
+        action: request.action,
+        input: request.input,
+        expiresAt: new Date(now.getTime() + KEPT_REQUEST_TTL_MS),
+      },
+      now,
+    );
+    const token = newSecretToken();
+    const linkExpiresAt = new Date(now.getTime() + LINK_TTL_MS);
+    await links.create(
+      hashToken(token),
+      { identifier: request.identifier, connection: request.connection, requester: request.requester, expiresAt: linkExpiresAt },
+      now,
+    );
+    return {
+      linkUrl: `${publicUrl}/connect/${token}`,
+      linkExpiresAt,
+      reconnect: status === 'EXPIRED' || status === 'DISCONNECTED',
+    };
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Use case: once an account becomes ACTIVE, carry out the requests that were waiting for it, each
+ * exactly once, and hand every outcome to the front-end to deliver.
+ */
+import { asAppError, type AppError } from '../core/errors.ts';
+import type { ActionCatalog } from './catalog.ts';
+import type { KeptRequest, KeptRequestStore } from './ports.ts';
+
+export type KeptOutcome = { ok: true; result: unknown } | { ok: false; error: AppError };
+
+export type DeliverOutcome = (request: KeptRequest, outcome: KeptOutcome) => Promise<void>;
+
+export class ResumeKeptRequests {
+  private readonly deps: { catalog: ActionCatalog; keptRequests: KeptRequestStore; now: () => Date };
+
+  constructor(deps: ResumeKeptRequests['deps']) {
+    this.deps = deps;
+  }
+
+  /** Returns how many requests were carried out. */
+  async run(identifier: string, connection: string, deliver: DeliverOutcome): Promise<number> {
+    const { catalog, keptRequests } = this.deps;
+    const claimed = await keptRequests.claimWaiting(identifier, connection, this.deps.now());
+    for (const request of claimed) {
+      let outcome: KeptOutcome;
+      try {
+        outcome = { ok: true, result: await catalog.run(request.action, request.identifier, request.input) };
+      } catch (error) {
+        outcome = { ok: false, error: asAppError(error) };
+      }
+      try {
+        await deliver(request, outcome);
+      } finally {
+        await keptRequests.finish(request.id, outcome.ok ? 'done' : 'failed', this.deps.now());
+      }
+    }
+    return claimed.length;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Agent Auth through Scalekit's official SDK. Scalekit holds the users' OAuth tokens; we read the
+ * access token through the SDK and cache it until shortly before it expires, so a warm request
+ * makes no call to Scalekit at all.
+ */
+import type { ScalekitClient } from '@scalekit-sdk/node';
+import { ConnectorStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connected_accounts/connected_accounts_pb.js';
+import { BadInputError, NeedsAuthorizationError } from '../../core/errors.ts';
+import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink } from '../port.ts';
+import { fromScalekitError, isNotFound, isRefusal } from './scalekitErrors.ts';
+import { TokenCache } from '../tokenCache.ts';
+
+type ActionsClient = ScalekitClient['actions'];
+
+export interface ScalekitAgentAuthOptions {
+  actions: ActionsClient;
+  now?: () => Date;
+  /** How long before its expiry a cached token stops being used. */
+  refreshMarginMs?: number;
+  /** How long to keep a token whose expiry Scalekit did not give. */
+  unknownExpiryTtlMs?: number;
+}
+
+const STATUS_NAMES: Record<number, AccountStatus> = {
+  [ConnectorStatus.ACTIVE]: 'ACTIVE',
+  [ConnectorStatus.EXPIRED]: 'EXPIRED',
+  [ConnectorStatus.PENDING_AUTH]: 'PENDING_AUTH',
+  [ConnectorStatus.PENDING_VERIFICATION]: 'PENDING_VERIFICATION',
+  [ConnectorStatus.DISCONNECTED]: 'DISCONNECTED',
+};
+
+export function statusName(status: number | undefined): AccountStatus {
+  return (status !== undefined && STATUS_NAMES[status]) || 'UNKNOWN';
+}
+
+export class ScalekitAgentAuth implements AgentAuth {
+  private readonly actions: ActionsClient;
+  private readonly cache: TokenCache;
+
+  constructor(options: ScalekitAgentAuthOptions) {
+    this.actions = options.actions;
+    this.cache = new TokenCache({
+      now: options.now ?? (() => new Date()),
+      refreshMarginMs: options.refreshMarginMs ?? 60_000,
+      unknownExpiryTtlMs: options.unknownExpiryTtlMs ?? 5 * 60_000,
+    });
+  }
+
+  async ensureAccount(ref: AccountRef): Promise<AccountStatus> {
+    try {
+      const { connectedAccount } = await this.actions.getOrCreateConnectedAccount({
+        connectionName: ref.connection,
+        identifier: ref.identifier,
+      });
+      return statusName(connectedAccount?.status);
+    } catch (error) {
+      throw fromScalekitError(error, 'getting the connected account');
+    }
+  }
+
+  getAccessToken(ref: AccountRef, options: { forceFresh?: boolean } = {}): Promise<AccessToken> {
+    if (options.forceFresh) this.cache.drop(ref);
+    return this.cache.get(ref, () => this.readToken(ref));
+  }
+
+  invalidateToken(ref: AccountRef): void {
+    this.cache.drop(ref);
+  }
+
+  async createAuthorizationLink(
+    ref: AccountRef,
+    options: { returnUrl: string; state: string },
+  ): Promise<AuthorizationLink> {
+    try {
+      const response = await this.actions.getAuthorizationLink({
+        connectionName: ref.connection,
+        identifier: ref.identifier,
+        state: options.state,
+        userVerifyUrl: options.returnUrl,
+      });
+      if (!response.link) throw new Error('Scalekit returned no authorization link');
+      const expirySeconds = response.expiry?.seconds;
+      return {
+        url: response.link,
+        expiresAt: expirySeconds !== undefined ? new Date(Number(expirySeconds) * 1000) : undefined,
+      };
+    } catch (error) {
+      throw fromScalekitError(error, 'creating an authorization link');
+    }
+  }
+
+  async completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<AccountStatus> {
+    const authRequestId = query.get('auth_request_id');
+    if (!authRequestId) throw new BadInputError('The return from Scalekit carried no auth_request_id.');
+    try {
+      await this.actions.verifyConnectedAccountUser({ authRequestId, identifier: ref.identifier });
+    } catch (error) {
+      if (isRefusal(error)) throw new BadInputError('Scalekit did not accept this authorization.');
+      throw fromScalekitError(error, 'verifying the connected account user');
+    }
+    this.cache.drop(ref);
+    return this.readStatus(ref);
+  }
+
+  private async readStatus(ref: AccountRef): Promise<AccountStatus> {
+    try {
+      const { connectedAccount } = await this.actions.getConnectedAccount({
+        connectionName: ref.connection,
+        identifier: ref.identifier,
+      });
+      return statusName(connectedAccount?.status);
+    } catch (error) {
+      if (isNotFound(error)) return 'UNKNOWN';
+      throw fromScalekitError(error, 'reading the connected account');
+    }
+  }
+
+  private async readToken(ref: AccountRef): Promise<AccessToken> {
+    let response;
+    try {
+      response = await this.actions.getConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
+    } catch (error) {
+      if (isNotFound(error)) throw new NeedsAuthorizationError(ref.connection, 'no connected account yet');
+      throw fromScalekitError(error, 'reading the access token');
+    }
+    const account = response.connectedAccount;
+    const status = statusName(account?.status);
+    if (!account || status !== 'ACTIVE') throw new NeedsAuthorizationError(ref.connection, `account is ${status}`);
+    const details = account.authorizationDetails?.details;
+    if (details?.case !== 'oauthToken' || !details.value.accessToken) {
+      throw new NeedsAuthorizationError(ref.connection, 'account has no OAuth access token');
+    }
+    const expiresSeconds = account.tokenExpiresAt?.seconds;
+    return {
+      value: details.value.accessToken,
+      expiresAt: expiresSeconds !== undefined && expiresSeconds > 0n ? new Date(Number(expiresSeconds) * 1000) : undefined,
+    };
+  }
+}

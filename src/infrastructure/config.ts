@@ -1,0 +1,136 @@
+/**
+ * Settings: read from the environment once, here and nowhere else, validated with zod into a typed
+ * object. A missing or malformed setting stops the bot with a message naming it and what to put
+ * there. Unknown variables are ignored.
+ */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+function urlSetting(hint: string) {
+  return z
+    .string({ error: hint })
+    .trim()
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, hint);
+}
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required: the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page' })
+      .trim()
+      .min(1, 'is required: the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page'),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_APP_TOKEN: optionalString.refine(
+      (value) => value === undefined || value.startsWith('xapp-'),
+      'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write), or unset for HTTP mode',
+    ),
+    PORT: z.coerce
+      .number({ error: 'must be a TCP port number, e.g. 3000' })
+      .int('must be a whole number, e.g. 3000')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(3000),
+    PUBLIC_URL: optionalString.pipe(
+      urlSetting('must be the bot\'s public base URL, e.g. https://bot.example.com').optional(),
+    ),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+      .default('info'),
+    SCALEKIT_ENV_URL: urlSetting('must be your Scalekit environment URL, e.g. https://yourorg.scalekit.dev (Dashboard > Developers > API Credentials)'),
+    SCALEKIT_CLIENT_ID: z
+      .string({ error: 'is required: your Scalekit client id (Dashboard > Developers > API Credentials)' })
+      .trim()
+      .min(1, 'is required: your Scalekit client id (Dashboard > Developers > API Credentials)'),
+    SCALEKIT_CLIENT_SECRET: z
+      .string({ error: 'is required: your Scalekit client secret (Dashboard > Developers > API Credentials)' })
+      .trim()
+      .min(1, 'is required: your Scalekit client secret (Dashboard > Developers > API Credentials)'),
+    GMAIL_CONNECTION_NAME: z.string().trim().min(1).default('gmail'),
+    DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
+    SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
+    GMAIL_API_URL: urlSetting('must be a URL such as https://gmail.googleapis.com').default('https://gmail.googleapis.com'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'is required in HTTP mode: the Signing Secret from your Slack app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+  };
+  port: number;
+  publicUrl: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  scalekit: { envUrl: string; clientId: string; clientSecret: string };
+  gmail: { connectionName: string; apiUrl: string };
+  databaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: withTrailingSlash(e.SLACK_API_URL),
+    },
+    port: e.PORT,
+    publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
+    logLevel: e.LOG_LEVEL,
+    scalekit: {
+      envUrl: withoutTrailingSlash(e.SCALEKIT_ENV_URL),
+      clientId: e.SCALEKIT_CLIENT_ID,
+      clientSecret: e.SCALEKIT_CLIENT_SECRET,
+    },
+    gmail: { connectionName: e.GMAIL_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.GMAIL_API_URL) },
+    databaseUrl: e.DATABASE_URL,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Schema migrations, applied in order at start-up. Never edit one that has shipped: add another.
+ * Plain PostgreSQL, so the embedded database and a PostgreSQL server share them.
+ */
+import type { Database } from './database.ts';
+
+interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'slack users, authorization links and sessions, kept requests, processed events',
+    sql: `
+      CREATE TABLE slack_users (
+        scope_id text NOT NULL,
+        user_id text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        identifier text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (scope_id, user_id)
+      );
+
+      CREATE TABLE auth_links (
+        token_hash text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+
+      CREATE TABLE auth_sessions (
+        session_hash text PRIMARY KEY,
+        state_hash text NOT NULL,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        completed_at timestamptz
+      );
+
+      CREATE TABLE kept_requests (
+        id text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        action text NOT NULL,
+        input jsonb NOT NULL,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+      CREATE INDEX kept_requests_waiting ON kept_requests (identifier, connection) WHERE status = 'waiting';
+
+      CREATE TABLE processed_events (
+        key text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`);
+  const applied = new Set(
+    (await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id),
+  );
+  const ran: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.id)) continue;
+    await db.exec('BEGIN');
+    try {
+      await db.exec(migration.sql);
+      await db.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      await db.exec('COMMIT');
+    } catch (error) {
+      await db.exec('ROLLBACK');
+      throw error;
+    }
+    ran.push(migration.id);
+  }
+  return ran;
+}

@@ -1,0 +1,75 @@
+/** Kept requests in SQL; claiming flips waiting rows to running in one statement, so each runs once. */
+import { randomUUID } from 'node:crypto';
+import type { KeptRequest, KeptRequestStore } from '../../actions/ports.ts';
+import type { Database } from './database.ts';
+import { requesterFromRow, requesterParams, type RequesterColumns } from './requesterColumns.ts';
+
+interface Row extends RequesterColumns {
+  id: string;
+  identifier: string;
+  connection: string;
+  action: string;
+  input: unknown;
+  created_at: Date;
+  expires_at: Date;
+}
+
+function fromRow(row: Row): KeptRequest {
+  return {
+    id: row.id,
+    identifier: row.identifier,
+    connection: row.connection,
+    requester: requesterFromRow(row),
+    action: row.action,
+    input: row.input,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+export class SqlKeptRequestStore implements KeptRequestStore {
+  private readonly db: Database;
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  async keep(request: Omit<KeptRequest, 'id' | 'createdAt'>, now: Date): Promise<KeptRequest> {
+    const rows = await this.db.query<Row>(
+      `INSERT INTO kept_requests
+         (id, identifier, connection, team_id, enterprise_id, user_id, action, input, status, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $10)
+       RETURNING *`,
+      [
+        randomUUID(),
+        request.identifier,
+        request.connection,
+        ...requesterParams(request.requester),
+        request.action,
+        JSON.stringify(request.input),
+        now,
+        request.expiresAt,
+      ],
+    );
+    return fromRow(rows[0] as Row);
+  }
+
+  async claimWaiting(identifier: string, connection: string, now: Date): Promise<KeptRequest[]> {
+    await this.db.query(
+      `UPDATE kept_requests SET status = 'expired', finished_at = $3
+       WHERE identifier = $1 AND connection = $2 AND status = 'waiting' AND expires_at <= $3`,
+      [identifier, connection, now],
+    );
+    const rows = await this.db.query<Row>(
+      `UPDATE kept_requests SET status = 'running'
+       WHERE identifier = $1 AND connection = $2 AND status = 'waiting' AND expires_at > $3
+       RETURNING *`,
+      [identifier, connection, now],
+    );
+    return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  async finish(id: string, outcome: 'done' | 'failed', now: Date): Promise<void> {
+    await this.db.query('UPDATE kept_requests SET status = $2, finished_at = $3 WHERE id = $1', [id, outcome, now]);
+  }
+}

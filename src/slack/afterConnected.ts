@@ -1,0 +1,40 @@
+/**
+ * When a user has connected an account: tell them in their DM, then carry out the requests that
+ * were waiting for it and answer each there, without them asking again.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { CompletedAuthorization } from '../actions/browserAuthorization.ts';
+import type { ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
+import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { buildAuthorizationDone } from './blocks/authorizationPrompt.ts';
+import { userMessageFor } from './errorMessages.ts';
+import { presenterFor } from './presenters.ts';
+import { dmReply } from './replies.ts';
+
+export interface AfterConnectedDeps {
+  client: WebClient;
+  resume: ResumeKeptRequests;
+  tasks: BackgroundTasks;
+  logger: Logger;
+  connectionLabels: Record<string, string>;
+}
+
+export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedAuthorization) => void {
+  return (completed) =>
+    deps.tasks.run('after connected', async () => {
+      const dm = dmReply(deps.client, completed.requester.userId);
+      const connectorLabel = deps.connectionLabels[completed.connection] ?? completed.connection;
+      await dm.send(buildAuthorizationDone({ connectorLabel }));
+      const count = await deps.resume.run(completed.identifier, completed.connection, async (request, outcome) => {
+        const presenter = presenterFor(request.action);
+        if (outcome.ok) {
+          await dm.send(presenter.present(outcome.result, request.input));
+        } else {
+          deps.logger.warn({ err: outcome.error, action: request.action }, 'kept request failed');
+          await dm.send({ text: userMessageFor(outcome.error, { connectorLabel: presenter.connectorLabel }) });
+        }
+      });
+      deps.logger.info({ user: completed.requester.userId, count }, 'kept requests carried out');
+    });
+}

@@ -1,0 +1,28 @@
+/** `/unread [count] [gmail search]`: acknowledged at once, answered privately when the mail is read. */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
+import { buildUnreadUsage } from '../../blocks/help.ts';
+import { parseUnreadArgs } from '../../parsing/unreadArgs.ts';
+import { UNREAD_ACTION } from '../../presenters.ts';
+import { responseUrlReply } from '../../replies.ts';
+import type { RequestRunner } from '../../requestRunner.ts';
+
+export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const parsed = parseUnreadArgs(command.text ?? '');
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', ...buildUnreadUsage(parsed.problem) });
+      return;
+    }
+    await ack();
+    const user = {
+      teamId: command.team_id,
+      enterpriseId: command.enterprise_id || undefined,
+      userId: command.user_id,
+    };
+    const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
+    deps.tasks.run('unread command', () =>
+      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(respond)),
+    );
+  };
+}

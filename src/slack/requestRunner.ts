@@ -1,0 +1,91 @@
+/**
+ * Runs an action for a Slack user after Slack has been acknowledged, and makes sure the user
+ * hears back whatever happens: the result, an authorization prompt in their DM (with a private
+ * note where they asked), or a clear message. The one place errors become user-facing text.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { ActionCatalog } from '../actions/catalog.ts';
+import type { UserDirectory } from '../actions/ports.ts';
+import type { RequestAuthorization } from '../actions/requestAuthorization.ts';
+import { asAppError, type AppError } from '../core/errors.ts';
+import type { SlackUser } from '../core/slackUser.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { buildAuthorizationPrompt, buildDmWaitingNotice } from './blocks/authorizationPrompt.ts';
+import { userMessageFor } from './errorMessages.ts';
+import { presenterFor } from './presenters.ts';
+import { dmReply, type Reply } from './replies.ts';
+
+export interface ActionRequest {
+  action: string;
+  input: unknown;
+}
+
+export interface RequestRunnerDeps {
+  catalog: ActionCatalog;
+  users: UserDirectory;
+  requestAuthorization: RequestAuthorization;
+  client: WebClient;
+  logger: Logger;
+  now: () => Date;
+}
+
+export class RequestRunner {
+  private readonly deps: RequestRunnerDeps;
+
+  constructor(deps: RequestRunnerDeps) {
+    this.deps = deps;
+  }
+
+  async run(user: SlackUser, request: ActionRequest, reply: Reply): Promise<void> {
+    const presenter = presenterFor(request.action);
+    let identifier: string | undefined;
+    try {
+      identifier = await this.deps.users.identifierFor(user);
+      const result = await this.deps.catalog.run(request.action, identifier, request.input);
+      await reply.send(presenter.present(result, request.input));
+      this.deps.logger.info({ action: request.action, user: user.userId }, 'action answered');
+    } catch (thrown) {
+      const error = asAppError(thrown);
+      if (error.code === 'NEEDS_AUTHORIZATION' && identifier) {
+        await this.promptAuthorization(user, identifier, request, reply);
+        return;
+      }
+      await this.fail(error, request, reply);
+    }
+  }
+
+  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply) {
+    const presenter = presenterFor(request.action);
+    const connection = this.deps.catalog.get(request.action).connection;
+    try {
+      const pending = await this.deps.requestAuthorization.run({
+        requester: user,
+        identifier,
+        connection,
+        action: request.action,
+        input: request.input,
+      });
+      const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
+      await dmReply(this.deps.client, user.userId).send(
+        buildAuthorizationPrompt({
+          connectorLabel: presenter.connectorLabel,
+          url: pending.linkUrl,
+          expiresInMinutes: minutes,
+          purpose: presenter.purpose,
+          reconnect: pending.reconnect,
+        }),
+      );
+      await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
+      this.deps.logger.info({ action: request.action, user: user.userId, connection }, 'authorization requested');
+    } catch (thrown) {
+      await this.fail(asAppError(thrown), request, reply);
+    }
+  }
+
+  private async fail(error: AppError, request: ActionRequest, reply: Reply) {
+    const log = error.code === 'INTERNAL' ? 'error' : 'warn';
+    this.deps.logger[log]({ err: error, action: request.action }, 'action failed');
+    const presenter = presenterFor(request.action);
+    await reply.send({ text: userMessageFor(error, { connectorLabel: presenter.connectorLabel }) });
+  }
+}
