@@ -63,15 +63,14 @@ const schema = z
     DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
     GMAIL_API_URL: urlSetting('must be a URL such as https://gmail.googleapis.com').default('https://gmail.googleapis.com'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'is required in HTTP mode: the Signing Secret from your Slack app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)',
-      });
+  });
+
+const SIGNING_SECRET_PROBLEM =
+  'SLACK_SIGNING_SECRET is required in HTTP mode: the Signing Secret from your Slack app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)';
+
+function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '';
+}
     }
   });
 
@@ -110,10 +109,11 @@ function withoutTrailingSlash(url: string): string {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
+  if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) problems.push(SIGNING_SECRET_PROBLEM);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     slack: {
