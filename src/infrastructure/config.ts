@@ -71,8 +71,6 @@ const SIGNING_SECRET_PROBLEM =
 function isBlank(value: string | undefined): boolean {
   return value === undefined || value.trim() === '';
 }
-    }
-  });
 
 export interface Config {
   slack: {
