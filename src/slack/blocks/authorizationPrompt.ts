@@ -1,0 +1,75 @@
+/**
+ * Messages around connecting an account: the DM with the one-time "Connect Gmail" link, the
+ * private note where the user asked ("check your DMs"), and the DM once the connection worked.
+ */
+import type { KnownBlock } from '@slack/types';
+import { AppError } from '../../core/errors.ts';
+import { escapeMrkdwn, truncate } from '../text/mrkdwn.ts';
+
+export const AUTHORIZE_ACTION_ID = 'authorize_connection';
+const BUTTON_TEXT_MAX = 75;
+const URL_MAX = 3000;
+
+export interface AuthorizationPromptInput {
+  /** e.g. "Gmail" */
+  connectorLabel: string;
+  url: string;
+  expiresInMinutes: number;
+  /** Completes "so I can …", e.g. "show your unread email". */
+  purpose: string;
+  /** The account was connected before and stopped working (revoked, expired). */
+  reconnect: boolean;
+}
+
+export function buildAuthorizationPrompt(input: AuthorizationPromptInput): { text: string; blocks: KnownBlock[] } {
+  // A link Slack would refuse (or cut) is a bug on our side, not something to show the user.
+  if (input.url.length > URL_MAX) throw new AppError('INTERNAL', 'authorization link is too long for a Slack button');
+  const label = escapeMrkdwn(input.connectorLabel);
+  const purpose = escapeMrkdwn(input.purpose);
+  const why = input.reconnect
+    ? `Your ${label} connection has stopped working (access may have been removed or has expired). ` +
+      `Please reconnect ${label} so I can ${purpose}.`
+    : `To ${purpose}, I need your permission to use your ${label} account. ` +
+      `What I find is shown only to you.`;
+  const buttonText = truncate(`${input.reconnect ? 'Reconnect' : 'Connect'} ${input.connectorLabel}`, BUTTON_TEXT_MAX);
+  const minutes = Math.max(1, Math.round(input.expiresInMinutes));
+  const note =
+    `This link works once and expires in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}. ` +
+    `Once you have connected, I'll finish your request automatically.`;
+  return {
+    // The one-time link stays out of the notification text: previews show on lock screens.
+    text: input.reconnect ? `Please reconnect ${label} so I can ${purpose}.` : `Please connect ${label} so I can ${purpose}.`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: why, verbatim: true } },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: buttonText },
+            style: 'primary',
+            url: input.url,
+            action_id: AUTHORIZE_ACTION_ID,
+          },
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: note, verbatim: true }] },
+    ],
+  };
+}
+
+/** The private note where the user asked, while the real prompt waits in their DM. */
+export function buildDmWaitingNotice(connectorLabel: string): { text: string; blocks: KnownBlock[] } {
+  const label = escapeMrkdwn(connectorLabel);
+  const text =
+    `I've sent you a direct message with a link to connect ${label}; ` +
+    `I'll finish this request once you have connected.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] };
+}
+
+/** The DM after the connection worked; the kept request runs right after. */
+export function buildAuthorizationDone(input: { connectorLabel: string }): { text: string; blocks: KnownBlock[] } {
+  const label = escapeMrkdwn(input.connectorLabel);
+  const text = `${label} is connected :white_check_mark: Now running your request…`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] };
+}

@@ -1,0 +1,255 @@
+/**
+ * A stand-in for the Slack Web API (and for response_url endpoints) on a real loopback HTTP
+ * server, so the bot under test uses its production `@slack/web-api` client unchanged, pointed
+ * here through `slackApiUrl`/SLACK_API_URL. It records what arrives and can be told to fail.
+ *
+ * `@slack/web-api` 8 sends every call as `application/x-www-form-urlencoded`, with the token in
+ * `Authorization: Bearer …` and objects/arrays (`blocks`, `view`, …) as JSON strings inside the
+ * form; Bolt's `respond()` posts JSON to the response_url. Both are decoded to plain objects.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
+
+type Body = Record<string, unknown>;
+export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown }
+export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date }
+export type Arrival = RecordedCall | RecordedResponse;
+/** `{error}`: a Slack platform error (HTTP 200, ok:false). A status: an HTTP-level failure. */
+export type Failure = { status: 429; retryAfterSeconds: number } | { status: number } | { error: string };
+export interface StandinUser { tz?: string; email?: string; name?: string }
+
+export interface SlackApiStandin {
+  /** `http://127.0.0.1:PORT/api/`: what `slackApiUrl` and SLACK_API_URL take. */
+  url: string;
+  calls: RecordedCall[];
+  responses: RecordedResponse[];
+  /** A response_url served here; posts to it are recorded in `responses`. */
+  responseUrl(id?: string): string;
+  /** users.info answers for this user with these details (default tz Europe/Berlin). */
+  setUser(userId: string, user: StandinUser): void;
+  /** The first arrival (already recorded or still to come) matching `predicate`. */
+  waitFor<T extends Arrival>(predicate: (arrival: Arrival) => arrival is T, timeoutMs?: number): Promise<T>;
+  waitFor(predicate: (arrival: Arrival) => boolean, timeoutMs?: number): Promise<Arrival>;
+  /** The next `count` calls of `method` (or 'response' for response_url posts) fail this way. */
+  failNext(method: string, count: number, failure: Failure): void;
+  /** Every answer waits this long first (e.g. to make the bot miss Slack's 3 seconds). */
+  setDelay(ms: number): void;
+  /** Forgets calls, responses, failures, users and delay. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+
+export async function startSlackApiStandin(
+  options: { botToken: string } & Partial<typeof STANDIN_DEFAULTS>,
+): Promise<SlackApiStandin> {
+  const ids = { ...STANDIN_DEFAULTS, ...options };
+  const calls: RecordedCall[] = [];
+  const responses: RecordedResponse[] = [];
+  const failures = new Map<string, Failure[]>();
+  const users = new Map<string, StandinUser>();
+  const waiters = new Set<(arrival: Arrival) => void>();
+  let delayMs = 0;
+  let counter = 0;
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
+
+  const message = (b: Body, ts: string) =>
+    ({ type: 'message', text: b.text, blocks: b.blocks, user: ids.botUserId, bot_id: ids.botId, ts });
+
+  function post(b: Body, answer: (ts: string) => Body): Body {
+    if (!b.channel) return { ok: false, error: 'channel_not_found' };
+    if (!b.text && !b.blocks && !b.attachments) return { ok: false, error: 'no_text' };
+    const problems = b.blocks === undefined ? [] : checkBlocks(b.blocks);
+    if (problems.length > 0) return { ok: false, error: 'invalid_blocks', errors: problems };
+    return answer(nextTs());
+  }
+
+  const handlers: Record<string, (b: Body) => Body> = {
+    'auth.test': () => ({
+      url: 'https://standin.slack.com/', team: 'Standin', user: 'bot', team_id: ids.teamId,
+      user_id: ids.botUserId, bot_id: ids.botId, is_enterprise_install: false,
+    }),
+    'conversations.open': (b) => {
+      const user = String(b.users ?? '').split(',')[0];
+      return user ? { channel: { id: `D${user}` } } : { ok: false, error: 'users_list_not_supplied' };
+    },
+    'chat.postMessage': (b) => post(b, (ts) => ({ channel: b.channel, ts, message: message(b, ts) })),
+    'chat.postEphemeral': (b) => (b.user ? post(b, (ts) => ({ message_ts: ts })) : { ok: false, error: 'user_not_found' }),
+    'chat.update': (b) =>
+      b.ts ? post(b, () => ({ channel: b.channel, ts: b.ts, text: b.text, message: message(b, String(b.ts)) }))
+        : { ok: false, error: 'message_not_found' },
+    'users.info': (b) => {
+      const id = String(b.user ?? '');
+      if (!id) return { ok: false, error: 'user_not_found' };
+      const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com` } = users.get(id) ?? {};
+      const profile = { email, real_name: name, display_name: name };
+      return { user: { id, team_id: ids.teamId, name, real_name: name, tz, tz_offset: tzOffsetSeconds(tz), profile } };
+    },
+    'views.publish': (b) =>
+      b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
+  };
+
+  function record(arrival: Arrival): void {
+    if (arrival.kind === 'call') calls.push(arrival);
+    else responses.push(arrival);
+    for (const waiter of [...waiters]) waiter(arrival);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const path = new URL(req.url ?? '/', 'http://standin').pathname;
+    const send: Send = (status, body, headers = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'POST' && path.startsWith('/response/')) {
+      record({ kind: 'response', path, body: parseJson(raw), at: new Date() });
+      const failure = failures.get('response')?.shift();
+      return failure ? sendFailure(failure, send) : send(200, { ok: true });
+    }
+    const method = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
+    if (req.method !== 'POST' || !method) return send(404, { ok: false, error: 'not_found' });
+    const body = decodeBody(raw, req.headers['content-type'] ?? '');
+    const answer: Send = (status, result, headers) => {
+      record({ kind: 'call', method, body, at: new Date(), status, answer: result });
+      send(status, result, headers);
+    };
+    // web-api sends the token as a Bearer header; older clients put it in the body: accept both.
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
+    if (!token) return answer(200, { ok: false, error: 'not_authed' });
+    if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    const failure = failures.get(method)?.shift();
+    if (failure) return sendFailure(failure, answer);
+    const handler = handlers[method];
+    answer(200, handler ? { ok: true, ...handler(body) } : { ok: false, error: 'unknown_method' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function waitFor(predicate: (arrival: Arrival) => boolean, timeoutMs = 5000): Promise<Arrival> {
+    const already = [...calls, ...responses].sort((a, b) => a.at.getTime() - b.at.getTime()).find(predicate);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const waiter = (arrival: Arrival) => {
+        if (!predicate(arrival)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(arrival);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        const arrived = describe(calls, responses);
+        reject(new Error(`Slack stand-in: nothing matching arrived within ${timeoutMs} ms. Arrived:\n${arrived}`));
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+
+  return {
+    url: `${base}/api/`,
+    calls,
+    responses,
+    responseUrl: (id) => `${base}/response/${encodeURIComponent(id ?? `r${++counter}`)}`,
+    setUser: (userId, user) => void users.set(userId, user),
+    waitFor: waitFor as SlackApiStandin['waitFor'],
+    failNext: (method, count, failure) => {
+      failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
+    },
+    setDelay: (ms) => void (delayMs = ms),
+    reset: () => {
+      calls.length = 0;
+      responses.length = 0;
+      failures.clear();
+      users.clear();
+      delayMs = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections from fetch would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function sendFailure(failure: Failure, send: Send): void {
+  if ('error' in failure) return send(200, { ok: false, error: failure.error });
+  const headers: Record<string, string> = 'retryAfterSeconds' in failure ? { 'Retry-After': String(failure.retryAfterSeconds) } : {};
+  send(failure.status, { ok: false, error: failure.status === 429 ? 'ratelimited' : 'fatal_error' }, headers);
+}
+
+/** Block Kit limits Slack enforces with `invalid_blocks`: a too-big message fails here as it would there. */
+export function checkBlocks(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return ['blocks is not an array'];
+  const problems = blocks.length > 50 ? [`${blocks.length} blocks, at most 50`] : [];
+  const actionIds = new Set<string>();
+  const length = (value: unknown) => (typeof value === 'string' ? value.length : 0);
+  blocks.forEach((block: { type?: string; text?: { text?: unknown }; elements?: unknown[]; accessory?: unknown }, i) => {
+    const size = length(block.text?.text);
+    if (block.type === 'section' && size > 3000) problems.push(`block ${i}: section text ${size}, at most 3000`);
+    if (block.type === 'header' && size > 150) problems.push(`block ${i}: header text ${size}, at most 150`);
+    if (block.type === 'context' && (block.elements?.length ?? 0) > 10) problems.push(`block ${i}: context over 10`);
+    const elements = [block.accessory, ...(block.type === 'actions' ? (block.elements ?? []) : [])];
+    for (const element of elements as Array<{ type?: string; text?: { text?: unknown }; url?: unknown; action_id?: unknown }>) {
+      if (element?.type !== 'button') continue;
+      if (length(element.text?.text) > 75) problems.push(`block ${i}: button text over 75`);
+      if (length(element.url) > 3000) problems.push(`block ${i}: button url over 3000`);
+      const id = typeof element.action_id === 'string' ? element.action_id : '';
+      if (id.length > 255 || actionIds.has(id)) problems.push(`block ${i}: action_id "${id.slice(0, 40)}" too long or repeated`);
+      if (id) actionIds.add(id);
+    }
+  });
+  return problems;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Form or JSON; the JSON-in-form fields web-api sends (`blocks`, `view`, …) become objects again. */
+function decodeBody(raw: string, contentType: string): Body {
+  if (contentType.includes('application/json')) {
+    const parsed = parseJson(raw);
+    return parsed && typeof parsed === 'object' ? (parsed as Body) : { _raw: raw };
+  }
+  const body: Body = Object.fromEntries(new URLSearchParams(raw));
+  for (const field of JSON_FIELDS) {
+    if (typeof body[field] === 'string') body[field] = parseJson(body[field]);
+  }
+  return body;
+}
+
+function tzOffsetSeconds(timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date());
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(parts.find((p) => p.type === 'timeZoneName')?.value ?? '');
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 3600 + Number(match[3]) * 60) : 0;
+}
+
+function describe(calls: RecordedCall[], responses: RecordedResponse[]): string {
+  const lines = [
+    ...calls.map((c) => `  call ${c.method} → ${JSON.stringify(c.answer).slice(0, 120)} ${JSON.stringify(c.body).slice(0, 200)}`),
+    ...responses.map((r) => `  response ${r.path} ${JSON.stringify(r.body).slice(0, 200)}`),
+  ];
+  return lines.length > 0 ? lines.join('\n') : '  (nothing)';
+}
