@@ -5,24 +5,32 @@
 export class TestBrowser {
   private readonly jar = new Map<string, Map<string, string>>();
 
-  async open(url: string, maxRedirects = 5): Promise<{ status: number; url: string; body: string; hops: string[] }> {
-    const hops: string[] = [];
+  /** One request, no redirect followed. */
+  async step(url: string): Promise<{ status: number; location: string | undefined; body: string }> {
+    const target = new URL(url);
+    const cookies = [...(this.jar.get(target.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await fetch(url, { redirect: 'manual', headers: cookies ? { cookie: cookies } : {} });
+    this.remember(target.host, response.headers.getSetCookie());
+    const location = response.headers.get('location');
+    return {
+      status: response.status,
+      location: location ? new URL(location, url).toString() : undefined,
+      body: await response.text(),
+    };
+  }
+
+  /** Follows redirects, as a browser does. */
+  async open(url: string, maxRedirects = 5): Promise<{ status: number; url: string; body: string }> {
     let current = url;
     for (let i = 0; i <= maxRedirects; i++) {
-      hops.push(current);
-      const target = new URL(current);
-      const cookies = [...(this.jar.get(target.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
-      const response = await fetch(current, { redirect: 'manual', headers: cookies ? { cookie: cookies } : {} });
-      this.remember(target.host, response.headers.getSetCookie());
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        current = new URL(location, current).toString();
+      const answer = await this.step(current);
+      if (answer.status >= 300 && answer.status < 400 && answer.location) {
+        current = answer.location;
         continue;
       }
-      return { status: response.status, url: current, body: await response.text(), hops };
+      return { status: answer.status, url: current, body: answer.body };
     }
-    throw new Error(`too many redirects: ${hops.join(' -> ')}`);
+    throw new Error(`too many redirects from ${url}`);
   }
 
   private remember(host: string, setCookies: string[]): void {

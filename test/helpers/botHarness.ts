@@ -1,0 +1,136 @@
+/**
+ * Runs the real bot in HTTP mode, in this process, against local stand-ins of the Slack Web API,
+ * Gmail and Scalekit, with its logs captured. Every upstream is reached over real sockets through
+ * the bot's production clients; only the base URLs differ.
+ */
+import { createServer } from 'node:net';
+import { createBot, type Bot } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
+import { createLogger } from '../../src/infrastructure/logger.ts';
+import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
+import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
+import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../standins/slackApi.ts';
+import { TestBrowser } from './browser.ts';
+import { LogCapture } from './logCapture.ts';
+import { sendSlashCommand, type SentRequest } from './slackRequests.ts';
+
+export const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
+export const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
+export const SCALEKIT_SECRET = 'scalekit-client-secret-value';
+export const TEAM = 'T0TEAM';
+
+export interface Harness {
+  botUrl: string;
+  config: Config;
+  bot: Bot;
+  slack: SlackApiStandin;
+  gmail: GmailStandin;
+  scalekit: ScalekitEmulator;
+  logs: LogCapture;
+  /** The connected-account identifier the bot uses for a user of TEAM. */
+  identifierOf(userId: string): string;
+  unread(userId: string, text?: string, responseId?: string): Promise<SentRequest & { responseUrl: string }>;
+  /** Plays the user's browser through the DM'd link, Scalekit's consent and the return. */
+  connect(linkUrl: string, browser?: TestBrowser): Promise<{ status: number; body: string }>;
+  /** Seeds an ACTIVE account whose token Gmail accepts. */
+  activate(userId: string, token?: string): string;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
+  const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
+  const scalekit = await startScalekitEmulator({ clientId: 'skc_test', clientSecret: SCALEKIT_SECRET });
+  const port = await freePort();
+  const botUrl = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: String(port),
+    PUBLIC_URL: botUrl,
+    LOG_LEVEL: 'trace',
+    SCALEKIT_ENV_URL: scalekit.url,
+    SCALEKIT_CLIENT_ID: scalekit.clientId,
+    SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
+    DATABASE_URL: 'memory://',
+    SLACK_API_URL: slack.url,
+    GMAIL_API_URL: gmail.url,
+    ...env,
+  });
+  const logs = new LogCapture();
+  const logger = createLogger({
+    level: 'trace',
+    knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET],
+    destination: logs.stream,
+  });
+  const bot = await createBot(config, { logger });
+  await bot.start();
+
+  const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
+  let responses = 0;
+  return {
+    botUrl,
+    config,
+    bot,
+    slack,
+    gmail,
+    scalekit,
+    logs,
+    identifierOf,
+    async unread(userId, text = '', responseId) {
+      const responseUrl = slack.responseUrl(responseId ?? `r${++responses}`);
+      const sent = await sendSlashCommand(`${botUrl}/slack/events`, SIGNING_SECRET, {
+        command: '/unread',
+        text,
+        userId,
+        teamId: TEAM,
+        channelId: 'C0GENERAL',
+        responseUrl,
+      });
+      return { ...sent, responseUrl };
+    },
+    async connect(linkUrl, browser = new TestBrowser()) {
+      const toScalekit = await browser.step(linkUrl);
+      if (!toScalekit.location) return toScalekit;
+      const consent = await browser.step(toScalekit.location);
+      // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on.
+      const request = scalekit.lastMagicLinkRequest;
+      const granted = request && scalekit.getAccount(request.connection, request.identifier)?.accessToken;
+      if (granted) gmail.allowToken(granted);
+      if (!consent.location) return consent;
+      return browser.open(consent.location);
+    },
+    activate(userId, token = `ya29.active-${userId}`) {
+      scalekit.setAccount(config.gmail.connectionName, identifierOf(userId), {
+        status: 'ACTIVE',
+        accessToken: token,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      gmail.allowToken(token);
+      return token;
+    },
+    async close() {
+      await bot.stop(5_000);
+      await Promise.all([slack.close(), gmail.close(), scalekit.close()]);
+    },
+  };
+}
+
+/** The URL of the button in the authorization prompt DM'd to a user. */
+export function authorizationLinkIn(call: RecordedCall): string {
+  const blocks = (call.body as { blocks?: unknown }).blocks;
+  const found = JSON.stringify(blocks ?? []).match(/"url":"([^"]+\/connect\/[^"]+)"/);
+  if (!found?.[1]) throw new Error('no authorization link in the DM');
+  return found[1];
+}

@@ -1,0 +1,75 @@
+/** `npm start`'s entry point as a real process: refusing bad settings, serving health, and stopping cleanly. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/botHarness.ts';
+import { startScalekitEmulator } from '../standins/scalekitEmulator.ts';
+import { startSlackApiStandin } from '../standins/slackApi.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function runMain(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function waitForHealthy(url: string, deadlineMs: number): Promise<number> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return 200;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return 0;
+}
+
+describe('the entry point', () => {
+  it('refuses to start without its settings, naming each one', async () => {
+    const run = runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SOMETHING_UNKNOWN: 'fine' });
+    const code = await run.exited;
+    expect(code).not.toBe(0);
+    const output = run.output();
+    for (const name of ['SLACK_SIGNING_SECRET', 'SCALEKIT_ENV_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
+      expect(output).toContain(name);
+    }
+    expect(output).not.toContain('SOMETHING_UNKNOWN');
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('serves /healthz when ready and drains on SIGTERM', async () => {
+    const slack = await startSlackApiStandin({ botToken: 'xoxb-start' });
+    const scalekit = await startScalekitEmulator();
+    const port = await freePort();
+    const run = runMain({
+      SLACK_BOT_TOKEN: 'xoxb-start',
+      SLACK_SIGNING_SECRET: 'secret-start',
+      PORT: String(port),
+      SCALEKIT_ENV_URL: scalekit.url,
+      SCALEKIT_CLIENT_ID: scalekit.clientId,
+      SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
+      SLACK_API_URL: slack.url,
+      DATABASE_URL: 'memory://',
+    });
+    try {
+      expect(await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 30_000)).toBe(200);
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('bot stopped');
+    } finally {
+      run.child.kill('SIGKILL');
+      await Promise.all([slack.close(), scalekit.close()]);
+    }
+  });
+});
