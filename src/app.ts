@@ -62,7 +62,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const gmailConnection = config.gmail.connectionName;
   const showUnread = new ShowUnreadEmail({
     agentAuth,
-    gmail: new GmailClient({ baseUrl: config.gmail.apiUrl, dispatcher }),
+    gmail: new GmailClient({ baseUrl: config.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
     connection: gmailConnection,
   });
   const catalog = new ActionCatalog().register({
