@@ -95,7 +95,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ? new SocketModeReceiver({
         appToken: config.slack.appToken,
         customRoutes: routes,
-        installerOptions: { port: config.port },
+        // The Socket Mode client calls apps.connections.open through its own Web API client.
+        installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
         logger: slackLogger,
       })
     : new HTTPReceiver({

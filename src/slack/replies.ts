@@ -15,10 +15,19 @@ export interface Reply {
   send(message: SlackMessage): Promise<void>;
 }
 
-export function responseUrlReply(respond: RespondFn): Reply {
+/**
+ * A slash command's response_url takes 5 posts within 30 minutes; when it refuses (expired, used
+ * up), the answer goes to `fallback` (the user's DM) rather than nowhere.
+ */
+export function responseUrlReply(respond: RespondFn, fallback?: Reply): Reply {
   return {
     async send(message) {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+      try {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+      } catch (error) {
+        if (!fallback) throw error;
+        await fallback.send(message);
+      }
     },
   };
 }

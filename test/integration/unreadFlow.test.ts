@@ -176,3 +176,47 @@ describe('other requests', () => {
     }
   });
 });
+
+describe('tokens Gmail refuses', () => {
+  it('reads the token once more after a 401 and answers', async () => {
+    const user = 'U0FRANK';
+    const stale = h.activate(user, 'ya29.stale-frank');
+    const first = await h.unread(user);
+    await h.slack.waitFor(isResponse(first.responseUrl));
+    // Scalekit refreshed the token; Gmail no longer takes the one the bot has cached.
+    h.gmail.revokeToken(stale);
+    h.activate(user, 'ya29.fresh-frank');
+    h.slack.reset();
+    h.gmail.reset();
+    seedInbox();
+    const second = await h.unread(user);
+    const answer = await h.slack.waitFor(isResponse(second.responseUrl));
+    expect(blocksText(answer.body)).toContain('Lunch?');
+    expect(h.gmail.requests.map((r) => r.path)).toEqual([
+      '/gmail/v1/users/me/messages',
+      '/gmail/v1/users/me/messages',
+      '/batch/gmail/v1',
+    ]);
+  });
+
+  it('asks the user to authorize again when a fresh token is refused too', async () => {
+    const user = 'U0GRACE';
+    const token = h.activate(user, 'ya29.revoked-grace');
+    h.gmail.revokeToken(token);
+    const sent = await h.unread(user);
+    const dm = await h.slack.waitFor(isCall('chat.postMessage'));
+    expect(authorizationLinkIn(dm)).toContain('/connect/');
+    const notice = await h.slack.waitFor(isResponse(sent.responseUrl));
+    expect(JSON.stringify(notice.body)).toMatch(/direct message/i);
+  });
+
+  it('answers in the DM when the response_url has expired', async () => {
+    const user = 'U0HEIDI';
+    h.activate(user);
+    h.slack.failNext('response', 1, { status: 404 });
+    await h.unread(user);
+    const dm = await h.slack.waitFor(isCall('chat.postMessage'));
+    expect(dm.body).toMatchObject({ channel: `D${user}` });
+    expect(blocksText(dm.body)).toContain('Lunch?');
+  });
+});

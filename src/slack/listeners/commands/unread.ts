@@ -4,11 +4,11 @@ import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts
 import { buildUnreadUsage } from '../../blocks/help.ts';
 import { parseUnreadArgs } from '../../parsing/unreadArgs.ts';
 import { UNREAD_ACTION } from '../../presenters.ts';
-import { responseUrlReply } from '../../replies.ts';
+import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 
 export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseUnreadArgs(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', ...buildUnreadUsage(parsed.problem) });
@@ -22,7 +22,7 @@ export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTa
     };
     const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
     deps.tasks.run('unread command', () =>
-      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(respond)),
+      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(respond, dmReply(client, command.user_id))),
     );
   };
 }
