@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown }
 export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date }
 export type Arrival = RecordedCall | RecordedResponse;
@@ -44,9 +44,14 @@ export interface SlackApiStandin {
 type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
 
-export async function startSlackApiStandin(
-  options: { botToken: string } & Partial<typeof STANDIN_DEFAULTS>,
-): Promise<SlackApiStandin> {
+export interface SlackApiStandinOptions extends Partial<typeof STANDIN_DEFAULTS> {
+  botToken: string;
+  /** An app-level token (xapp-) and the methods it may call, e.g. apps.connections.open for Socket Mode. */
+  appToken?: string;
+  appMethods?: Record<string, (body: Body) => Body>;
+}
+
+export async function startSlackApiStandin(options: SlackApiStandinOptions): Promise<SlackApiStandin> {
   const ids = { ...STANDIN_DEFAULTS, ...options };
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
@@ -122,6 +127,8 @@ export async function startSlackApiStandin(
     // web-api sends the token as a Bearer header; older clients put it in the body: accept both.
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
+    const appMethod = options.appMethods?.[method];
+    if (appMethod && options.appToken && token === options.appToken) return answer(200, { ok: true, ...appMethod(body) });
     if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const failure = failures.get(method)?.shift();
     if (failure) return sendFailure(failure, answer);
