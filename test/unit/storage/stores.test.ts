@@ -1,87 +1,89 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/infrastructure/storage/database.ts';
+import type { Database } from '../../../src/infrastructure/storage/database.ts';
 import { migrate } from '../../../src/infrastructure/storage/migrations.ts';
 import { SqlAuthLinkStore } from '../../../src/infrastructure/storage/sqlAuthLinkStore.ts';
 import { SqlAuthSessionStore } from '../../../src/infrastructure/storage/sqlAuthSessionStore.ts';
 import { SqlKeptRequestStore } from '../../../src/infrastructure/storage/sqlKeptRequestStore.ts';
 import { SqlProcessedEvents } from '../../../src/infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from '../../../src/infrastructure/storage/sqlUserDirectory.ts';
+import { DATABASE_KINDS, openMigrated } from '../../helpers/databases.ts';
 
-let db: Database;
 const t0 = new Date('2026-11-25T12:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
 const alice = { teamId: 'T1', userId: 'U1' };
 
-beforeAll(async () => {
-  db = await openDatabase('memory://');
-  await migrate(db);
-});
-afterAll(async () => {
-  await db.close();
-});
-
-describe('migrations', () => {
-  it('apply once', async () => {
-    expect(await migrate(db)).toEqual([]);
+describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openMigrated(kind);
   });
-});
-
-describe('SqlUserDirectory', () => {
-  it('maps a user to a stable identifier, scoped by workspace or Grid org', async () => {
-    const users = new SqlUserDirectory(db);
-    const first = await users.identifierFor(alice);
-    expect(first).toBe('slack:T:T1:U1');
-    expect(await new SqlUserDirectory(db).identifierFor(alice)).toBe(first);
-    expect(await users.identifierFor({ teamId: 'T2', userId: 'U1' })).not.toBe(first);
-    const grid1 = await users.identifierFor({ teamId: 'T3', enterpriseId: 'E1', userId: 'W1' });
-    const grid2 = await users.identifierFor({ teamId: 'T4', enterpriseId: 'E1', userId: 'W1' });
-    expect(grid1).toBe(grid2);
+  afterAll(async () => {
+    await db.close();
   });
-});
 
-describe('SqlKeptRequestStore', () => {
-  it('hands each waiting request out once and skips expired ones', async () => {
-    const store = new SqlKeptRequestStore(db);
-    const base = { identifier: 'id-k', connection: 'gmail', requester: alice, action: 'unread.list' };
-    await store.keep({ ...base, input: { count: 5 }, expiresAt: at(15 * 60_000) }, t0);
-    await store.keep({ ...base, input: { count: 7 }, expiresAt: at(60_000) }, t0);
-    const claimed = await store.claimWaiting('id-k', 'gmail', at(120_000));
-    expect(claimed.map((r) => r.input)).toEqual([{ count: 5 }]);
-    expect(claimed[0]?.requester).toEqual(alice);
-    expect(await store.claimWaiting('id-k', 'gmail', at(120_000))).toEqual([]);
+  describe('migrations', () => {
+    it('apply once', async () => {
+      expect(await migrate(db)).toEqual([]);
+    });
   });
-});
 
-describe('SqlAuthLinkStore', () => {
-  it('lets a link be used once and only before it expires', async () => {
-    const links = new SqlAuthLinkStore(db);
-    const record = { identifier: 'id-l', connection: 'gmail', requester: alice, expiresAt: at(10 * 60_000) };
-    await links.create('hash-1', record, t0);
-    expect(await links.peek('hash-1', at(1000))).toMatchObject({ identifier: 'id-l', requester: alice });
-    expect(await links.consume('hash-1', at(1000))).toBe(true);
-    expect(await links.consume('hash-1', at(2000))).toBe(false);
-    expect(await links.peek('hash-1', at(2000))).toBeUndefined();
-    await links.create('hash-2', record, t0);
-    expect(await links.peek('hash-2', at(11 * 60_000))).toBeUndefined();
-    expect(await links.consume('hash-2', at(11 * 60_000))).toBe(false);
+  describe('SqlUserDirectory', () => {
+    it('maps a user to a stable identifier, scoped by workspace or Grid org', async () => {
+      const users = new SqlUserDirectory(db);
+      const first = await users.identifierFor(alice);
+      expect(first).toBe('slack:T:T1:U1');
+      expect(await new SqlUserDirectory(db).identifierFor(alice)).toBe(first);
+      expect(await users.identifierFor({ teamId: 'T2', userId: 'U1' })).not.toBe(first);
+      const grid1 = await users.identifierFor({ teamId: 'T3', enterpriseId: 'E1', userId: 'W1' });
+      const grid2 = await users.identifierFor({ teamId: 'T4', enterpriseId: 'E1', userId: 'W1' });
+      expect(grid1).toBe(grid2);
+    });
   });
-});
 
-describe('SqlAuthSessionStore', () => {
-  it('completes a session once', async () => {
-    const sessions = new SqlAuthSessionStore(db);
-    await sessions.create('s-1', { stateHash: 'st', identifier: 'id-s', connection: 'gmail', requester: alice, expiresAt: at(60_000) }, t0);
-    expect(await sessions.complete('s-1', at(1000))).toMatchObject({ identifier: 'id-s', stateHash: 'st' });
-    expect(await sessions.complete('s-1', at(2000))).toBeUndefined();
-    expect(await sessions.complete('unknown', at(2000))).toBeUndefined();
+  describe('SqlKeptRequestStore', () => {
+    it('hands each waiting request out once and skips expired ones', async () => {
+      const store = new SqlKeptRequestStore(db);
+      const base = { identifier: 'id-k', connection: 'gmail', requester: alice, action: 'unread.list' };
+      await store.keep({ ...base, input: { count: 5 }, expiresAt: at(15 * 60_000) }, t0);
+      await store.keep({ ...base, input: { count: 7 }, expiresAt: at(60_000) }, t0);
+      const claimed = await store.claimWaiting('id-k', 'gmail', at(120_000));
+      expect(claimed.map((r) => r.input)).toEqual([{ count: 5 }]);
+      expect(claimed[0]?.requester).toEqual(alice);
+      expect(await store.claimWaiting('id-k', 'gmail', at(120_000))).toEqual([]);
+    });
   });
-});
 
-describe('SqlProcessedEvents', () => {
-  it('says first seen once per key', async () => {
-    const events = new SqlProcessedEvents(db);
-    expect(await events.firstSeen('event:Ev1', t0)).toBe(true);
-    expect(await events.firstSeen('event:Ev1', at(1000))).toBe(false);
-    expect(await events.firstSeen('event:Ev2', at(1000))).toBe(true);
+  describe('SqlAuthLinkStore', () => {
+    it('lets a link be used once and only before it expires', async () => {
+      const links = new SqlAuthLinkStore(db);
+      const record = { identifier: 'id-l', connection: 'gmail', requester: alice, expiresAt: at(10 * 60_000) };
+      await links.create('hash-1', record, t0);
+      expect(await links.peek('hash-1', at(1000))).toMatchObject({ identifier: 'id-l', requester: alice });
+      expect(await links.consume('hash-1', at(1000))).toBe(true);
+      expect(await links.consume('hash-1', at(2000))).toBe(false);
+      expect(await links.peek('hash-1', at(2000))).toBeUndefined();
+      await links.create('hash-2', record, t0);
+      expect(await links.peek('hash-2', at(11 * 60_000))).toBeUndefined();
+      expect(await links.consume('hash-2', at(11 * 60_000))).toBe(false);
+    });
+  });
+
+  describe('SqlAuthSessionStore', () => {
+    it('completes a session once', async () => {
+      const sessions = new SqlAuthSessionStore(db);
+      await sessions.create('s-1', { stateHash: 'st', identifier: 'id-s', connection: 'gmail', requester: alice, expiresAt: at(60_000) }, t0);
+      expect(await sessions.complete('s-1', at(1000))).toMatchObject({ identifier: 'id-s', stateHash: 'st' });
+      expect(await sessions.complete('s-1', at(2000))).toBeUndefined();
+      expect(await sessions.complete('unknown', at(2000))).toBeUndefined();
+    });
+  });
+
+  describe('SqlProcessedEvents', () => {
+    it('says first seen once per key', async () => {
+      const events = new SqlProcessedEvents(db);
+      expect(await events.firstSeen('event:Ev1', t0)).toBe(true);
+      expect(await events.firstSeen('event:Ev1', at(1000))).toBe(false);
+      expect(await events.firstSeen('event:Ev2', at(1000))).toBe(true);
+    });
   });
 });

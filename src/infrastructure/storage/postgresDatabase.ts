@@ -1,0 +1,35 @@
+/**
+ * The storage interface on a PostgreSQL server, for running several bot instances against one
+ * database. Same SQL and migrations as the embedded default.
+ */
+import pg from 'pg';
+import type { Database } from './database.ts';
+
+// timestamptz columns come back as Date, as PGlite returns them; jsonb is parsed by pg itself.
+export class PostgresDatabase implements Database {
+  private readonly pool: pg.Pool;
+
+  constructor(connectionString: string, options: { maxConnections?: number } = {}) {
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its server is reported here; without a listener it would crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const result = await this.pool.query(sql, params);
+    return result.rows as Row[];
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
