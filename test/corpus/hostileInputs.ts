@@ -1,0 +1,85 @@
+/**
+ * A corpus of hostile and malformed input for the bot, by class. Each case says what it sends and
+ * what a well-behaved bot does with it: refuse it (4xx), or answer with a clear message, and in
+ * every case stay up and keep what it has stored.
+ */
+
+export type Expectation =
+  /** Refused at the door with this HTTP status class. */
+  | { kind: 'refused'; status: 400 | 401 | 404 | 413 | '4xx' }
+  /** Accepted (200) and answered privately with a usage or help message. */
+  | { kind: 'usage' }
+  /** Accepted (200) and answered with a summary in which the injected text is inert. */
+  | { kind: 'inert-summary'; mustNotContain: string[] }
+  /** Accepted (200) and ignored without an answer (e.g. an unknown payload type). */
+  | { kind: 'ignored' };
+
+export interface RawRequest {
+  /** Sent as is to POST /slack/events, signed unless `signature` says otherwise. */
+  body: string;
+  contentType: string;
+  // A future-dated request is not in the corpus: only a holder of the signing secret can sign one,
+  // and Bolt, like Slack's own verification guide, only bounds a timestamp's age.
+  signature?: 'valid' | 'broken' | 'stale' | 'missing' | 'wrong-version';
+}
+
+export interface HostileCase {
+  name: string;
+  class: 'signature' | 'body' | 'command-text' | 'mention-text' | 'email-content';
+  /** A raw request, a /unread text, a mention text, or a message to seed in the mailbox. */
+  request?: RawRequest;
+  unreadText?: string;
+  mentionText?: string;
+  email?: { from: string; subject: string; snippet: string };
+  expect: Expectation;
+}
+
+const validCommand = new URLSearchParams({
+  team_id: 'T0TEAM', user_id: 'U0HOSTILE', channel_id: 'C1', command: '/unread', text: '', response_url: 'http://127.0.0.1:9/never',
+}).toString();
+const form = 'application/x-www-form-urlencoded';
+const json = 'application/json';
+const CONTROL = '\u0000\u0001\u0007\u001b[31m\u007f\u0085';
+const BIDI = '\u202e\u2066\u2069';
+const ZERO_WIDTH = '\u200b\u200c\u200d\u2060\ufeff';
+
+export const HOSTILE_CASES: HostileCase[] = [
+  // Signatures and replays
+  { name: 'missing signature', class: 'signature', request: { body: validCommand, contentType: form, signature: 'missing' }, expect: { kind: 'refused', status: 401 } },
+  { name: 'wrong signature', class: 'signature', request: { body: validCommand, contentType: form, signature: 'broken' }, expect: { kind: 'refused', status: 401 } },
+  { name: 'stale timestamp (replay)', class: 'signature', request: { body: validCommand, contentType: form, signature: 'stale' }, expect: { kind: 'refused', status: 401 } },
+  { name: 'unknown signature version', class: 'signature', request: { body: validCommand, contentType: form, signature: 'wrong-version' }, expect: { kind: 'refused', status: 401 } },
+  // Bodies
+  { name: 'malformed JSON', class: 'body', request: { body: '{"type": "event_callback", ', contentType: json }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'JSON that is not an object', class: 'body', request: { body: '[1,2,3]', contentType: json }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'malformed form encoding', class: 'body', request: { body: 'team_id=%zz&command=%E0%A4%A', contentType: form }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'empty body', class: 'body', request: { body: '', contentType: form }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'unknown payload type', class: 'body', request: { body: JSON.stringify({ type: 'surprise', team_id: 'T0TEAM' }), contentType: json }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'block action payload that is not JSON', class: 'body', request: { body: 'payload=%7Bnot-json', contentType: form }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'event without an event', class: 'body', request: { body: JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM', event_id: 'EvBare' }), contentType: json }, expect: { kind: 'refused', status: '4xx' } },
+  { name: 'oversized body (5 MB)', class: 'body', request: { body: `text=${'a'.repeat(5 * 1024 * 1024)}`, contentType: form }, expect: { kind: 'refused', status: '4xx' } },
+  // /unread arguments
+  ...['0', '26', '-3', '1000000000000', '2.5', '10x', '5e2', '0x10'].map((text) => ({
+    name: `count out of range or malformed: ${text}`, class: 'command-text' as const, unreadText: text, expect: { kind: 'usage' as const },
+  })),
+  ...['NaN', 'Infinity', '٣'].map((text) => ({
+    name: `a word where a count could be: ${text} (searched for)`, class: 'command-text' as const, unreadText: text,
+    expect: { kind: 'inert-summary' as const, mustNotContain: [] },
+  })),
+  { name: 'oversized search', class: 'command-text', unreadText: `3 ${'from:x '.repeat(2000)}`, expect: { kind: 'usage' } },
+  { name: 'control characters in the search', class: 'command-text', unreadText: `3 from:${CONTROL}bob`, expect: { kind: 'inert-summary', mustNotContain: ['\u0000', '\u001b'] } },
+  { name: 'right-to-left and zero-width characters', class: 'command-text', unreadText: `${BIDI}${ZERO_WIDTH}`, expect: { kind: 'inert-summary', mustNotContain: ['\u202e'] } },
+  { name: 'mention injection in the search', class: 'command-text', unreadText: '2 <!channel> <@U123> @here', expect: { kind: 'inert-summary', mustNotContain: ['<!channel>', '<@U123>'] } },
+  // Mentions
+  { name: 'mention with only control characters', class: 'mention-text', mentionText: `<@U0BOT> ${CONTROL}`, expect: { kind: 'usage' } },
+  { name: 'oversized mention', class: 'mention-text', mentionText: `<@U0BOT> ${'unread '.repeat(10_000)}`, expect: { kind: 'inert-summary', mustNotContain: [] } },
+  { name: 'mention asking for a huge count', class: 'mention-text', mentionText: '<@U0BOT> show me my last 99999999999999999999 unread emails', expect: { kind: 'inert-summary', mustNotContain: [] } },
+  { name: 'mention with bidi and zero-width', class: 'mention-text', mentionText: `<@U0BOT> ${BIDI}unread${ZERO_WIDTH}`, expect: { kind: 'inert-summary', mustNotContain: ['\u202e'] } },
+  // Email content reaching a message
+  { name: 'subject pinging the channel', class: 'email-content', email: { from: 'x <x@example.com>', subject: '<!channel> <!here> <!everyone>', snippet: 'hi' }, expect: { kind: 'inert-summary', mustNotContain: ['<!channel>', '<!here>', '<!everyone>'] } },
+  { name: 'sender with a user mention and a link', class: 'email-content', email: { from: '<@U0ADMIN> <https://evil.example|Your bank>', subject: 'hello', snippet: 'hi' }, expect: { kind: 'inert-summary', mustNotContain: ['<@U0ADMIN>', '<https://evil.example|'] } },
+  { name: 'snippet with encoded markup', class: 'email-content', email: { from: 'y@example.com', subject: 's', snippet: '&lt;!subteam^S123&gt; &lt;#C123&gt; &amp;lt;' }, expect: { kind: 'inert-summary', mustNotContain: ['<!subteam', '<#C123>'] } },
+  { name: 'control and bidi characters in a subject', class: 'email-content', email: { from: 'z@example.com', subject: `${CONTROL}${BIDI}Invoice${ZERO_WIDTH}`, snippet: 'x' }, expect: { kind: 'inert-summary', mustNotContain: ['\u0000', '\u202e', '\u001b'] } },
+  { name: 'enormous subject and snippet', class: 'email-content', email: { from: 'w@example.com', subject: 'S'.repeat(100_000), snippet: 'N'.repeat(100_000) }, expect: { kind: 'inert-summary', mustNotContain: ['S'.repeat(3001)] } },
+  { name: 'mrkdwn formatting in a subject', class: 'email-content', email: { from: 'v@example.com', subject: '*bold* _it_ ~strike~ `code` ```block```', snippet: '> quote' }, expect: { kind: 'inert-summary', mustNotContain: [] } },
+];

@@ -1,0 +1,122 @@
+/**
+ * Runs the hostile-input corpus (test/corpus/hostileInputs.ts) through the real bot: every case
+ * gets a 4xx or a clear private message, the bot stays up, and what it had stored before still
+ * works afterwards. Prints how many cases ran and how each class ended.
+ */
+import { createHmac } from 'node:crypto';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_CASES, type HostileCase, type RawRequest } from '../corpus/hostileInputs.ts';
+import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendEvent } from '../helpers/slackRequests.ts';
+import { checkBlocks, type Arrival, type RecordedCall, type RecordedResponse } from '../standins/slackApi.ts';
+
+let h: Harness;
+const tally = new Map<string, number>();
+const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+const ACTIVE_USER = 'U0ACTIVE';
+const WAITING_USER = 'U0WAITING';
+let waitingLink: string;
+
+function signedHeaders(request: RawRequest): Record<string, string> {
+  const now = Math.floor(Date.now() / 1000);
+  const mode = request.signature ?? 'valid';
+  if (mode === 'missing') return {};
+  const timestamp = mode === 'stale' ? now - 6 * 60 : now;
+  const mac = createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${request.body}`).digest('hex');
+  const tampered = mode === 'broken' ? mac.replace(/.$/, (c) => (c === '0' ? '1' : '0')) : mac;
+  return {
+    'X-Slack-Request-Timestamp': String(timestamp),
+    'X-Slack-Signature': `${mode === 'wrong-version' ? 'v1' : 'v0'}=${tampered}`,
+  };
+}
+
+async function sendRaw(request: RawRequest): Promise<number> {
+  // A connection of its own: a refused oversized body may leave its socket unusable.
+  const dispatcher = new Agent({ pipelining: 0 });
+  const response = await undiciFetch(`${h.botUrl}/slack/events`, {
+    dispatcher,
+    method: 'POST',
+    headers: { 'Content-Type': request.contentType, ...signedHeaders(request) },
+    body: request.body,
+    signal: AbortSignal.timeout(15_000),
+  }).catch(() => undefined);
+  await response?.text().catch(() => '');
+  await dispatcher.close().catch(() => {});
+  return response?.status ?? 0;
+}
+
+const isEphemeral = (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === 'chat.postEphemeral';
+
+async function run(c: HostileCase): Promise<string> {
+  h.slack.reset();
+  h.gmail.reset();
+  h.gmail.addMessage({ from: 'Plain <p@example.com>', subject: 'Plain subject', date: new Date(), snippet: 'plain' });
+  if (c.email) h.gmail.addMessage({ ...c.email, date: new Date() });
+
+  if (c.request) {
+    const status = await sendRaw(c.request);
+    expect(status, c.name).toBeGreaterThanOrEqual(400);
+    expect(status, c.name).toBeLessThan(500);
+    if (c.expect.kind === 'refused' && c.expect.status !== '4xx') expect(status, c.name).toBe(c.expect.status);
+    return `refused ${status}`;
+  }
+
+  let message: unknown;
+  if (c.unreadText !== undefined || c.email) {
+    const sent = await h.unread(ACTIVE_USER, c.unreadText ?? '');
+    expect(sent.status, c.name).toBe(200);
+    if (c.expect.kind === 'usage') {
+      const ack = JSON.parse(sent.body) as { response_type: string; text: string };
+      expect(ack.response_type, c.name).toBe('ephemeral');
+      expect(ack.text, c.name).toMatch(/unread/i);
+      return 'usage in the acknowledgement';
+    }
+    const answer = (await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)) as RecordedResponse;
+    message = answer.body;
+  } else {
+    const sent = await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET,
+      { type: 'app_mention', user: ACTIVE_USER, text: c.mentionText, channel: 'C0GENERAL', ts: `${Date.now() / 1000}` },
+      { eventId: `EvHostile${tally.size}${Math.random()}`, teamId: TEAM });
+    expect(sent.status, c.name).toBe(200);
+    message = (await h.slack.waitFor(isEphemeral, 15_000)).body;
+  }
+  const json = JSON.stringify(message);
+  const blocks = (message as { blocks?: unknown }).blocks;
+  if (blocks !== undefined) expect(checkBlocks(blocks), c.name).toEqual([]);
+  if (c.expect.kind === 'inert-summary') {
+    for (const bad of c.expect.mustNotContain) expect(json.includes(JSON.stringify(bad).slice(1, -1)), `${c.name}: ${JSON.stringify(bad)}`).toBe(false);
+  }
+  expect(json, c.name).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
+  return c.expect.kind === 'usage' ? 'help or usage message' : 'private answer, inert';
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  h.activate(ACTIVE_USER);
+  // Something stored before the corpus runs: a kept request waiting on an authorization link.
+  await h.unread(WAITING_USER);
+  waitingLink = authorizationLinkIn(await h.slack.waitFor((a): a is RecordedCall => a.kind === 'call' && a.method === 'chat.postMessage'));
+});
+
+afterAll(async () => {
+  const lines = [...tally.entries()].map(([key, n]) => `  ${key}: ${n}`).sort();
+  process.stdout.write(`hostile input corpus: ${HOSTILE_CASES.length} cases\n${lines.join('\n')}\n`);
+  await h?.close();
+});
+
+describe('hostile and malformed input', () => {
+  it.each(HOSTILE_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const outcome = await run(c);
+    count(`${c.class} -> ${outcome}`);
+    expect((await fetch(`${h.botUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('loses nothing that was stored before', async () => {
+    h.slack.reset();
+    const page = await h.connect(waitingLink);
+    expect(page.status).toBe(200);
+    const answer = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postMessage' && JSON.stringify(a.body).includes('Plain subject'), 15_000);
+    expect((answer as RecordedCall).body).toMatchObject({ channel: `D${WAITING_USER}` });
+  });
+});
