@@ -74,28 +74,37 @@ const MIGRATIONS: Migration[] = [
   },
 ];
 
+/** Any fixed number: it names the lock that serialises migrations across instances starting at once. */
+const MIGRATION_LOCK = 7_214_403;
+
+/**
+ * Applies what is missing, in one transaction that holds an advisory lock: instances starting
+ * together wait for each other, and the later ones find nothing left to do.
+ */
 export async function migrate(db: Database): Promise<number[]> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    id integer PRIMARY KEY,
-    name text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`);
-  const applied = new Set(
-    (await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id),
-  );
-  const ran: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (applied.has(migration.id)) continue;
-    await db.exec('BEGIN');
-    try {
-      await db.exec(migration.sql);
-      await db.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
-      await db.exec('COMMIT');
-    } catch (error) {
-      await db.exec('ROLLBACK');
-      throw error;
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const applied = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+    const ran: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      ran.push(migration.id);
     }
-    ran.push(migration.id);
-  }
-  return ran;
+    return ran;
+  });
+}
+
+/** Migrations hold plain DDL (no functions or quoted semicolons), so splitting on `;` is safe. */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter((statement) => statement.length > 0);
 }
