@@ -57,6 +57,8 @@ export interface GmailStandin {
   setDelay(ms: number): void;
   /** The next `count` outer requests are never answered. */
   hangNext(count?: number): void;
+  /** The next `count` outer requests have their connection reset instead of an answer. */
+  resetNext(count?: number): void;
   /**
    * Empties the mailbox and the logs and drops queued failures, hangs and the delay. Allowed tokens
    * stay: they stand for grants the auth service made, which outlive one test.
@@ -77,6 +79,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
   let innerFailures: FailureSpec[] = [];
   let delayMs = 0;
   let hangs = 0;
+  let resets = 0;
 
   /** Takes the first queued failure meant for `path`, if any. */
   const takeFailure = (queue: FailureSpec[], path: string): FailureSpec | undefined => {
@@ -140,6 +143,11 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
       hangs--;
       return; // never answered; close() drops the socket
     }
+    if (resets > 0) {
+      resets--;
+      req.socket.resetAndDestroy();
+      return;
+    }
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const forced = takeFailure(outerFailures, url.pathname);
     if (forced) return sendJson(res, failure(forced));
@@ -171,6 +179,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     },
     setDelay: (ms) => void (delayMs = ms),
     hangNext: (count = 1) => void (hangs += count),
+    resetNext: (count = 1) => void (resets += count),
     reset() {
       mailbox.clear();
       requests.length = 0;
@@ -179,6 +188,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
       innerFailures = [];
       delayMs = 0;
       hangs = 0;
+      resets = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

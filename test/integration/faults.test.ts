@@ -1,0 +1,110 @@
+/**
+ * Faults injected through the stand-ins: 429 with Retry-After, 500 and 503, hanging past the
+ * timeout, connection resets. Every request ends with the right answer or a clear message to the
+ * user, within a bound; nothing is left unhandled.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../helpers/botHarness.ts';
+import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
+
+let h: Harness;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const USER = 'U0FAULT';
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
+  h = await startHarness();
+});
+afterAll(async () => {
+  process.off('unhandledRejection', onUnhandled);
+  await h?.close();
+});
+beforeEach(() => {
+  h.slack.reset();
+  h.gmail.reset();
+  h.scalekit.setDown(false);
+  h.scalekit.setDelay(0);
+  h.activate(USER);
+  h.gmail.addMessage({ from: 'Ann <ann@example.com>', subject: 'Status report', date: new Date(), snippet: 'all good' });
+});
+
+/** Runs /unread and returns what the user was finally told, on the response_url or in the DM. */
+async function unreadOutcome(timeoutMs = 30_000): Promise<'answer' | 'message'> {
+  const sent = await h.unread(USER);
+  expect(sent.status).toBe(200);
+  const told = await h.slack.waitFor(
+    (a: Arrival) =>
+      (a.kind === 'response' && sent.responseUrl.endsWith(a.path)) ||
+      (a.kind === 'call' && a.method === 'chat.postMessage' && a.status === 200 && (a.answer as { ok?: boolean }).ok === true),
+    timeoutMs,
+  );
+  const body = JSON.stringify((told as RecordedResponse | RecordedCall).body);
+  expect(body).not.toMatch(/\bat \S+\.ts:\d+|Error:|ECONN|undefined/);
+  return body.includes('Status report') ? 'answer' : 'message';
+}
+
+describe('Gmail faults', () => {
+  it.each([
+    ['429 with Retry-After, once', () => h.gmail.failNext(1, { status: 429, retryAfterSeconds: 1 }), 'answer'],
+    ['500, once', () => h.gmail.failNext(1, { status: 500 }), 'answer'],
+    ['503 on the batch call, twice', () => h.gmail.failNext(2, { status: 503, path: '/batch/gmail/v1' }), 'answer'],
+    ['a connection reset, once', () => h.gmail.resetNext(1), 'answer'],
+    ['hanging past the timeout, once', () => h.gmail.hangNext(1), 'answer'],
+    ['503, every time', () => h.gmail.failNext(50, { status: 503 }), 'message'],
+    ['429, every time', () => h.gmail.failNext(50, { status: 429, retryAfterSeconds: 1 }), 'message'],
+    ['connection resets, every time', () => h.gmail.resetNext(50), 'message'],
+  ] as const)('%s', async (_name, inject, expected) => {
+    inject();
+    expect(await unreadOutcome()).toBe(expected);
+  });
+});
+
+describe('Scalekit faults', () => {
+  it('down: a clear message', async () => {
+    h.activate('U0FRESH');
+    h.scalekit.setDown(true);
+    const sent = await h.unread('U0FRESH');
+    const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 30_000);
+    expect(JSON.stringify(told)).toMatch(/try again/i);
+  });
+
+  it('hanging past the SDK timeout: a clear message', async () => {
+    h.activate('U0SLOWSK');
+    h.scalekit.setDelay(12_000);
+    const sent = await h.unread('U0SLOWSK');
+    expect(sent.status).toBe(200);
+    const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 40_000);
+    expect(JSON.stringify(told)).toMatch(/try again/i);
+  }, 60_000);
+});
+
+describe('Slack faults', () => {
+  it('a 429 with Retry-After on the response_url: answered in the DM instead', async () => {
+    h.slack.failNext('response', 1, { status: 429, retryAfterSeconds: 1 });
+    expect(await unreadOutcome()).toBe('answer');
+  });
+
+  it('a 500 on the response_url: answered in the DM instead', async () => {
+    h.slack.failNext('response', 1, { status: 500 });
+    expect(await unreadOutcome()).toBe('answer');
+  });
+
+  it('a 429 with Retry-After on chat.postMessage: retried, then delivered', async () => {
+    h.slack.failNext('response', 1, { status: 500 });
+    h.slack.failNext('chat.postMessage', 1, { status: 429, retryAfterSeconds: 1 });
+    expect(await unreadOutcome()).toBe('answer');
+  });
+
+  it('a 503 on conversations.open: retried, then delivered', async () => {
+    h.slack.failNext('response', 1, { status: 500 });
+    h.slack.failNext('conversations.open', 1, { status: 503 });
+    expect(await unreadOutcome()).toBe('answer');
+  });
+});
+
+describe('afterwards', () => {
+  it('left no unhandled rejection', () => {
+    expect(unhandled).toEqual([]);
+  });
+});
