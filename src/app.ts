@@ -88,6 +88,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     browserAuthorization,
     onConnected: (completed) => onConnected(completed),
     isReady: () => ready,
+    pingDatabase: () => db.query('SELECT 1'),
     secureCookies: config.publicUrl.startsWith('https:'),
     logger,
   });

@@ -17,6 +17,8 @@ export interface WebRouteDeps {
   /** Runs after a successful connection (tell the user, finish kept requests); not awaited by the page. */
   onConnected: (completed: CompletedAuthorization) => void;
   isReady: () => boolean;
+  /** Resolves when the database answers; readiness fails while it does not. */
+  pingDatabase: () => Promise<unknown>;
   secureCookies: boolean;
   logger: Logger;
 }
@@ -38,6 +40,7 @@ export function webRoutes(deps: WebRouteDeps): CustomRoute[] {
   const { logger } = deps;
   return [
     { path: '/healthz', method: ['GET'], handler: guarded(healthz(deps), logger) },
+    { path: '/readyz', method: ['GET'], handler: guarded(readyz(deps), logger) },
     { path: '/connect/:token', method: ['GET'], handler: guarded(openConnectLink(deps), logger) },
     { path: CALLBACK_PATH, method: ['GET'], handler: guarded(completeConnection(deps), logger) },
   ];
@@ -47,6 +50,28 @@ function healthz(deps: WebRouteDeps): Handler {
   return async (_req, res) => {
     if (deps.isReady()) sendJson(res, 200, { status: 'ok' });
     else sendJson(res, 503, { status: 'starting' });
+  };
+}
+
+const READY_CHECK_TIMEOUT_MS = 2_000;
+
+/** Readiness, for a load balancer: ready only while the database answers (liveness is /healthz). */
+function readyz(deps: WebRouteDeps): Handler {
+  return async (_req, res) => {
+    if (!deps.isReady()) return sendJson(res, 503, { status: 'starting' });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('database check timed out')), READY_CHECK_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([deps.pingDatabase(), timeout]);
+      sendJson(res, 200, { status: 'ready' });
+    } catch (err) {
+      deps.logger.warn({ err }, 'not ready: the database does not answer');
+      sendJson(res, 503, { status: 'database unreachable' });
+    } finally {
+      clearTimeout(timer);
+    }
   };
 }
 
