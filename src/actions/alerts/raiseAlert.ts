@@ -1,0 +1,74 @@
+/**
+ * Use case: someone raises a team alert. Checks who may (and who may notify the whole channel),
+ * rate-limits per user, picks the channel (the one named, else the workspace's team channel, else
+ * the configured default), and stores the alert in the outbox. Posting is DeliverAlerts' job: an
+ * accepted alert is durable before anything is sent.
+ */
+import type { SlackUser } from '../../core/slackUser.ts';
+import { alertRequestSchema, channelRef, type NewAlert } from './alert.ts';
+import type { AlertOutbox, AlertChannelSettings, OutboxAlert } from './outbox.ts';
+import { checkAlertPermission, type AlertPolicy, type IsInUserGroup } from './policy.ts';
+import type { RateLimiter } from './rateLimit.ts';
+
+/** The name the audit log and kept requests use for raising an alert. */
+export const RAISE_ALERT_ACTION = 'alert.raise';
+
+export type AlertRefusal =
+  | { reason: 'invalid' }
+  | { reason: 'not_allowed' }
+  | { reason: 'mention_not_allowed' }
+  | { reason: 'rate_limited'; retryAfterMs: number }
+  | { reason: 'no_channel' }
+  | { reason: 'unknown_channel'; name: string };
+
+export type RaiseOutcome = { ok: true; alert: OutboxAlert } | ({ ok: false } & AlertRefusal);
+
+export interface RaiseAlertDeps {
+  outbox: AlertOutbox;
+  channels: AlertChannelSettings;
+  policy: AlertPolicy;
+  limiter: RateLimiter;
+  isInUserGroup: IsInUserGroup;
+  /** A channel name to its id in that workspace, or undefined when there is none. */
+  channelIdForName: (teamId: string, name: string) => Promise<string | undefined>;
+  /** TEAM_ALERT_CHANNEL: an id or a name. */
+  defaultChannel: string | undefined;
+  now: () => Date;
+}
+
+export class RaiseAlert {
+  private readonly deps: RaiseAlertDeps;
+
+  constructor(deps: RaiseAlertDeps) {
+    this.deps = deps;
+  }
+
+  async run(user: SlackUser, request: unknown): Promise<RaiseOutcome> {
+    const parsed = alertRequestSchema.safeParse(request);
+    if (!parsed.success) return { ok: false, reason: 'invalid' };
+    const { channel, severity, text } = parsed.data;
+    const mentionChannel = parsed.data.mentionChannel === true;
+
+    const permission = await checkAlertPermission(this.deps.policy, user.userId, mentionChannel, this.deps.isInUserGroup);
+    if (!permission.ok) return { ok: false, reason: permission.reason };
+
+    const target = await this.channelFor(user.teamId, channel);
+    if (!target.ok) return target;
+
+    // Counted last: a refused or misdirected alert does not use up the sender's allowance.
+    const limited = this.deps.limiter.take(`${user.enterpriseId ?? user.teamId}:${user.userId}`);
+    if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
+
+    const alert: NewAlert = { raisedBy: user, channelId: target.channelId, severity, text, mentionChannel, createdAt: this.deps.now() };
+    return { ok: true, alert: await this.deps.outbox.enqueue(alert) };
+  }
+
+  private async channelFor(teamId: string, named: string | undefined): Promise<{ ok: true; channelId: string } | ({ ok: false } & AlertRefusal)> {
+    const configured = named ?? (await this.deps.channels.channelFor(teamId)) ?? this.deps.defaultChannel;
+    const ref = configured === undefined ? undefined : channelRef(configured);
+    if (!ref) return { ok: false, reason: 'no_channel' };
+    if (ref.kind === 'id') return { ok: true, channelId: ref.id };
+    const id = await this.deps.channelIdForName(teamId, ref.name);
+    return id ? { ok: true, channelId: id } : { ok: false, reason: 'unknown_channel', name: ref.name };
+  }
+}

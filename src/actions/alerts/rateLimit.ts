@@ -1,0 +1,65 @@
+/**
+ * Per-user rate limiting for alerts: a token bucket. `takeToken` is pure (state in, state out) so a
+ * store could keep the buckets; `RateLimiter` keeps them in memory with an injected clock, which is
+ * enough for one instance (several instances each allow the burst: say so when scaling out).
+ */
+
+export interface TokenBucketLimit {
+  /** The burst: how many may be taken at once after a quiet spell. */
+  capacity: number;
+  /** One token comes back every this many milliseconds, up to `capacity`. */
+  refillEveryMs: number;
+}
+
+export interface BucketState {
+  tokens: number;
+  /** When `tokens` was last computed (ms since the epoch). */
+  at: number;
+}
+
+export interface TakeResult {
+  allowed: boolean;
+  state: BucketState;
+  /** When refused: how long until a token is back. 0 when allowed. */
+  retryAfterMs: number;
+}
+
+/** Five alerts at once, then one a minute. */
+export const DEFAULT_ALERT_RATE: TokenBucketLimit = { capacity: 5, refillEveryMs: 60_000 };
+
+export function takeToken(state: BucketState | undefined, limit: TokenBucketLimit, nowMs: number): TakeResult {
+  const capacity = Math.max(1, Math.floor(limit.capacity));
+  const every = Math.max(1, limit.refillEveryMs);
+  const previous = state ?? { tokens: capacity, at: nowMs };
+  // A clock that went backwards refills nothing rather than granting a burst.
+  const elapsed = Math.max(0, nowMs - previous.at);
+  const tokens = Math.min(capacity, previous.tokens + elapsed / every);
+  if (tokens >= 1) return { allowed: true, state: { tokens: tokens - 1, at: nowMs }, retryAfterMs: 0 };
+  return { allowed: false, state: { tokens, at: nowMs }, retryAfterMs: Math.ceil((1 - tokens) * every) };
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly limit: TokenBucketLimit;
+  private readonly clock: () => number;
+  private readonly maxKeys: number;
+
+  constructor(limit: TokenBucketLimit, clock: () => number, maxKeys = 10_000) {
+    this.limit = limit;
+    this.clock = clock;
+    this.maxKeys = maxKeys;
+  }
+
+  take(key: string): { allowed: boolean; retryAfterMs: number } {
+    const now = this.clock();
+    const result = takeToken(this.buckets.get(key), this.limit, now);
+    this.buckets.delete(key); // re-inserted last: the map's order is least recently used first
+    this.buckets.set(key, result.state);
+    // Past maxKeys the least recently used bucket goes: the likeliest to have refilled anyway.
+    if (this.buckets.size > this.maxKeys) {
+      const oldest = this.buckets.keys().next().value;
+      if (oldest !== undefined) this.buckets.delete(oldest);
+    }
+    return { allowed: result.allowed, retryAfterMs: result.retryAfterMs };
+  }
+}
