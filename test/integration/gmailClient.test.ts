@@ -116,6 +116,16 @@ describe('GmailClient against the Gmail stand-in', () => {
     expect(result.emails.map((e) => e.subject)).toEqual(['Lunch on Friday']);
   });
 
+  it('pages through the unread messages with Gmail\'s page token', async () => {
+    addMessages(7);
+    const first = await client().listUnread(TOKEN, { max: 5 });
+    expect(first.emails.map((e) => e.subject)).toEqual(['Subject 6', 'Subject 5', 'Subject 4', 'Subject 3', 'Subject 2']);
+    expect(first.nextPageToken).toBeTruthy();
+    const second = await client().listUnread(TOKEN, { max: 5, pageToken: first.nextPageToken });
+    expect(second.emails.map((e) => e.subject)).toEqual(['Subject 1', 'Subject 0']);
+    expect(second.nextPageToken).toBeUndefined();
+  });
+
   it('treats an empty inbox as zero emails after one round trip', async () => {
     const result = await client().listUnread(TOKEN, { max: 5 });
 

@@ -48,6 +48,8 @@ export interface GmailStandin {
   addMessage(message: NewMessage): StoredMessage;
   removeMessage(id: string): void;
   allowToken(token: string): void;
+  /** The token may read but not modify (as with only the gmail.readonly scope). */
+  allowReadOnlyToken(token: string): void;
   revokeToken(token: string): void;
   /** The next `count` outer requests get this answer instead of theirs. */
   failNext(count: number, failure: FailureSpec): void;
@@ -79,6 +81,8 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
   let innerFailures: FailureSpec[] = [];
   let delayMs = 0;
   let hangs = 0;
+  // Tokens granted gmail.readonly only: modify calls answer 403 insufficientPermissions.
+  const readOnlyTokens = new Set<string>();
   let resets = 0;
 
   /** Takes the first queued failure meant for `path`, if any. */
@@ -88,7 +92,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
   };
 
   /** One API call, outer or inside a batch. */
-  const api = (method: string, url: URL, authorization: string | undefined): ApiAnswer => {
+  const api = (method: string, url: URL, authorization: string | undefined, body = ''): ApiAnswer => {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (token === undefined || !tokens.has(token)) {
       const answer = googleError(401, 'authError', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
@@ -97,6 +101,10 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     if (!url.pathname.startsWith(API_PREFIX)) return googleError(404);
     const [user = '', ...rest] = url.pathname.slice(API_PREFIX.length).split('/').map(safeDecode);
     if (user !== 'me' && user !== mailbox.emailAddress) return googleError(403, 'forbidden', 'Delegation denied');
+    if (method === 'POST' && rest.length === 2 && rest[0] === 'messages' && rest[1] === 'batchModify') {
+      if (readOnlyTokens.has(token)) return googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+      return mailbox.batchModify(body);
+    }
     if (method !== 'GET') return googleError(404);
     if (rest.length === 1 && rest[0] === 'profile') return mailbox.profile();
     if (rest.length === 1 && rest[0] === 'messages') return mailbox.list(url.searchParams);
@@ -157,7 +165,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
       res.writeHead(200, { 'content-type': `multipart/mixed; boundary=${answer.boundary}` });
       return res.end(answer.multipart);
     }
-    return sendJson(res, api(req.method ?? 'GET', url, req.headers.authorization));
+    return sendJson(res, api(req.method ?? 'GET', url, req.headers.authorization, Buffer.concat(chunks).toString('utf8')));
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -180,6 +188,10 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     setDelay: (ms) => void (delayMs = ms),
     hangNext: (count = 1) => void (hangs += count),
     resetNext: (count = 1) => void (resets += count),
+    allowReadOnlyToken: (token) => {
+      tokens.add(token);
+      readOnlyTokens.add(token);
+    },
     reset() {
       mailbox.clear();
       requests.length = 0;
@@ -207,6 +219,11 @@ function safeDecode(segment: string): string {
 }
 
 function sendJson(res: ServerResponse, answer: ApiAnswer): void {
+  if (answer.status === 204) {
+    res.writeHead(204, answer.headers ?? {});
+    res.end();
+    return;
+  }
   res.writeHead(answer.status, { 'content-type': 'application/json; charset=UTF-8', ...answer.headers });
   res.end(JSON.stringify(answer.body, null, 2));
 }

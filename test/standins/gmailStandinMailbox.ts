@@ -105,6 +105,27 @@ export class Mailbox {
     this.messages.clear();
   }
 
+  /** messages.batchModify: removes and adds labels; only UNREAD matters here. Answers 204 as Gmail does. */
+  batchModify(raw: string): ApiAnswer {
+    let body: { ids?: unknown; removeLabelIds?: unknown; addLabelIds?: unknown };
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return googleError(400, 'parseError', 'Invalid JSON payload received.');
+    }
+    const ids = Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : [];
+    if (ids.length === 0 || ids.length > 1000) return googleError(400, 'invalidArgument', 'ids must hold 1 to 1000 ids');
+    const remove = Array.isArray(body.removeLabelIds) ? body.removeLabelIds : [];
+    const add = Array.isArray(body.addLabelIds) ? body.addLabelIds : [];
+    for (const id of ids) {
+      const message = this.messages.get(id);
+      if (!message) continue;
+      if (remove.includes('UNREAD')) message.unread = false;
+      if (add.includes('UNREAD')) message.unread = true;
+    }
+    return { status: 204, body: '' };
+  }
+
   /** messages.list: newest first, `pageToken` is an offset. */
   list(query: URLSearchParams): ApiAnswer {
     const maxText = query.get('maxResults');

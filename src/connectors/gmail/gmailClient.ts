@@ -63,7 +63,9 @@ export class GmailClient implements GmailApi {
   async listUnread(accessToken: string, query: UnreadQuery): Promise<UnreadResult> {
     const max = Math.min(500, Math.max(1, Math.floor(query.max) || 1));
     const q = `is:unread ${query.search ?? ''}`.trim();
-    const url = `${this.baseUrl}/gmail/v1/users/me/messages?${new URLSearchParams({ q, maxResults: String(max) })}`;
+    const params = new URLSearchParams({ q, maxResults: String(max) });
+    if (query.pageToken) params.set('pageToken', query.pageToken);
+    const url = `${this.baseUrl}/gmail/v1/users/me/messages?${params}`;
     const listed = await this.withRetries(async () => {
       const answer = await this.send('listing messages', accessToken, 'GET', url);
       return parseAnswer(listSchema, answer.text, 'listing messages');
@@ -71,10 +73,11 @@ export class GmailClient implements GmailApi {
 
     const ids = [...new Set((listed.messages ?? []).map((message) => message.id))].slice(0, max);
     const totalEstimate = listed.resultSizeEstimate ?? ids.length;
-    if (ids.length === 0) return { mailbox: undefined, emails: [], totalEstimate };
+    const nextPageToken = listed.nextPageToken || undefined;
+    if (ids.length === 0) return { mailbox: undefined, emails: [], totalEstimate, nextPageToken };
 
     const { messages, mailbox } = await this.readAll(accessToken, ids);
-    return { mailbox, emails: newestFirst(messages.map(toEmailSummary)), totalEstimate };
+    return { mailbox, emails: newestFirst(messages.map(toEmailSummary)), totalEstimate, nextPageToken };
   }
 
   /** Reads the messages and the profile in one batch; failed parts are retried alone. */

@@ -11,6 +11,7 @@ import type { EmailSummary } from './types.ts';
 export const listSchema = z.object({
   messages: z.array(z.object({ id: z.string() })).optional(),
   resultSizeEstimate: z.number().optional(),
+  nextPageToken: z.string().optional(),
 });
 export const messageSchema = z.object({
   id: z.string(),

@@ -17,6 +17,8 @@ export interface UnreadQuery {
   max: number;
   /** Extra Gmail search terms, ANDed with is:unread. */
   search?: string | undefined;
+  /** Where to continue: a previous result's nextPageToken. */
+  pageToken?: string | undefined;
 }
 
 export interface UnreadResult {
@@ -26,6 +28,8 @@ export interface UnreadResult {
   emails: EmailSummary[];
   /** Gmail's estimate of how many messages match in total. */
   totalEstimate: number;
+  /** Present when more matching messages follow this page. */
+  nextPageToken?: string | undefined;
 }
 
 export interface GmailApi {
