@@ -4,7 +4,7 @@
  */
 import process from 'node:process';
 import { createBot } from './app.ts';
-import { ConfigError, loadConfig } from './infrastructure/config.ts';
+import { ConfigError, knownSecrets, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
 
 async function main(): Promise<void> {
@@ -18,10 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({
-    level: config.logLevel,
-    knownSecrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.scalekit.clientSecret],
-  });
+  const logger = createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config) });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   const bot = await createBot(config, { logger });

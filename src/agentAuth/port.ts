@@ -52,4 +52,10 @@ export interface AgentAuth {
    * belongs to the user of `ref`. `query` is the return URL's query string, as received.
    */
   completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<AccountStatus>;
+
+  /**
+   * Gives up the account's grant: revoked at the provider where the backend can, and the tokens
+   * forgotten. Disconnecting an account that does not exist is not an error.
+   */
+  disconnect(ref: AccountRef): Promise<void>;
 }

@@ -1,31 +1,16 @@
 /**
  * Settings: read from the environment once, here and nowhere else, validated with zod into a typed
  * object. A missing or malformed setting stops the bot with a message naming it and what to put
- * there. Unknown variables are ignored.
+ * there. Unknown variables are ignored. Which agent-auth backend is used, and its settings, are
+ * read by agentAuthSettings.ts.
  */
 import { z } from 'zod';
+import { loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
+import { isBlank, optionalString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
+
+export type { AgentAuthConfig } from './agentAuthSettings.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const optionalString = z
-  .string()
-  .trim()
-  .transform((value) => (value === '' ? undefined : value))
-  .optional();
-
-function urlSetting(hint: string) {
-  return z
-    .string({ error: hint })
-    .trim()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, hint);
-}
 
 const schema = z
   .object({
@@ -50,15 +35,6 @@ const schema = z
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
-    SCALEKIT_ENV_URL: urlSetting('must be your Scalekit environment URL, e.g. https://yourorg.scalekit.dev (Dashboard > Developers > API Credentials)'),
-    SCALEKIT_CLIENT_ID: z
-      .string({ error: 'is required: your Scalekit client id (Dashboard > Developers > API Credentials)' })
-      .trim()
-      .min(1, 'is required: your Scalekit client id (Dashboard > Developers > API Credentials)'),
-    SCALEKIT_CLIENT_SECRET: z
-      .string({ error: 'is required: your Scalekit client secret (Dashboard > Developers > API Credentials)' })
-      .trim()
-      .min(1, 'is required: your Scalekit client secret (Dashboard > Developers > API Credentials)'),
     GMAIL_CONNECTION_NAME: z.string().trim().min(1).default('gmail'),
     DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
@@ -67,10 +43,6 @@ const schema = z
 
 const SIGNING_SECRET_PROBLEM =
   'SLACK_SIGNING_SECRET is required in HTTP mode: the Signing Secret from your Slack app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)';
-
-function isBlank(value: string | undefined): boolean {
-  return value === undefined || value.trim() === '';
-}
 
 export interface Config {
   slack: {
@@ -82,7 +54,7 @@ export interface Config {
   port: number;
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
-  scalekit: { envUrl: string; clientId: string; clientSecret: string };
+  agentAuth: AgentAuthConfig;
   gmail: { connectionName: string; apiUrl: string };
   databaseUrl: string;
 }
@@ -101,17 +73,15 @@ function withTrailingSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
-function withoutTrailingSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
   if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) problems.push(SIGNING_SECRET_PROBLEM);
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const agentAuth = loadAgentAuthSettings(env);
+  problems.push(...agentAuth.problems);
+  if (!parsed.success || !agentAuth.settings || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     slack: {
@@ -123,12 +93,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
     logLevel: e.LOG_LEVEL,
-    scalekit: {
-      envUrl: withoutTrailingSlash(e.SCALEKIT_ENV_URL),
-      clientId: e.SCALEKIT_CLIENT_ID,
-      clientSecret: e.SCALEKIT_CLIENT_SECRET,
-    },
+    agentAuth: agentAuth.settings,
     gmail: { connectionName: e.GMAIL_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.GMAIL_API_URL) },
     databaseUrl: e.DATABASE_URL,
   };
+}
+
+/** Every secret among the settings, for the log redactor to remove verbatim wherever it turns up. */
+export function knownSecrets(config: Config): Array<string | undefined> {
+  const auth = config.agentAuth;
+  const backend =
+    auth.kind === 'scalekit'
+      ? [auth.clientSecret]
+      : [auth.google.clientSecret, ...auth.encryptionKeys.map((key) => Buffer.from(key).toString('base64'))];
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, ...backend];
 }

@@ -78,7 +78,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
-  let responses = 0;
   return {
     botUrl,
     config,
@@ -88,18 +87,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     scalekit,
     logs,
     identifierOf,
-    async unread(userId, text = '', responseId) {
-      const responseUrl = slack.responseUrl(responseId ?? `r${++responses}`);
-      const sent = await sendSlashCommand(`${botUrl}/slack/events`, SIGNING_SECRET, {
-        command: '/unread',
-        text,
-        userId,
-        teamId: TEAM,
-        channelId: 'C0GENERAL',
-        responseUrl,
-      });
-      return { ...sent, responseUrl };
-    },
+    unread: unreadSender(botUrl, slack),
     async connect(linkUrl, browser = new TestBrowser()) {
       const toScalekit = await browser.step(linkUrl);
       if (!toScalekit.location) return toScalekit;
@@ -124,6 +112,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), scalekit.close()]);
     },
+  };
+}
+
+/** Sends `/unread` as Slack would, signed, from a user of TEAM; each with its own response_url. */
+export function unreadSender(botUrl: string, slack: SlackApiStandin): Harness['unread'] {
+  let responses = 0;
+  return async (userId, text = '', responseId) => {
+    const responseUrl = slack.responseUrl(responseId ?? `r${++responses}`);
+    const sent = await sendSlashCommand(`${botUrl}/slack/events`, SIGNING_SECRET, {
+      command: '/unread',
+      text,
+      userId,
+      teamId: TEAM,
+      channelId: 'C0GENERAL',
+      responseUrl,
+    });
+    return { ...sent, responseUrl };
   };
 }
 

@@ -102,6 +102,18 @@ export class ScalekitAgentAuth implements AgentAuth {
     return this.readStatus(ref);
   }
 
+  async disconnect(ref: AccountRef): Promise<void> {
+    try {
+      // Scalekit revokes at the provider and deletes the account on its side.
+      await this.actions.deleteConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw fromScalekitError(error, 'deleting the connected account');
+    } finally {
+      this.cache.drop(ref);
+    }
+  }
+
   private async readStatus(ref: AccountRef): Promise<AccountStatus> {
     try {
       const { connectedAccount } = await this.actions.getConnectedAccount({

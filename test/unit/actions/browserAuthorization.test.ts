@@ -33,6 +33,7 @@ beforeEach(() => {
       expiresAt: undefined,
     })),
     completeAuthorization: vi.fn(async () => 'ACTIVE' as const),
+    disconnect: vi.fn(async () => {}),
   };
   const links = new SqlAuthLinkStore(db);
   const clock = () => now;

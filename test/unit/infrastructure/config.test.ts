@@ -1,5 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/infrastructure/config.ts';
+import { ConfigError, knownSecrets, loadConfig } from '../../../src/infrastructure/config.ts';
 
 const minimal = {
   SLACK_BOT_TOKEN: 'xoxb-1',
@@ -28,7 +29,12 @@ describe('loadConfig', () => {
     expect(config.gmail).toEqual({ connectionName: 'gmail', apiUrl: 'https://gmail.googleapis.com' });
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
     expect(config.databaseUrl).toBe('./data/bot');
-    expect(config.scalekit.envUrl).toBe('https://acme.scalekit.dev');
+    expect(config.agentAuth).toEqual({
+      kind: 'scalekit',
+      envUrl: 'https://acme.scalekit.dev',
+      clientId: 'skc_1',
+      clientSecret: 'secret',
+    });
   });
 
   it('ignores unknown variables', () => {
@@ -64,5 +70,102 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...minimal, SLACK_APP_TOKEN: '', PUBLIC_URL: '', PORT: '8080' });
     expect(config.slack.appToken).toBeUndefined();
     expect(config.publicUrl).toBe('http://localhost:8080');
+  });
+});
+
+const keyA = randomBytes(32).toString('base64');
+const keyB = randomBytes(32).toString('base64');
+const slackOnly = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign' };
+const local = { ...slackOnly, GOOGLE_CLIENT_ID: 'cid.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'gsecret', TOKEN_ENCRYPTION_KEY: keyA };
+
+describe('loadConfig: choosing the agent-auth backend', () => {
+  it('uses the built-in backend when no Scalekit setting is given', () => {
+    const config = loadConfig(local);
+    expect(config.agentAuth.kind).toBe('local');
+  });
+
+  it('uses Scalekit when any Scalekit setting is given, and names the missing ones', () => {
+    const problems = problemsOf({ ...local, SCALEKIT_CLIENT_ID: 'skc_1' }).join('\n');
+    expect(problems).toContain('SCALEKIT_ENV_URL');
+    expect(problems).toContain('SCALEKIT_CLIENT_SECRET');
+    expect(problems).not.toContain('GOOGLE_CLIENT_ID');
+  });
+
+  it('follows AGENT_AUTH when it is set, in either direction', () => {
+    expect(loadConfig({ ...minimal, ...local, AGENT_AUTH: 'local' }).agentAuth.kind).toBe('local');
+    expect(loadConfig({ ...minimal, ...local, AGENT_AUTH: 'scalekit' }).agentAuth.kind).toBe('scalekit');
+    expect(loadConfig({ ...minimal, AGENT_AUTH: ' Scalekit ' }).agentAuth.kind).toBe('scalekit');
+    expect(problemsOf({ ...minimal, AGENT_AUTH: 'vendor' }).join()).toMatch(/AGENT_AUTH must be local .* or scalekit/);
+    // Chosen explicitly, the Scalekit settings are required even though the Google ones are there.
+    expect(problemsOf({ ...local, AGENT_AUTH: 'scalekit' }).join()).toContain('SCALEKIT_ENV_URL');
+  });
+
+  it('names both ways out when nothing is set', () => {
+    const text = problemsOf(slackOnly).join('\n');
+    for (const name of ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'SCALEKIT_ENV_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
+      expect(text).toContain(name);
+    }
+    expect(text).toContain('openssl rand -base64 32');
+    expect(text).toContain('Credentials');
+  });
+});
+
+describe('loadConfig: the built-in backend', () => {
+  it("leaves Google's endpoints to the connector description unless overridden", () => {
+    const config = loadConfig(local);
+    if (config.agentAuth.kind !== 'local') throw new Error('expected local');
+    expect(config.agentAuth.google).toEqual({
+      clientId: 'cid.apps.googleusercontent.com',
+      clientSecret: 'gsecret',
+      authorizationUrl: undefined,
+      tokenUrl: undefined,
+      revocationUrl: undefined,
+    });
+    const overridden = loadConfig({
+      ...local,
+      GOOGLE_AUTH_URL: 'http://127.0.0.1:9000/authorize',
+      GOOGLE_TOKEN_URL: 'http://127.0.0.1:9000/token',
+      GOOGLE_REVOKE_URL: 'http://127.0.0.1:9000/revoke',
+    });
+    expect(overridden.agentAuth).toMatchObject({
+      google: { authorizationUrl: 'http://127.0.0.1:9000/authorize', tokenUrl: 'http://127.0.0.1:9000/token', revocationUrl: 'http://127.0.0.1:9000/revoke' },
+    });
+    expect(problemsOf({ ...local, GOOGLE_TOKEN_URL: 'not a url' }).join()).toContain('GOOGLE_TOKEN_URL');
+  });
+
+  it('reads one or several 32-byte base64 keys, the first one first', () => {
+    const config = loadConfig({ ...local, TOKEN_ENCRYPTION_KEY: ` ${keyB} , ${keyA},` });
+    if (config.agentAuth.kind !== 'local') throw new Error('expected local');
+    expect(config.agentAuth.encryptionKeys.map((k) => Buffer.from(k).toString('base64'))).toEqual([keyB, keyA]);
+    expect(config.agentAuth.generatedKey).toBe(false);
+  });
+
+  it('refuses a key that is not 32 bytes of base64, saying how to make one', () => {
+    const short = randomBytes(16).toString('base64');
+    const hex = createHash('sha256').update('x').digest('hex');
+    for (const bad of [short, hex, 'correct horse battery staple', `${keyA},${short}`]) {
+      const text = problemsOf({ ...local, TOKEN_ENCRYPTION_KEY: bad }).join('\n');
+      expect(text).toContain('TOKEN_ENCRYPTION_KEY');
+      expect(text).toContain('openssl rand -base64 32');
+      expect(text).not.toContain(bad.split(',').at(-1));
+    }
+    expect(problemsOf({ ...local, TOKEN_ENCRYPTION_KEY: `${keyA},${short}` }).join()).toContain('entry 2');
+  });
+
+  it('refuses to start without a key, unless in development mode, where it makes one up', () => {
+    const { TOKEN_ENCRYPTION_KEY: _omitted, ...withoutKey } = local;
+    expect(problemsOf(withoutKey).join()).toContain('TOKEN_ENCRYPTION_KEY');
+    expect(problemsOf({ ...withoutKey, NODE_ENV: 'production' }).join()).toContain('NODE_ENV=development');
+    const config = loadConfig({ ...withoutKey, NODE_ENV: 'development' });
+    if (config.agentAuth.kind !== 'local') throw new Error('expected local');
+    expect(config.agentAuth.generatedKey).toBe(true);
+    expect(config.agentAuth.encryptionKeys).toHaveLength(1);
+    expect(config.agentAuth.encryptionKeys[0]?.length).toBe(32);
+  });
+
+  it('hands every secret to the log redactor', () => {
+    const config = loadConfig({ ...local, TOKEN_ENCRYPTION_KEY: `${keyB},${keyA}` });
+    expect(knownSecrets(config)).toEqual(expect.arrayContaining(['xoxb-1', 'sign', 'gsecret', keyA, keyB]));
+    expect(knownSecrets(loadConfig(minimal))).toEqual(expect.arrayContaining(['secret']));
   });
 });
