@@ -3,16 +3,18 @@
  * It holds no logic of its own.
  */
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { ScalekitClient } from '@scalekit-sdk/node';
 import { BrowserAuthorization } from './actions/browserAuthorization.ts';
 import { ActionCatalog } from './actions/catalog.ts';
 import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
 import { ShowUnreadEmail, unreadInputSchema } from './actions/showUnreadEmail.ts';
-import { ScalekitAgentAuth } from './agentAuth/scalekit/scalekitAgentAuth.ts';
+import { createAgentAuth, endpointOverrides } from './agentAuth/createAgentAuth.ts';
 import { GmailClient } from './connectors/gmail/gmailClient.ts';
+import { resolveConnector } from './connectors/providers.ts';
+import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
-import type { Config } from './infrastructure/config.ts';
+import { every, type Periodic } from './infrastructure/periodic.ts';
+import { knownSecrets, type Config } from './infrastructure/config.ts';
 import { createUpstreamDispatcher } from './infrastructure/http/dispatcher.ts';
 import { createLogger, type Logger } from './infrastructure/logger.ts';
 import { openDatabase } from './infrastructure/storage/database.ts';
@@ -22,7 +24,7 @@ import { SqlAuthSessionStore } from './infrastructure/storage/sqlAuthSessionStor
 import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStore.ts';
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
-import { afterConnected } from './slack/afterConnected.ts';
+import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
 import { boltLogger } from './slack/boltLogger.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { UNREAD_ACTION } from './slack/presenters.ts';
@@ -32,6 +34,8 @@ import { CALLBACK_PATH, webRoutes } from './web/routes.ts';
 export interface BotOptions {
   logger?: Logger;
   now?: () => Date;
+  /** How often to look for kept requests whose account has become usable (default 30 s). */
+  keptRequestSweepMs?: number;
 }
 
 export interface Bot {
@@ -42,12 +46,7 @@ export interface Bot {
 }
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
-  const logger =
-    options.logger ??
-    createLogger({
-      level: config.logLevel,
-      knownSecrets: [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.scalekit.clientSecret],
-    });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config) });
   const now = options.now ?? (() => new Date());
 
   const db = await openDatabase(config.databaseUrl);
@@ -55,11 +54,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger);
 
-  const scalekit = new ScalekitClient(config.scalekit.envUrl, config.scalekit.clientId, config.scalekit.clientSecret, {
-    timeoutMs: 8_000,
-  });
-  const agentAuth = new ScalekitAgentAuth({ actions: scalekit.actions, now });
   const gmailConnection = config.gmail.connectionName;
+  const agentAuth = await createAgentAuth(config.agentAuth, {
+    connectors: { [gmailConnection]: resolveConnector('gmail', endpointOverrides(config.agentAuth)) },
+    db,
+    dispatcher,
+    logger,
+    now,
+  });
   const showUnread = new ShowUnreadEmail({
     agentAuth,
     gmail: new GmailClient({ baseUrl: config.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
@@ -125,13 +127,17 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     logger,
     now,
   });
+  const resume = new ResumeKeptRequests({ catalog, keptRequests, now });
   const onConnected = afterConnected({
     client: app.client,
-    resume: new ResumeKeptRequests({ catalog, keptRequests, now }),
+    resume,
     tasks,
     logger,
     connectionLabels: { [gmailConnection]: 'Gmail' },
   });
+  const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
+  const deliverKept = deliverKeptOutcome({ client: app.client, logger });
+  let sweeping: Periodic | undefined;
   registerListeners(app, { runner, tasks, deliveries: new SqlProcessedEvents(db), logger, now });
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
@@ -143,11 +149,16 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       const address = (started as { address?: () => unknown }).address?.();
       const port = typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
       ready = true;
+      sweeping = every(options.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
+        const carried = await sweeper.sweep(deliverKept);
+        if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
+      }, logger);
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
     async stop(drainMs = 10_000) {
       ready = false;
+      await sweeping?.stop();
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
       const drained = await tasks.drain(drainMs);
       if (!drained) logger.warn({ pending: tasks.size }, 'stopped with work still in flight');

@@ -22,8 +22,13 @@ export interface KeptRequest {
 
 export interface KeptRequestStore {
   keep(request: Omit<KeptRequest, 'id' | 'createdAt'>, now: Date): Promise<KeptRequest>;
-  /** Atomically takes the waiting, unexpired requests for an account, so each runs once. */
-  claimWaiting(identifier: string, connection: string, now: Date): Promise<KeptRequest[]>;
+  /**
+   * Atomically takes the waiting, unexpired requests for an account (and any whose runner's lease
+   * ran out, because that instance died), leased until `now + leaseMs`, so each runs once.
+   */
+  claimWaiting(identifier: string, connection: string, now: Date, leaseMs?: number): Promise<KeptRequest[]>;
+  /** The accounts that have requests waiting (or abandoned by a dead instance). */
+  accountsAwaiting(now: Date): Promise<Array<{ identifier: string; connection: string }>>;
   finish(id: string, outcome: 'done' | 'failed', now: Date): Promise<void>;
 }
 

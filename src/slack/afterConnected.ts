@@ -4,7 +4,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { CompletedAuthorization } from '../actions/browserAuthorization.ts';
-import type { ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
+import type { DeliverOutcome, ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
 import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { buildAuthorizationDone } from './blocks/authorizationPrompt.ts';
@@ -21,20 +21,26 @@ export interface AfterConnectedDeps {
 }
 
 export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedAuthorization) => void {
+  const deliver = deliverKeptOutcome(deps);
   return (completed) =>
     deps.tasks.run('after connected', async () => {
-      const dm = dmReply(deps.client, completed.requester.userId);
       const connectorLabel = deps.connectionLabels[completed.connection] ?? completed.connection;
-      await dm.send(buildAuthorizationDone({ connectorLabel }));
-      const count = await deps.resume.run(completed.identifier, completed.connection, async (request, outcome) => {
-        const presenter = presenterFor(request.action);
-        if (outcome.ok) {
-          await dm.send(presenter.present(outcome.result, request.input));
-        } else {
-          deps.logger.warn({ err: outcome.error, action: request.action }, 'kept request failed');
-          await dm.send({ text: userMessageFor(outcome.error, { connectorLabel: presenter.connectorLabel }) });
-        }
-      });
+      await dmReply(deps.client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel }));
+      const count = await deps.resume.run(completed.identifier, completed.connection, deliver);
       deps.logger.info({ user: completed.requester.userId, count }, 'kept requests carried out');
     });
+}
+
+/** Answers a kept request in its requester's DM: the result, or a clear message. */
+export function deliverKeptOutcome(deps: { client: WebClient; logger: Logger }): DeliverOutcome {
+  return async (request, outcome) => {
+    const dm = dmReply(deps.client, request.requester.userId);
+    const presenter = presenterFor(request.action);
+    if (outcome.ok) {
+      await dm.send(presenter.present(outcome.result, request.input));
+    } else {
+      deps.logger.warn({ err: outcome.error, action: request.action }, 'kept request failed');
+      await dm.send({ text: userMessageFor(outcome.error, { connectorLabel: presenter.connectorLabel }) });
+    }
+  };
 }

@@ -72,6 +72,88 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'connected accounts and OAuth flows of the built-in agent-auth backend',
+    // Tokens and verifiers are stored sealed (AES-256-GCM, key id inside each value); states only
+    // as hashes. The lease columns let one instance at a time refresh an account's token.
+    sql: `
+      CREATE TABLE connected_accounts (
+        connection text NOT NULL,
+        identifier text NOT NULL,
+        status text NOT NULL CHECK (status IN ('ACTIVE', 'PENDING_AUTH', 'EXPIRED', 'DISCONNECTED')),
+        access_token text,
+        refresh_token text,
+        token_expires_at timestamptz,
+        granted_scopes text NOT NULL DEFAULT '',
+        refresh_owner text,
+        refresh_lease_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (connection, identifier)
+      );
+
+      CREATE TABLE oauth_flows (
+        state_hash text PRIMARY KEY,
+        connection text NOT NULL,
+        identifier text NOT NULL,
+        code_verifier text NOT NULL,
+        redirect_uri text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE INDEX oauth_flows_expiry ON oauth_flows (expires_at);
+    `,
+  },
+  {
+    id: 3,
+    name: 'kept requests are leased while they run, so another instance can take over from a dead one',
+    sql: `ALTER TABLE kept_requests ADD COLUMN claimed_until timestamptz`,
+  },
+  {
+    id: 4,
+    name: 'team alert outbox, per-workspace alert channels, and the audit log',
+    sql: `
+      CREATE TABLE alert_outbox (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        channel_id text NOT NULL,
+        severity text NOT NULL,
+        text text NOT NULL,
+        mention_channel boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        permalink text,
+        failure text
+      );
+      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+
+      CREATE TABLE alert_channels (
+        team_id text PRIMARY KEY,
+        channel_id text NOT NULL,
+        set_by text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        identifier text NOT NULL,
+        slack_user_id text NOT NULL,
+        team_id text NOT NULL,
+        action text NOT NULL,
+        connection text,
+        at timestamptz NOT NULL,
+        outcome text NOT NULL,
+        error_code text
+      );
+      CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
+    `,
+  },
 ];
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */

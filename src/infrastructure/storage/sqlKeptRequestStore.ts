@@ -4,6 +4,9 @@ import type { KeptRequest, KeptRequestStore } from '../../actions/ports.ts';
 import type { Database } from './database.ts';
 import { requesterFromRow, requesterParams, type RequesterColumns } from './requesterColumns.ts';
 
+/** Longer than any request takes; shorter than a user would wait for an abandoned one. */
+const DEFAULT_LEASE_MS = 2 * 60_000;
+
 interface Row extends RequesterColumns {
   id: string;
   identifier: string;
@@ -54,19 +57,29 @@ export class SqlKeptRequestStore implements KeptRequestStore {
     return fromRow(rows[0] as Row);
   }
 
-  async claimWaiting(identifier: string, connection: string, now: Date): Promise<KeptRequest[]> {
+  async claimWaiting(identifier: string, connection: string, now: Date, leaseMs = DEFAULT_LEASE_MS): Promise<KeptRequest[]> {
     await this.db.query(
       `UPDATE kept_requests SET status = 'expired', finished_at = $3
        WHERE identifier = $1 AND connection = $2 AND status = 'waiting' AND expires_at <= $3`,
       [identifier, connection, now],
     );
     const rows = await this.db.query<Row>(
-      `UPDATE kept_requests SET status = 'running'
-       WHERE identifier = $1 AND connection = $2 AND status = 'waiting' AND expires_at > $3
+      `UPDATE kept_requests SET status = 'running', claimed_until = $4
+       WHERE identifier = $1 AND connection = $2
+         AND ((status = 'waiting' AND expires_at > $3) OR (status = 'running' AND claimed_until < $3))
        RETURNING *`,
-      [identifier, connection, now],
+      [identifier, connection, now, new Date(now.getTime() + leaseMs)],
     );
     return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  async accountsAwaiting(now: Date): Promise<Array<{ identifier: string; connection: string }>> {
+    return this.db.query<{ identifier: string; connection: string }>(
+      `SELECT DISTINCT identifier, connection FROM kept_requests
+       WHERE (status = 'waiting' AND expires_at > $1) OR (status = 'running' AND claimed_until < $1)
+       LIMIT 500`,
+      [now],
+    );
   }
 
   async finish(id: string, outcome: 'done' | 'failed', now: Date): Promise<void> {

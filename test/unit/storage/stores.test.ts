@@ -53,6 +53,26 @@ describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
     });
   });
 
+  describe('SqlKeptRequestStore leases', () => {
+    it('lets another instance take over a request whose runner died', async () => {
+      const store = new SqlKeptRequestStore(db);
+      const base = { identifier: 'id-lease', connection: 'gmail', requester: alice, action: 'unread.list', input: { count: 1 } };
+      await store.keep({ ...base, expiresAt: at(15 * 60_000) }, t0);
+      expect(await store.accountsAwaiting(at(1000))).toEqual([{ identifier: 'id-lease', connection: 'gmail' }]);
+      const first = await store.claimWaiting('id-lease', 'gmail', at(1000), 60_000);
+      expect(first).toHaveLength(1);
+      // Still leased: nobody else takes it, and it is not reported as awaiting.
+      expect(await store.claimWaiting('id-lease', 'gmail', at(30_000), 60_000)).toEqual([]);
+      expect(await store.accountsAwaiting(at(30_000))).toEqual([]);
+      // The lease ran out without a finish: the runner died.
+      expect(await store.accountsAwaiting(at(62_000))).toEqual([{ identifier: 'id-lease', connection: 'gmail' }]);
+      const again = await store.claimWaiting('id-lease', 'gmail', at(62_000), 60_000);
+      expect(again.map((r) => r.id)).toEqual(first.map((r) => r.id));
+      await store.finish(first[0]!.id, 'done', at(63_000));
+      expect(await store.accountsAwaiting(at(200_000))).toEqual([]);
+    });
+  });
+
   describe('SqlAuthLinkStore', () => {
     it('lets a link be used once and only before it expires', async () => {
       const links = new SqlAuthLinkStore(db);
