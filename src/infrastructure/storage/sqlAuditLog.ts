@@ -1,0 +1,49 @@
+/** The audit log in SQL: who, which action and connection, when, how it ended; never content. */
+import type { AuditEntry, AuditLog, AuditOutcome } from '../../actions/audit.ts';
+import type { ErrorCode } from '../../core/errors.ts';
+import type { Database } from './database.ts';
+
+interface Row {
+  identifier: string;
+  slack_user_id: string;
+  team_id: string;
+  action: string;
+  connection: string | null;
+  at: Date;
+  outcome: string;
+  error_code: string | null;
+}
+
+export class SqlAuditLog implements AuditLog {
+  private readonly db: Database;
+
+  constructor(db: Database) {
+    this.db = db;
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_log (identifier, slack_user_id, team_id, action, connection, at, outcome, error_code)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [entry.identifier, entry.slackUserId, entry.teamId, entry.action, entry.connection ?? null, entry.at, entry.outcome, entry.errorCode ?? null],
+    );
+  }
+
+  async recent(identifier: string, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT identifier, slack_user_id, team_id, action, connection, at, outcome, error_code
+       FROM audit_log WHERE identifier = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+      [identifier, Math.max(1, Math.min(limit, 100))],
+    );
+    return rows.map((row) => ({
+      identifier: row.identifier,
+      slackUserId: row.slack_user_id,
+      teamId: row.team_id,
+      action: row.action,
+      connection: row.connection ?? undefined,
+      at: row.at,
+      outcome: row.outcome as AuditOutcome,
+      ...(row.error_code ? { errorCode: row.error_code as ErrorCode } : {}),
+    }));
+  }
+}
