@@ -19,7 +19,8 @@ export interface UpstreamAgentOptions {
 }
 
 export const UPSTREAM_AGENT_DEFAULTS: Required<UpstreamAgentOptions> = {
-  connectionsPerOrigin: 16,
+  // Bounded, but not the bottleneck: at 40 ms a request, 128 connections carry about 3,000 requests a second.
+  connectionsPerOrigin: 128,
   connectTimeoutMs: 5_000,
   headersTimeoutMs: 15_000,
   bodyTimeoutMs: 15_000,

@@ -1,0 +1,172 @@
+/**
+ * Output: the machine the figures come from, readable tables on stdout, and the whole result as one
+ * JSON document (printed, and written to bench/results/latest.json unless told otherwise).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname } from 'node:path';
+import type { CpuResult } from './cpu.ts';
+import type { LatencyComparison, LatencyResult } from './latency.ts';
+import type { LoadResult } from './load.ts';
+import type { BenchOptions } from './options.ts';
+import type { StormResult } from './refreshStorm.ts';
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memory: string;
+  node: string;
+  kernel: string;
+  /** 1-minute load average when the run started and when it finished: other work on a shared machine shows here. */
+  loadAverage: { start: number; end: number };
+}
+
+export interface BenchDocument {
+  command: string;
+  /** The commit the bench ran on, and whether src/ had uncommitted changes then. */
+  revision: { commit: string; srcDirty: boolean } | undefined;
+  startedAt: string;
+  finishedAt: string;
+  machine: Machine;
+  /** From spawning the bot to its health route answering. */
+  botStartupMs: number;
+  options: BenchOptions;
+  method: Record<string, string>;
+  latency: { results: LatencyResult[]; comparison: LatencyComparison | undefined };
+  cpu: CpuResult[];
+  load: { botIdleRssMiB: number; bursts: LoadResult[] };
+  botWarnings: { count: number; first: string[] };
+  refreshStorm: StormResult;
+}
+
+export const METHOD = {
+  latency:
+    'signed /unread sent over HTTP to the target process; end-to-end = until the Slack stand-in answered the response_url post; ack = HTTP 200 of the command request',
+  roundTrips:
+    "longest chain of upstream requests (Scalekit, Gmail outer requests, Slack) in which each started after the previous one was answered, from the stand-ins' server-side diagnostics_channel events",
+  ownTime: 'end-to-end minus the time the upstreams took to answer the requests on that chain',
+  cpu: 'utime + stime of the target process (all threads) from /proc/<pid>/stat around the measured commands; the probe\'s process.cpuUsage() as a cross-check',
+  memory: 'VmHWM from /proc/<pid>/status, reset before each burst with clear_refs 5',
+  eventLoop: "monitorEventLoopDelay (10 ms resolution) in the bot, via a probe preloaded with --import; 'bench loop' is the same in the bench process (stand-ins and load generator)",
+};
+
+export function machine(loadAtStart: number): Machine {
+  const cpuModel = os.cpus()[0]?.model?.trim() || 'unknown';
+  let memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB total`;
+  try {
+    const line = execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n').find((l) => l.startsWith('Mem:'));
+    const [, total, used, free] = line?.split(/\s+/) ?? [];
+    if (total) memory = `${total} RAM (${used} used, ${free} free)`;
+  } catch {
+    // free(1) is not everywhere; os.totalmem() will do.
+  }
+  return {
+    nproc: os.availableParallelism(),
+    cpuModel,
+    memory,
+    node: process.version,
+    kernel: `${os.type()} ${os.release()}`,
+    loadAverage: { start: loadAtStart, end: Math.round(os.loadavg()[0]! * 100) / 100 },
+  };
+}
+
+/** The commit checked out, read-only (`git rev-parse`, `git status`); undefined outside a git work tree. */
+export function revision(root: string): BenchDocument['revision'] {
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', 'HEAD'), srcDirty: git('status', '--porcelain', '--', 'src').length > 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tables, as text. */
+export function render(doc: BenchDocument): string {
+  const m = doc.machine;
+  const { delayMs } = doc.options;
+  const out: string[] = [];
+  const revision = doc.revision ? ` at ${doc.revision.commit.slice(0, 7)}${doc.revision.srcDirty ? ' + uncommitted src/ changes' : ''}` : '';
+  out.push(`${doc.command}${revision}  (${doc.finishedAt})`);
+  out.push(
+    `machine: ${m.nproc} cores, ${m.cpuModel}, ${m.memory}, Node ${m.node}, ${m.kernel}; ` +
+      `load average ${m.loadAverage.start} at start, ${m.loadAverage.end} at end; bot started in ${doc.botStartupMs} ms`,
+  );
+
+  out.push('', `End-to-end /unread, one at a time, warm tokens, ${delayMs} ms added to every upstream request (ms)`);
+  out.push(table([
+    ['', 'p50', 'p99', 'ack p50', 'round trips', 'upstream on path p50', 'own time p50', 'Scalekit', 'Gmail', 'Slack', 'loop p99', 'RSS MiB', 'errors'],
+    ...doc.latency.results.map((r) => [
+      r.target, r.endToEndMs.p50, r.endToEndMs.p99, r.ackMs.p50,
+      r.roundTrips.min === r.roundTrips.max ? r.roundTrips.usual : `${r.roundTrips.usual} (${r.roundTrips.min}-${r.roundTrips.max})`,
+      r.upstreamOnPathMs.p50, r.ownTimeMs.p50, r.requestsPerCommand.scalekit, r.requestsPerCommand.gmail, r.requestsPerCommand.slack,
+      r.eventLoopDelayMs?.p99, r.memory.rssMiB, r.errors,
+    ]),
+  ]));
+  const c = doc.latency.comparison;
+  if (c) {
+    const percent = c.botAboveFloorPercent ? ` = ${c.botAboveFloorPercent.p50}% (p99 ${c.botAboveFloorPercent.p99}%)` : '';
+    out.push(
+      `floor: ${c.floorRoundTrips} round trips x ${delayMs} ms = ${c.floorMs} ms. bot p50 above it: ${c.botAboveFloorMs.total} ms${percent}, ` +
+        `of which the stand-ins' own work ${c.botAboveFloorMs.upstreams} ms and the bot's own time ${c.botAboveFloorMs.bot} ms.`,
+      `baseline / bot: p50 ${c.baselineOverBot.p50}x, p99 ${c.baselineOverBot.p99}x (Scalekit, Gmail, Slack columns: requests per command)`,
+    );
+  }
+
+  out.push('', 'CPU per command, no added delay');
+  out.push(table([
+    ['', 'commands', 'at once', 'CPU s', 'CPU ms/cmd', 'cmd/s per core', 'wall cmd/s', 'errors'],
+    ...doc.cpu.map((r) => [r.target, r.commands, r.concurrency, r.cpuSeconds, r.cpuMsPerCommand, r.commandsPerSecondPerCore, r.wallCommandsPerSecond, r.errors]),
+  ]));
+
+  out.push(
+    '',
+    `Bursts: /unread from different users, all in flight at once on new connections, ${delayMs} ms per upstream request; ` +
+      `${doc.options.repeats} bursts of each size, latencies pooled (ms). Bot idle RSS before: ${doc.load.botIdleRssMiB} MiB`,
+  );
+  out.push(table([
+    ['in flight', 'ack p50', 'ack p99', 'bot-side ack p99', 'done p50', 'done p99', 'wall', 'errors', 'SYN drops', 'peak RSS MiB', 'bot CPU s', 'bench CPU s', 'bot loop p99', 'bench loop p99', 'new conns G/S/SK'],
+    ...doc.load.bursts.map((r) => [
+      r.inFlight, r.ackMs.p50, r.ackMs.p99, r.botSideAck.fromArrivalMs.p99, r.completionMs.p50, r.completionMs.p99, r.wallMs, r.errors,
+      r.listenOverflows, r.botPeakRssMiB, r.botCpuSeconds, r.benchCpuSeconds, r.botEventLoopDelayMs.p99, r.benchEventLoopDelayMs.p99,
+      `${r.newConnections.gmail}/${r.newConnections.slack}/${r.newConnections.scalekit}`,
+    ]),
+  ]));
+  out.push(
+    "bot-side ack: from the request reaching the bot (TCP accept on a new connection, else its headers) to its answer, as the bot saw it. SYN drops: accept-queue overflows (kernel ListenOverflows), each a 1 s or 3 s retransmit for the sender.",
+    'wall: median burst, first command sent to last answer posted. CPU s and new conns (TCP connections the bot opened to Gmail / Slack / Scalekit): per burst.',
+  );
+
+  out.push('', 'Refresh storm (self-hosted vault, expired tokens)');
+  const s = doc.refreshStorm;
+  if (s.status === 'ran') {
+    const w = s.warmAfter;
+    out.push(table([
+      ['', 'requests', 'accounts', 'token-endpoint calls', 'max per account', 'drain ms', 'ack p99', 'done p50', 'done p99', 'bot CPU s', 'bot loop p99', 'SYN drops', 'errors'],
+      ['expired tokens', s.requests, s.accounts, s.tokenEndpointCalls, s.maxCallsPerAccount, s.drainMs, s.ackMs.p99, s.completionMs.p50, s.completionMs.p99, s.botCpuSeconds, s.botEventLoopDelayMs.p99, s.listenOverflows, s.errors],
+      ['again, tokens fresh', s.requests, s.accounts, w.tokenEndpointCalls, undefined, w.drainMs, w.ackMs.p99, w.completionMs.p50, w.completionMs.p99, w.botCpuSeconds, w.botEventLoopDelayMs.p99, w.listenOverflows, w.errors],
+    ]));
+    out.push(`${s.via}; token-endpoint calls: refresh_token grants (expected: one per account, then none)`);
+  } else {
+    out.push(`not run: ${s.reason}`);
+  }
+  if (doc.botWarnings.count > 0) out.push('', `bot logged ${doc.botWarnings.count} warnings or errors, e.g.:`, ...doc.botWarnings.first);
+  return out.join('\n');
+}
+
+/** A plain-text table: the first row is the header; numbers are right-aligned. */
+export function table(rows: Array<Array<string | number | null | undefined>>): string {
+  const cells = rows.map((row) => row.map((cell) => (cell === undefined || cell === null || Number.isNaN(cell) ? '-' : String(cell))));
+  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, column) => (/^-?[\d.]+$/.test(cell) || cell === '-' ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(cells[0]!), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function writeJson(path: string, document: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+}

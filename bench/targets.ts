@@ -1,0 +1,98 @@
+/**
+ * Starts the two programs under test as child processes pointed at the stand-ins: the bot exactly as
+ * deployed (`node src/main.ts`, settings in the environment, with the bench's probe preloaded) and
+ * the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
+ * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
+ */
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Child } from './processes.ts';
+import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, type Upstreams } from './upstreams.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Target {
+  name: 'bot' | 'baseline';
+  url: string;
+  process: Child;
+}
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
+function slackAndGmailEnv(upstreams: Upstreams): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: upstreams.slack.url,
+    GMAIL_API_URL: upstreams.gmail.url,
+    GMAIL_CONNECTION_NAME: CONNECTION,
+  };
+}
+
+function scalekitEnv(upstreams: Upstreams): Record<string, string> {
+  return {
+    SCALEKIT_ENV_URL: upstreams.scalekit.url,
+    SCALEKIT_CLIENT_ID: upstreams.scalekit.clientId,
+    SCALEKIT_CLIENT_SECRET: upstreams.scalekit.clientSecret,
+  };
+}
+
+export interface BotOptions {
+  /** The agent-auth settings; Scalekit (the emulator) unless given. */
+  agentAuthEnv?: Record<string, string>;
+  /** Extra flags for node, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}
+
+/** The bot, as `npm start` runs it. */
+export async function startBot(upstreams: Upstreams, options: BotOptions = {}): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await Child.start({
+    name: 'bot',
+    cwd: ROOT,
+    args: [...(options.nodeArgs ?? []), '--import', './bench/probe.ts', 'src/main.ts'],
+    env: {
+      ...baseEnv(),
+      ...slackAndGmailEnv(upstreams),
+      ...(options.agentAuthEnv ?? scalekitEnv(upstreams)),
+      PORT: String(port),
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: 'memory://',
+    },
+    healthUrl: `${url}/healthz`,
+  });
+  return { name: 'bot', url, process: child };
+}
+
+export async function startBaseline(upstreams: Upstreams): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await Child.start({
+    name: 'baseline',
+    cwd: ROOT,
+    args: ['bench/baseline/app.ts'],
+    env: { ...baseEnv(), ...slackAndGmailEnv(upstreams), ...scalekitEnv(upstreams), BASELINE_PORT: String(port) },
+    healthUrl: `${url}/healthz`,
+  });
+  return { name: 'baseline', url, process: child };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
