@@ -36,12 +36,27 @@ export class AccessTokens {
   /** Per account, the sealed access token last handed out, and one the provider refused. */
   private readonly handedOut = new Map<string, string>();
   private readonly rejected = new Map<string, string>();
+  /**
+   * Opened tokens kept in memory until shortly before they run out, so a warm request costs no
+   * database read or decryption on the event loop. Another instance's refresh does not outdate
+   * them (the old access token stays valid until it expires); a refusal drops them.
+   */
+  private readonly warm = new Map<string, { token: AccessToken; sealed: string; scopes: string[]; useUntil: number }>();
 
   constructor(deps: AccessTokensDeps) {
     this.deps = deps;
   }
 
   async get(ref: AccountRef, connector: OAuthConnector): Promise<AccessToken> {
+    const cached = this.warm.get(keyOf(ref));
+    if (
+      cached &&
+      cached.useUntil > this.deps.now().getTime() &&
+      this.rejected.get(keyOf(ref)) !== cached.sealed &&
+      connector.scopes.every((scope) => cached.scopes.length === 0 || cached.scopes.includes(scope))
+    ) {
+      return cached.token;
+    }
     const account = requireActive(ref, await this.deps.accounts.find(ref));
     const missing = connector.scopes.filter((scope) => account.scopes.length > 0 && !account.scopes.includes(scope));
     // A feature needing a scope the account never got asks the user once; completing the
@@ -52,12 +67,14 @@ export class AccessTokens {
 
   /** The token last handed out was refused (a 401): the next `get` refreshes instead of returning it. */
   invalidate(ref: AccountRef): void {
+    this.warm.delete(keyOf(ref));
     const last = this.handedOut.get(keyOf(ref));
     if (last !== undefined) this.rejected.set(keyOf(ref), last);
   }
 
   /** Drops what is remembered about the account's tokens (after it is authorized or disconnected). */
   forget(ref: AccountRef): void {
+    this.warm.delete(keyOf(ref));
     this.handedOut.delete(keyOf(ref));
     this.rejected.delete(keyOf(ref));
   }
@@ -133,7 +150,9 @@ export class AccessTokens {
     }
     this.rejected.delete(keyOf(ref));
     this.handedOut.set(keyOf(ref), sealed.accessToken);
-    return { value: tokens.accessToken, expiresAt: sealed.expiresAt };
+    const token = { value: tokens.accessToken, expiresAt: sealed.expiresAt };
+    this.keepWarm(ref, token, sealed.accessToken, sealed.scopes ?? account.scopes);
+    return token;
   }
 
   /** The account's access token if it can be used as it is: not refused, and not about to run out. */
@@ -145,7 +164,16 @@ export class AccessTokens {
     if (account.expiresAt && account.expiresAt.getTime() - margin <= this.deps.now().getTime()) return undefined;
     const value = this.open(ref, 'access', sealed);
     this.handedOut.set(keyOf(ref), sealed);
-    return { value, expiresAt: account.expiresAt };
+    const token = { value, expiresAt: account.expiresAt };
+    this.keepWarm(ref, token, sealed, account.scopes);
+    return token;
+  }
+
+  private keepWarm(ref: AccountRef, token: AccessToken, sealed: string, scopes: string[]): void {
+    const margin = this.deps.refreshMarginMs ?? 60_000;
+    // A token without an expiry is re-read every few minutes rather than trusted indefinitely.
+    const useUntil = token.expiresAt ? token.expiresAt.getTime() - margin : this.deps.now().getTime() + 5 * 60_000;
+    this.warm.set(keyOf(ref), { token, sealed, scopes, useUntil });
   }
 
   /**
