@@ -2,15 +2,12 @@
  * The composition root: builds every collaborator from the settings and wires them together.
  * It holds no logic of its own.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { BrowserAuthorization } from './actions/browserAuthorization.ts';
-import { ActionCatalog } from './actions/catalog.ts';
 import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
-import { ShowUnreadEmail, unreadInputSchema } from './actions/showUnreadEmail.ts';
-import { createAgentAuth, endpointOverrides } from './agentAuth/createAgentAuth.ts';
-import { GmailClient } from './connectors/gmail/gmailClient.ts';
-import { resolveConnector } from './connectors/providers.ts';
+import { createConnections } from './composition/connections.ts';
+import { createLlmIntent } from './composition/llm.ts';
+import { createTeamAlerts } from './composition/teamAlerts.ts';
 import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
 import { every, type Periodic } from './infrastructure/periodic.ts';
@@ -19,16 +16,18 @@ import { createUpstreamDispatcher } from './infrastructure/http/dispatcher.ts';
 import { createLogger, type Logger } from './infrastructure/logger.ts';
 import { openDatabase } from './infrastructure/storage/database.ts';
 import { migrate } from './infrastructure/storage/migrations.ts';
+import { SqlAuditLog } from './infrastructure/storage/sqlAuditLog.ts';
 import { SqlAuthLinkStore } from './infrastructure/storage/sqlAuthLinkStore.ts';
 import { SqlAuthSessionStore } from './infrastructure/storage/sqlAuthSessionStore.ts';
 import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStore.ts';
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
-import { boltLogger } from './slack/boltLogger.ts';
+import { createSlackApp } from './slack/createSlackApp.ts';
 import { registerListeners } from './slack/listeners/index.ts';
-import { UNREAD_ACTION } from './slack/presenters.ts';
+import { HomeTab } from './slack/home/homeTab.ts';
 import { RequestRunner } from './slack/requestRunner.ts';
+import { UserTimeZones } from './slack/userTimeZones.ts';
 import { CALLBACK_PATH, webRoutes } from './web/routes.ts';
 
 export interface BotOptions {
@@ -36,6 +35,8 @@ export interface BotOptions {
   now?: () => Date;
   /** How often to look for kept requests whose account has become usable (default 30 s). */
   keptRequestSweepMs?: number;
+  /** How often to post due team alerts (default 2 s; each accepted alert also starts a pass at once). */
+  alertDeliveryMs?: number;
 }
 
 export interface Bot {
@@ -54,25 +55,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger);
 
-  const gmailConnection = config.gmail.connectionName;
-  const agentAuth = await createAgentAuth(config.agentAuth, {
-    connectors: { [gmailConnection]: resolveConnector('gmail', endpointOverrides(config.agentAuth)) },
-    db,
-    dispatcher,
-    logger,
-    now,
-  });
-  const showUnread = new ShowUnreadEmail({
-    agentAuth,
-    gmail: new GmailClient({ baseUrl: config.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
-    connection: gmailConnection,
-  });
-  const catalog = new ActionCatalog().register({
-    name: UNREAD_ACTION,
-    connection: gmailConnection,
-    input: unreadInputSchema,
-    run: (identifier, input) => showUnread.run(identifier, input),
-  });
+  const { agentAuth, catalog, connections } = await createConnections(config, { db, dispatcher, logger, now });
 
   const links = new SqlAuthLinkStore(db);
   const keptRequests = new SqlKeptRequestStore(db);
@@ -85,7 +68,6 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
 
   let ready = false;
-  const slackLogger = boltLogger(logger);
   const routes = webRoutes({
     browserAuthorization,
     onConnected: (completed) => onConnected(completed),
@@ -94,51 +76,43 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     secureCookies: config.publicUrl.startsWith('https:'),
     logger,
   });
-  const receiver: Receiver = config.slack.appToken
-    ? new SocketModeReceiver({
-        appToken: config.slack.appToken,
-        customRoutes: routes,
-        // The Socket Mode client calls apps.connections.open through its own Web API client.
-        installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
-        logger: slackLogger,
-      })
-    : new HTTPReceiver({
-        signingSecret: config.slack.signingSecret ?? '',
-        customRoutes: routes,
-        logger: slackLogger,
-      });
-  const app = new App({
-    token: config.slack.botToken,
-    receiver,
-    logger: slackLogger,
-    clientOptions: {
-      slackApiUrl: config.slack.apiUrl,
-      // The client's default keeps retrying for about half an hour; interactive work cannot wait.
-      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true },
-      timeout: 10_000,
-    },
-  });
+  const app = createSlackApp(config, { routes, logger });
+  const users = new SqlUserDirectory(db);
+  const audit = new SqlAuditLog(db);
+  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, logger, now });
 
-  const runner = new RequestRunner({
+  const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now });
+  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, client: app.client, logger, now });
+  const resume = new ResumeKeptRequests({
     catalog,
-    users: new SqlUserDirectory(db),
-    requestAuthorization: new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now }),
-    client: app.client,
-    logger,
+    keptRequests,
     now,
+    audit,
+    onAuditError: (err) => logger.warn({ err }, 'recording an action in the audit log failed'),
   });
-  const resume = new ResumeKeptRequests({ catalog, keptRequests, now });
-  const onConnected = afterConnected({
-    client: app.client,
-    resume,
-    tasks,
-    logger,
-    connectionLabels: { [gmailConnection]: 'Gmail' },
-  });
+  const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
+  const { channels, directory } = teamAlerts;
+  const defaultChannel = config.alerts.defaultChannel;
+  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client: app.client, logger, now });
+  const onConnected = afterConnected({ client: app.client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
   const deliverKept = deliverKeptOutcome({ client: app.client, logger });
   let sweeping: Periodic | undefined;
-  registerListeners(app, { runner, tasks, deliveries: new SqlProcessedEvents(db), logger, now });
+  let delivering: Periodic | undefined;
+  registerListeners(app, {
+    runner,
+    tasks,
+    timeZones: new UserTimeZones({ client: app.client, now }),
+    alerts: teamAlerts.alerts,
+    alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
+    audit,
+    users,
+    home,
+    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
+    deliveries: new SqlProcessedEvents(db),
+    logger,
+    now,
+  });
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
@@ -153,12 +127,14 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         const carried = await sweeper.sweep(deliverKept);
         if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
       }, logger);
+      delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
     async stop(drainMs = 10_000) {
       ready = false;
       await sweeping?.stop();
+      await delivering?.stop();
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
       const drained = await tasks.drain(drainMs);
       if (!drained) logger.warn({ pending: tasks.size }, 'stopped with work still in flight');

@@ -41,7 +41,7 @@ export class RequestAuthorization {
   }
 
   async run(request: AuthorizationRequest): Promise<PendingAuthorization> {
-    const { agentAuth, links, keptRequests, publicUrl } = this.deps;
+    const { agentAuth, keptRequests } = this.deps;
     const now = this.deps.now();
     const ref = { connection: request.connection, identifier: request.identifier };
     const status = await agentAuth.ensureAccount(ref);
@@ -56,15 +56,30 @@ export class RequestAuthorization {
       },
       now,
     );
+    return this.mintLink(request, status, now);
+  }
+
+  /** A link to connect (or reconnect) with no request waiting on it, e.g. from the App Home. */
+  async linkOnly(request: Omit<AuthorizationRequest, 'action' | 'input'>): Promise<PendingAuthorization> {
+    const now = this.deps.now();
+    const status = await this.deps.agentAuth.ensureAccount({ connection: request.connection, identifier: request.identifier });
+    return this.mintLink(request, status, now);
+  }
+
+  private async mintLink(
+    request: Omit<AuthorizationRequest, 'action' | 'input'>,
+    status: string,
+    now: Date,
+  ): Promise<PendingAuthorization> {
     const token = newSecretToken();
     const linkExpiresAt = new Date(now.getTime() + LINK_TTL_MS);
-    await links.create(
+    await this.deps.links.create(
       hashToken(token),
       { identifier: request.identifier, connection: request.connection, requester: request.requester, expiresAt: linkExpiresAt },
       now,
     );
     return {
-      linkUrl: `${publicUrl}/connect/${token}`,
+      linkUrl: `${this.deps.publicUrl}/connect/${token}`,
       linkExpiresAt,
       reconnect: status === 'EXPIRED' || status === 'DISCONNECTED',
     };

@@ -3,6 +3,7 @@
  * exactly once, and hand every outcome to the front-end to deliver.
  */
 import { asAppError, type AppError } from '../core/errors.ts';
+import { audited, type AuditLog } from './audit.ts';
 import type { ActionCatalog } from './catalog.ts';
 import type { KeptRequest, KeptRequestStore } from './ports.ts';
 
@@ -11,7 +12,14 @@ export type KeptOutcome = { ok: true; result: unknown } | { ok: false; error: Ap
 export type DeliverOutcome = (request: KeptRequest, outcome: KeptOutcome) => Promise<void>;
 
 export class ResumeKeptRequests {
-  private readonly deps: { catalog: ActionCatalog; keptRequests: KeptRequestStore; now: () => Date };
+  private readonly deps: {
+    catalog: ActionCatalog;
+    keptRequests: KeptRequestStore;
+    now: () => Date;
+    /** Where each run is recorded (who, what, when, outcome); optional for tests of the flow alone. */
+    audit?: AuditLog | undefined;
+    onAuditError?: ((error: unknown) => void) | undefined;
+  };
 
   constructor(deps: ResumeKeptRequests['deps']) {
     this.deps = deps;
@@ -24,7 +32,7 @@ export class ResumeKeptRequests {
     for (const request of claimed) {
       let outcome: KeptOutcome;
       try {
-        outcome = { ok: true, result: await catalog.run(request.action, request.identifier, request.input) };
+        outcome = { ok: true, result: await this.runAudited(request) };
       } catch (error) {
         outcome = { ok: false, error: asAppError(error) };
       }
@@ -35,5 +43,18 @@ export class ResumeKeptRequests {
       }
     }
     return claimed.length;
+  }
+
+  private runAudited(request: KeptRequest): Promise<unknown> {
+    const run = () => this.deps.catalog.run(request.action, request.identifier, request.input);
+    if (!this.deps.audit) return run();
+    const subject = {
+      identifier: request.identifier,
+      slackUserId: request.requester.userId,
+      teamId: request.requester.teamId,
+      action: request.action,
+      connection: request.connection,
+    };
+    return audited(this.deps.audit, subject, this.deps.now, run, this.deps.onAuditError);
   }
 }

@@ -10,6 +10,9 @@ export const DEFAULT_UNREAD = 5;
 export const unreadInputSchema = z.object({
   count: z.number().int().min(1).max(MAX_UNREAD),
   search: z.string().max(500).optional(),
+  /** "Show more": Gmail's token for the page to list, and how many of that page were shown already. */
+  pageToken: z.string().regex(/^[\w.~-]{1,512}$/).optional(),
+  skip: z.number().int().min(0).max(MAX_UNREAD).optional(),
 });
 
 export type UnreadInput = z.infer<typeof unreadInputSchema>;
@@ -25,10 +28,11 @@ export class ShowUnreadEmail {
     this.connection = deps.connection;
   }
 
-  run(identifier: string, input: UnreadInput): Promise<UnreadResult> {
+  async run(identifier: string, input: UnreadInput): Promise<UnreadResult> {
     const valid = unreadInputSchema.parse(input);
-    return withAccessToken(this.agentAuth, { connection: this.connection, identifier }, (token) =>
-      this.gmail.listUnread(token, { max: valid.count, search: valid.search }),
+    const result = await withAccessToken(this.agentAuth, { connection: this.connection, identifier }, (token) =>
+      this.gmail.listUnread(token, { max: valid.count, search: valid.search, pageToken: valid.pageToken }),
     );
+    return valid.skip ? { ...result, emails: result.emails.slice(valid.skip) } : result;
   }
 }

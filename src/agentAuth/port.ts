@@ -32,6 +32,9 @@ export interface AgentAuth {
   /** Finds the account, creating it (not yet authorized) if it does not exist. */
   ensureAccount(ref: AccountRef): Promise<AccountStatus>;
 
+  /** The account's status without creating it: UNKNOWN when there is none (for showing, e.g. the App Home). */
+  status(ref: AccountRef): Promise<AccountStatus>;
+
   /**
    * A token to call the provider's API with. Throws NeedsAuthorizationError when the account is
    * not ACTIVE. Backends may cache; `forceFresh` skips any cache.

@@ -53,9 +53,9 @@ export const CONNECTORS: ConnectorDescription[] = [
     key: 'gmail',
     label: 'Gmail',
     provider: 'google',
-    // Read only, for now; `gmail.modify` joins when a feature marks mail as read. Never
-    // `gmail.metadata`: with it on a token, Gmail refuses the search (`q`) we rely on.
-    scopes: [`${GOOGLE_SCOPE}gmail.readonly`],
+    // Reading, and `gmail.modify` for "Mark as read" (it removes the UNREAD label; it cannot delete
+    // mail for good). Never `gmail.metadata`: with it on a token, Gmail refuses the search (`q`) we rely on.
+    scopes: [`${GOOGLE_SCOPE}gmail.readonly`, `${GOOGLE_SCOPE}gmail.modify`],
     authorizationParams: {
       // Google returns a refresh token only for offline access, and only on a consent screen.
       access_type: 'offline',
@@ -63,6 +63,14 @@ export const CONNECTORS: ConnectorDescription[] = [
       // A later, wider request keeps the scopes already granted.
       include_granted_scopes: 'true',
     },
+  },
+  {
+    key: 'google-calendar',
+    label: 'Google Calendar',
+    provider: 'google',
+    // Creating events on the user's calendars, nothing more (not `calendar`, which reads them all).
+    scopes: [`${GOOGLE_SCOPE}calendar.events`],
+    authorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
   },
 ];
 

@@ -5,10 +5,23 @@
  * read by agentAuthSettings.ts.
  */
 import { z } from 'zod';
+import { parseAudience, type AlertPolicy, type Audience } from '../actions/alerts/policy.ts';
 import { loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
 import { isBlank, optionalString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
 
 export type { AgentAuthConfig } from './agentAuthSettings.ts';
+
+const AUDIENCE_HELP = 'must be everyone, nobody, a user group id (S0123ABC) or comma-separated user ids (U01,U02)';
+const audience = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx): Audience => {
+      const parsed = parseAudience(value);
+      if (!parsed) ctx.addIssue({ code: 'custom', message: AUDIENCE_HELP });
+      return parsed ?? { kind: 'nobody' };
+    });
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -39,6 +52,18 @@ const schema = z
     DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
     GMAIL_API_URL: urlSetting('must be a URL such as https://gmail.googleapis.com').default('https://gmail.googleapis.com'),
+    // Scalekit names its Google Calendar connector `googlecalendar`; the built-in backend accepts any name.
+    CALENDAR_CONNECTION_NAME: z.string().trim().min(1).default('googlecalendar'),
+    TEAM_ALERT_CHANNEL: optionalString,
+    ALERT_ALLOWED: audience('everyone'),
+    ALERT_CHANNEL_MENTION_ALLOWED: audience('nobody'),
+    ALERT_CHANNEL_CONFIGURERS: audience('nobody'),
+    ALERT_RATE_BURST: z.coerce.number({ error: 'must be a whole number, e.g. 5' }).int().min(1).default(5),
+    ALERT_RATE_REFILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds, e.g. 60' }).positive().default(60),
+    LLM_BASE_URL: optionalString.pipe(urlSetting('must be an OpenAI-compatible base URL, e.g. https://api.openai.com/v1').optional()),
+    LLM_API_KEY: optionalString,
+    LLM_MODEL: optionalString,
+    CALENDAR_API_URL: urlSetting('must be a URL such as https://www.googleapis.com').default('https://www.googleapis.com'),
   });
 
 const SIGNING_SECRET_PROBLEM =
@@ -56,6 +81,15 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   agentAuth: AgentAuthConfig;
   gmail: { connectionName: string; apiUrl: string };
+  calendar: { connectionName: string; apiUrl: string };
+  alerts: {
+    /** TEAM_ALERT_CHANNEL: the team channel (id or name) until a workspace sets one with /alert-channel. */
+    defaultChannel: string | undefined;
+    policy: AlertPolicy;
+    rate: { capacity: number; refillEveryMs: number };
+  };
+  /** Optional: a chat model that chooses the action for a mention (all three LLM_ settings, or none). */
+  llm: { baseUrl: string; apiKey: string; model: string } | undefined;
   databaseUrl: string;
 }
 
@@ -79,6 +113,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ? []
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
   if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) problems.push(SIGNING_SECRET_PROBLEM);
+  const llmSet = [env.LLM_BASE_URL, env.LLM_API_KEY, env.LLM_MODEL].filter((value) => !isBlank(value)).length;
+  if (llmSet > 0 && llmSet < 3) problems.push('LLM_BASE_URL, LLM_API_KEY and LLM_MODEL go together: set all three to use a chat model, or none');
   const agentAuth = loadAgentAuthSettings(env);
   problems.push(...agentAuth.problems);
   if (!parsed.success || !agentAuth.settings || problems.length > 0) throw new ConfigError(problems);
@@ -95,6 +131,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     agentAuth: agentAuth.settings,
     gmail: { connectionName: e.GMAIL_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.GMAIL_API_URL) },
+    calendar: { connectionName: e.CALENDAR_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.CALENDAR_API_URL) },
+    alerts: {
+      defaultChannel: e.TEAM_ALERT_CHANNEL,
+      policy: { raise: e.ALERT_ALLOWED, mentionChannel: e.ALERT_CHANNEL_MENTION_ALLOWED, configureChannel: e.ALERT_CHANNEL_CONFIGURERS },
+      rate: { capacity: e.ALERT_RATE_BURST, refillEveryMs: e.ALERT_RATE_REFILL_SECONDS * 1000 },
+    },
+    llm: e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
+      ? { baseUrl: withoutTrailingSlash(e.LLM_BASE_URL), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL }
+      : undefined,
     databaseUrl: e.DATABASE_URL,
   };
 }
@@ -106,5 +151,5 @@ export function knownSecrets(config: Config): Array<string | undefined> {
     auth.kind === 'scalekit'
       ? [auth.clientSecret]
       : [auth.google.clientSecret, ...auth.encryptionKeys.map((key) => Buffer.from(key).toString('base64'))];
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, ...backend];
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.llm?.apiKey, ...backend];
 }

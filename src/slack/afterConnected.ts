@@ -18,6 +18,8 @@ export interface AfterConnectedDeps {
   tasks: BackgroundTasks;
   logger: Logger;
   connectionLabels: Record<string, string>;
+  /** Shows the new status where the user looks for it (the App Home), if it is wired. */
+  refreshHome?: ((user: CompletedAuthorization['requester']) => Promise<void>) | undefined;
 }
 
 export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedAuthorization) => void {
@@ -26,6 +28,7 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
     deps.tasks.run('after connected', async () => {
       const connectorLabel = deps.connectionLabels[completed.connection] ?? completed.connection;
       await dmReply(deps.client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel }));
+      await deps.refreshHome?.(completed.requester).catch((err: unknown) => deps.logger.warn({ err }, 'refreshing the Home tab failed'));
       const count = await deps.resume.run(completed.identifier, completed.connection, deliver);
       deps.logger.info({ user: completed.requester.userId, count }, 'kept requests carried out');
     });

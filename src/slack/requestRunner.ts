@@ -4,6 +4,7 @@
  * note where they asked), or a clear message. The one place errors become user-facing text.
  */
 import type { WebClient } from '@slack/web-api';
+import { audited, type AuditLog } from '../actions/audit.ts';
 import type { ActionCatalog } from '../actions/catalog.ts';
 import type { UserDirectory } from '../actions/ports.ts';
 import type { RequestAuthorization } from '../actions/requestAuthorization.ts';
@@ -23,6 +24,8 @@ export interface ActionRequest {
 export interface RequestRunnerDeps {
   catalog: ActionCatalog;
   users: UserDirectory;
+  /** Every action run is recorded here: who, what, which connection, when, how it ended. */
+  audit: AuditLog;
   requestAuthorization: RequestAuthorization;
   client: WebClient;
   logger: Logger;
@@ -36,13 +39,28 @@ export class RequestRunner {
     this.deps = deps;
   }
 
-  async run(user: SlackUser, request: ActionRequest, reply: Reply): Promise<void> {
+  /**
+   * `onResult`, when given, shows the result instead of `reply` (e.g. by replacing the message a
+   * button was on); prompts and errors still go to `reply`.
+   */
+  async run(user: SlackUser, request: ActionRequest, reply: Reply, onResult?: (result: unknown) => Promise<void>): Promise<void> {
     const presenter = presenterFor(request.action);
     let identifier: string | undefined;
     try {
       identifier = await this.deps.users.identifierFor(user);
-      const result = await this.deps.catalog.run(request.action, identifier, request.input);
-      await reply.send(presenter.present(result, request.input));
+      const id = identifier;
+      const subject = {
+        identifier: id,
+        slackUserId: user.userId,
+        teamId: user.teamId,
+        action: request.action,
+        connection: this.deps.catalog.get(request.action).connection,
+      };
+      const result = await audited(this.deps.audit, subject, this.deps.now, () => this.deps.catalog.run(request.action, id, request.input), (err) =>
+        this.deps.logger.warn({ err }, 'recording an action in the audit log failed'),
+      );
+      if (onResult) await onResult(result);
+      else await reply.send(presenter.present(result, request.input));
       this.deps.logger.info({ action: request.action, user: user.userId }, 'action answered');
     } catch (thrown) {
       const error = asAppError(thrown);

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { createBot, type Bot } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
+import { startCalendarStandin, type CalendarStandin } from '../standins/calendarStandin.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../standins/slackApi.ts';
@@ -25,6 +26,7 @@ export interface Harness {
   bot: Bot;
   slack: SlackApiStandin;
   gmail: GmailStandin;
+  calendar: CalendarStandin;
   scalekit: ScalekitEmulator;
   logs: LogCapture;
   /** The connected-account identifier the bot uses for a user of TEAM. */
@@ -34,6 +36,11 @@ export interface Harness {
   connect(linkUrl: string, browser?: TestBrowser): Promise<{ status: number; body: string }>;
   /** Seeds an ACTIVE account whose token Gmail accepts. */
   activate(userId: string, token?: string): string;
+  /** Seeds an ACTIVE Calendar account whose token the Calendar stand-in accepts. */
+  activateCalendar(userId: string, token?: string): string;
+  /** Sends a slash command as Slack would, signed, from a user of TEAM, with its own response_url. */
+  /** `raw`: the text is sent as given (Slack's own markup, e.g. `<#C1|ops>`), not escaped as typed text. */
+  command(command: string, userId: string, text: string, options?: { channelId?: string; raw?: boolean }): Promise<SentRequest & { responseUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -51,6 +58,7 @@ export async function freePort(): Promise<number> {
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
+  const calendar = await startCalendarStandin();
   const scalekit = await startScalekitEmulator({ clientId: 'skc_test', clientSecret: SCALEKIT_SECRET });
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
@@ -66,6 +74,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     DATABASE_URL: 'memory://',
     SLACK_API_URL: slack.url,
     GMAIL_API_URL: gmail.url,
+    CALENDAR_API_URL: calendar.url,
     ...env,
   });
   const logs = new LogCapture();
@@ -78,12 +87,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
+  let commands = 0;
   return {
     botUrl,
     config,
     bot,
     slack,
     gmail,
+    calendar,
     scalekit,
     logs,
     identifierOf,
@@ -95,7 +106,10 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on.
       const request = scalekit.lastMagicLinkRequest;
       const granted = request && scalekit.getAccount(request.connection, request.identifier)?.accessToken;
-      if (granted) gmail.allowToken(granted);
+      if (granted) {
+        gmail.allowToken(granted);
+        calendar.allowToken(granted);
+      }
       if (!consent.location) return consent;
       return browser.open(consent.location);
     },
@@ -108,9 +122,29 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       gmail.allowToken(token);
       return token;
     },
+    activateCalendar(userId, token = `ya29.calendar-${userId}`) {
+      scalekit.setAccount(config.calendar.connectionName, identifierOf(userId), {
+        status: 'ACTIVE',
+        accessToken: token,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      });
+      calendar.allowToken(token);
+      return token;
+    },
+    async command(command, userId, text, options = {}) {
+      const responseUrl = slack.responseUrl(`c${++commands}`);
+      const channelId = options.channelId ?? 'C0GENERAL';
+      const sent = await sendSlashCommand(
+        `${botUrl}/slack/events`,
+        SIGNING_SECRET,
+        { command, text, userId, teamId: TEAM, channelId, responseUrl },
+        { rawText: options.raw === true },
+      );
+      return { ...sent, responseUrl };
+    },
     async close() {
       await bot.stop(5_000);
-      await Promise.all([slack.close(), gmail.close(), scalekit.close()]);
+      await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);
     },
   };
 }

@@ -147,6 +147,8 @@ export interface BlockAction {
   blockId?: string;
   value?: string;
   url?: string;
+  /** The blocks of the message the button is on, as Slack sends them for messages it keeps. */
+  messageBlocks?: unknown[];
 }
 
 /** A button click, as `payload=<json>` in a form body. */
@@ -164,7 +166,7 @@ export function sendBlockAction(botUrl: string, secret: string, action: BlockAct
     enterprise: action.enterpriseId ? { id: action.enterpriseId, name: 'Standin Org' } : null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'directmessage' },
-    message: { type: 'message', ts: messageTs, text: '' },
+    message: { type: 'message', ts: messageTs, text: '', ...(action.messageBlocks ? { blocks: action.messageBlocks } : {}) },
     ...(action.responseUrl ? { response_url: action.responseUrl } : {}),
     actions: [
       {

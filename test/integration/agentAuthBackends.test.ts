@@ -82,6 +82,16 @@ describe.each([
     expect(await auth().ensureAccount(ref)).toBe('PENDING_AUTH');
   });
 
+  it('reads an account\'s status without creating it', async () => {
+    const ref = nextRef();
+    expect(await auth().status(ref)).toBe('UNKNOWN');
+    expect(await auth().status(ref)).toBe('UNKNOWN');
+    await auth().ensureAccount(ref);
+    expect(await auth().status(ref)).toBe('PENDING_AUTH');
+    await activate(ref);
+    expect(await auth().status(ref)).toBe('ACTIVE');
+  });
+
   it('asks for authorization before it has a token', async () => {
     const ref = nextRef();
     await expect(auth().getAccessToken(ref)).rejects.toBeInstanceOf(NeedsAuthorizationError);

@@ -13,6 +13,8 @@ import { askAndGetLink, blocksText, isDmTo, isResponse, seedInbox, unreadAnswer 
 
 let h: LocalHarness;
 const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+// Asked for beside reading, for "Mark as read".
+const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
 const exchanges = () => h.provider.tokenCalls.filter((c) => c.grantType === 'authorization_code');
 /** Codes, states and verifiers seen on the wire, to look for in logs and the database. */
 const seen: string[] = [];
@@ -62,7 +64,7 @@ describe('a first /unread, connected through the built-in backend', () => {
       client_id: 'test-client.apps.googleusercontent.com',
       redirect_uri: `${h.botUrl}/auth/callback`,
       response_type: 'code',
-      scope: GMAIL_SCOPE,
+      scope: `${GMAIL_SCOPE} ${GMAIL_MODIFY_SCOPE}`,
       code_challenge_method: 'S256',
       access_type: 'offline',
       prompt: 'consent',

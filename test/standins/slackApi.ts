@@ -18,7 +18,9 @@ export interface RecordedResponse { kind: 'response'; path: string; body: unknow
 export type Arrival = RecordedCall | RecordedResponse;
 /** `{error}`: a Slack platform error (HTTP 200, ok:false). A status: an HTTP-level failure. */
 export type Failure = { status: 429; retryAfterSeconds: number } | { status: number } | { error: string };
-export interface StandinUser { tz?: string; email?: string; name?: string }
+export interface StandinUser { tz?: string; email?: string; name?: string; isAdmin?: boolean }
+/** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
+export interface StandinChannel { id: string; name: string; member?: boolean; archived?: boolean; isPrivate?: boolean }
 
 export interface SlackApiStandin {
   /** `http://127.0.0.1:PORT/api/`: what `slackApiUrl` and SLACK_API_URL take. */
@@ -29,6 +31,13 @@ export interface SlackApiStandin {
   responseUrl(id?: string): string;
   /** users.info answers for this user with these details (default tz Europe/Berlin). */
   setUser(userId: string, user: StandinUser): void;
+  /**
+   * A channel (default: the bot is a member). Posting to a known channel the bot is not in answers
+   * `not_in_channel`, to an archived one `is_archived`; unknown C… ids are accepted as before.
+   */
+  addChannel(channel: StandinChannel): void;
+  /** usergroups.users.list answers with these members. */
+  setUserGroup(groupId: string, userIds: string[]): void;
   /** The first arrival (already recorded or still to come) matching `predicate`. */
   waitFor<T extends Arrival>(predicate: (arrival: Arrival) => arrival is T, timeoutMs?: number): Promise<T>;
   waitFor(predicate: (arrival: Arrival) => boolean, timeoutMs?: number): Promise<Arrival>;
@@ -36,7 +45,7 @@ export interface SlackApiStandin {
   failNext(method: string, count: number, failure: Failure): void;
   /** Every answer waits this long first (e.g. to make the bot miss Slack's 3 seconds). */
   setDelay(ms: number): void;
-  /** Forgets calls, responses, failures, users and delay. */
+  /** Forgets calls, responses, failures, users, channels, user groups and delay. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -57,6 +66,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const responses: RecordedResponse[] = [];
   const failures = new Map<string, Failure[]>();
   const users = new Map<string, StandinUser>();
+  const channels = new Map<string, StandinChannel>();
+  const userGroups = new Map<string, string[]>();
   const waiters = new Set<(arrival: Arrival) => void>();
   let delayMs = 0;
   let counter = 0;
@@ -82,7 +93,31 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       const user = String(b.users ?? '').split(',')[0];
       return user ? { channel: { id: `D${user}` } } : { ok: false, error: 'users_list_not_supplied' };
     },
-    'chat.postMessage': (b) => post(b, (ts) => ({ channel: b.channel, ts, message: message(b, ts) })),
+    'chat.postMessage': (b) => {
+      const known = channels.get(String(b.channel ?? ''));
+      if (known?.archived) return { ok: false, error: 'is_archived' };
+      if (known && known.member === false) return { ok: false, error: 'not_in_channel' };
+      return post(b, (ts) => ({ channel: b.channel, ts, message: message(b, ts) }));
+    },
+    'chat.getPermalink': (b) =>
+      b.channel && b.message_ts
+        ? { channel: b.channel, permalink: `https://standin.slack.com/archives/${String(b.channel)}/p${String(b.message_ts).replace('.', '')}` }
+        : { ok: false, error: 'message_not_found' },
+    'conversations.list': (b) => {
+      const types = String(b.types ?? 'public_channel').split(',');
+      const listed = [...channels.values()].filter(
+        (c) => types.includes(c.isPrivate ? 'private_channel' : 'public_channel') && !(c.archived && String(b.exclude_archived) === 'true'),
+      );
+      const shape = (c: StandinChannel) => ({
+        id: c.id, name: c.name, is_channel: !c.isPrivate, is_private: c.isPrivate === true,
+        is_archived: c.archived === true, is_member: c.member !== false,
+      });
+      return { channels: listed.map(shape), response_metadata: { next_cursor: '' } };
+    },
+    'usergroups.users.list': (b) => {
+      const members = userGroups.get(String(b.usergroup ?? ''));
+      return members ? { users: members } : { ok: false, error: 'no_such_subteam' };
+    },
     'chat.postEphemeral': (b) => (b.user ? post(b, (ts) => ({ message_ts: ts })) : { ok: false, error: 'user_not_found' }),
     'chat.update': (b) =>
       b.ts ? post(b, () => ({ channel: b.channel, ts: b.ts, text: b.text, message: message(b, String(b.ts)) }))
@@ -90,9 +125,10 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     'users.info': (b) => {
       const id = String(b.user ?? '');
       if (!id) return { ok: false, error: 'user_not_found' };
-      const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com` } = users.get(id) ?? {};
+      const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com`, isAdmin = false } = users.get(id) ?? {};
       const profile = { email, real_name: name, display_name: name };
-      return { user: { id, team_id: ids.teamId, name, real_name: name, tz, tz_offset: tzOffsetSeconds(tz), profile } };
+      const user = { id, team_id: ids.teamId, name, real_name: name, tz, tz_offset: tzOffsetSeconds(tz), profile };
+      return { user: { ...user, is_admin: isAdmin, is_owner: false } };
     },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
@@ -169,6 +205,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     responses,
     responseUrl: (id) => `${base}/response/${encodeURIComponent(id ?? `r${++counter}`)}`,
     setUser: (userId, user) => void users.set(userId, user),
+    addChannel: (channel) => void channels.set(channel.id, channel),
+    setUserGroup: (groupId, userIds) => void userGroups.set(groupId, userIds),
     waitFor: waitFor as SlackApiStandin['waitFor'],
     failNext: (method, count, failure) => {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
@@ -179,6 +217,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       responses.length = 0;
       failures.clear();
       users.clear();
+      channels.clear();
+      userGroups.clear();
       delayMs = 0;
     },
     close: () =>

@@ -47,9 +47,14 @@ export class LocalAgentAuth implements AgentAuth {
     return (await this.deps.accounts.ensure(ref, this.deps.now())).status;
   }
 
+  async status(ref: AccountRef): Promise<AccountStatus> {
+    this.connectorFor(ref);
+    return (await this.deps.accounts.find(ref))?.status ?? 'UNKNOWN';
+  }
+
   /**
-   * The database is read on every call, so there is no cache for `forceFresh` to skip: a token
-   * refused after `invalidateToken` is refreshed whether or not it is asked for.
+   * Warm tokens come from memory; `invalidateToken` drops the one the provider refused, so the
+   * next call reads the account again and refreshes: `forceFresh` adds nothing to that.
    */
   getAccessToken(ref: AccountRef, _options?: { forceFresh?: boolean }): Promise<AccessToken> {
     return this.tokens.get(ref, this.connectorFor(ref));

@@ -58,6 +58,10 @@ export class ScalekitAgentAuth implements AgentAuth {
     }
   }
 
+  status(ref: AccountRef): Promise<AccountStatus> {
+    return this.readStatus(ref);
+  }
+
   getAccessToken(ref: AccountRef, options: { forceFresh?: boolean } = {}): Promise<AccessToken> {
     if (options.forceFresh) this.cache.drop(ref);
     return this.cache.get(ref, () => this.readToken(ref));

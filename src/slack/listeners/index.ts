@@ -4,13 +4,35 @@ import type { BackgroundTasks } from '../../infrastructure/backgroundTasks.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { RequestRunner } from '../requestRunner.ts';
 import { acknowledgeLinkButton, LINK_BUTTON_ACTIONS } from './actions/linkButtons.ts';
+import { MARK_READ_PREFIX, markReadButton, SHOW_MORE_ACTION_ID, showMoreButton } from './actions/unreadButtons.ts';
+import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
+import type { AlertPolicy } from '../../actions/alerts/policy.ts';
+import type { AuditLog } from '../../actions/audit.ts';
+import type { UserDirectory } from '../../actions/ports.ts';
+import type { SlackDirectory } from '../alerts/slackDirectory.ts';
+import type { TeamAlerts } from '../alerts/teamAlerts.ts';
+import type { HomeTab } from '../home/homeTab.ts';
+import type { UserTimeZones } from '../userTimeZones.ts';
+import { appHomeOpened, HOME_ACTIONS, homeButton } from './events/appHomeOpened.ts';
+import { actionsLogCommand } from './commands/actionsLog.ts';
+import { alertCommand } from './commands/alert.ts';
+import { alertChannelCommand } from './commands/alertChannel.ts';
+import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
-import { appMention } from './events/appMention.ts';
+import { appMention, type AppMentionDeps } from './events/appMention.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
   tasks: BackgroundTasks;
+  timeZones: UserTimeZones;
+  alerts: TeamAlerts;
+  alertChannels: { channels: AlertChannelSettings; directory: SlackDirectory; policy: AlertPolicy; defaultChannel: string | undefined };
+  audit: AuditLog;
+  users: UserDirectory;
+  home: HomeTab;
+  /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
+  chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
   logger: Logger;
   now: () => Date;
@@ -19,6 +41,14 @@ export interface ListenerDeps {
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(dedupeDeliveries(deps.deliveries, deps.logger, deps.now));
   app.command('/unread', unreadCommand(deps));
-  app.event('app_mention', appMention(deps));
+  app.command('/event', eventCommand(deps));
+  app.command('/alert', alertCommand(deps));
+  app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, now: deps.now }));
+  app.command('/actions-log', actionsLogCommand(deps));
+  app.event('app_mention', appMention({ ...deps, raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply) }));
+  app.event('app_home_opened', appHomeOpened(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
+  app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
+  app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));
+  app.action({ type: 'block_actions', action_id: SHOW_MORE_ACTION_ID }, showMoreButton(deps));
 }

@@ -26,6 +26,7 @@ beforeEach(() => {
   now = new Date('2026-11-25T12:00:00Z');
   agentAuth = {
     ensureAccount: vi.fn(async () => 'PENDING_AUTH' as const),
+    status: vi.fn(async () => 'PENDING_AUTH' as const),
     getAccessToken: vi.fn(),
     invalidateToken: vi.fn(),
     createAuthorizationLink: vi.fn(async (_ref, options) => ({

@@ -16,6 +16,7 @@ function fakeAuth(tokens: string[]): AgentAuth & { refs: AccountRef[] } {
   return {
     refs,
     ensureAccount: async () => 'ACTIVE',
+    status: async () => 'ACTIVE',
     getAccessToken: async (ref): Promise<AccessToken> => {
       refs.push(ref);
       const value = tokens.shift();

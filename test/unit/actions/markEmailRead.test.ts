@@ -4,6 +4,7 @@ import type { AgentAuth } from '../../../src/agentAuth/port.ts';
 
 const auth: AgentAuth = {
   ensureAccount: async () => 'ACTIVE',
+  status: async () => 'ACTIVE',
   getAccessToken: async () => ({ value: 'tok', expiresAt: undefined }),
   invalidateToken: () => {},
   createAuthorizationLink: async () => ({ url: 'https://auth.example', expiresAt: undefined }),

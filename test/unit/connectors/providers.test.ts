@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONNECTORS, PROVIDERS, resolveConnector } from '../../../src/connectors/providers.ts';
 
 describe('connector descriptions', () => {
-  it('describes Gmail on Google, read only, with a refresh token asked for', () => {
+  it('describes Gmail on Google, reading and marking read, with a refresh token asked for', () => {
     expect(resolveConnector('gmail')).toEqual({
       key: 'gmail',
       label: 'Gmail',
@@ -12,9 +12,13 @@ describe('connector descriptions', () => {
       authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
       tokenUrl: 'https://oauth2.googleapis.com/token',
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
-      scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+      scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
       authorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
     });
+  });
+
+  it('describes Google Calendar with the events scope only', () => {
+    expect(resolveConnector('google-calendar')).toMatchObject({ provider: 'google', scopes: ['https://www.googleapis.com/auth/calendar.events'] });
   });
 
   it('never asks for gmail.metadata, which breaks search', () => {

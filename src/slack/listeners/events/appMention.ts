@@ -1,28 +1,77 @@
-/** `@bot show me my last 5 unread emails` and the like: the same action, answered privately. */
+/**
+ * `@bot …` in plain language: read by the deterministic intent parser in the user's Slack time zone
+ * (unread email, a calendar event, a team alert, help), then the same action as the slash command,
+ * answered privately. An alert goes to `raiseAlert` when alerts are wired; a request that is clearly
+ * an event or an alert but cannot be used is answered with what was missing.
+ */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { eventInputFrom } from '../../../actions/createCalendarEvent.ts';
+import { asAppError } from '../../../core/errors.ts';
+import type { SlackUser } from '../../../core/slackUser.ts';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
-import { buildHelp } from '../../blocks/help.ts';
-import { parseMention } from '../../parsing/mentionIntent.ts';
-import { UNREAD_ACTION } from '../../presenters.ts';
-import { ephemeralReply } from '../../replies.ts';
+import { buildEventUsage, buildHelp } from '../../blocks/help.ts';
+import { userMessageFor } from '../../errorMessages.ts';
+import { parseIntent, type Intent } from '../../parsing/intent.ts';
+import { CREATE_EVENT_ACTION, UNREAD_ACTION } from '../../presenters.ts';
+import { ephemeralReply, type Reply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
+import { escapeMrkdwn } from '../../text/mrkdwn.ts';
+import type { UserTimeZones } from '../../userTimeZones.ts';
 
-export function appMention(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
+export type AlertIntent = Extract<Intent, { kind: 'alert' }>;
+
+export interface AppMentionDeps {
+  runner: RequestRunner;
+  tasks: BackgroundTasks;
+  timeZones: UserTimeZones;
+  now: () => Date;
+  /** Chooses the intent some other way first (e.g. a language model); undefined → the parser. */
+  chooseIntent?: (text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>;
+  raiseAlert?: (user: SlackUser, intent: AlertIntent, where: { channelId: string }, reply: Reply) => Promise<void>;
+}
+
+export function appMention(deps: AppMentionDeps) {
   return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
     const userId = event.user;
     if (!userId) return;
     const reply = ephemeralReply(client, { channel: event.channel, userId, threadTs: event.thread_ts });
-    const intent = parseMention(event.text);
-    if (intent.kind === 'help') {
-      deps.tasks.run('mention help', () => reply.send(buildHelp()));
-      return;
-    }
-    const user = {
-      teamId: body.team_id ?? event.team ?? '',
-      enterpriseId: body.enterprise_id || undefined,
-      userId,
-    };
-    const input = { count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
-    deps.tasks.run('unread mention', () => deps.runner.run(user, { action: UNREAD_ACTION, input }, reply));
+    const user = { teamId: body.team_id ?? event.team ?? '', enterpriseId: body.enterprise_id || undefined, userId };
+    deps.tasks.run('mention', async () => {
+      let timeZone: string;
+      try {
+        timeZone = await deps.timeZones.of(userId);
+      } catch (thrown) {
+        await reply.send({ text: userMessageFor(asAppError(thrown), { connectorLabel: 'Slack' }) });
+        throw thrown; // logged by the background tasks
+      }
+      const context = { now: deps.now(), timeZone };
+      const intent = (await deps.chooseIntent?.(event.text, context)) ?? parseIntent(event.text, context);
+      await act(deps, intent, { user, timeZone, channelId: event.channel, reply });
+    });
   };
+}
+
+async function act(
+  deps: AppMentionDeps,
+  intent: Intent,
+  at: { user: SlackUser; timeZone: string; channelId: string; reply: Reply },
+): Promise<void> {
+  switch (intent.kind) {
+    case 'unread': {
+      const input = { count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
+      return deps.runner.run(at.user, { action: UNREAD_ACTION, input }, at.reply);
+    }
+    case 'event': {
+      const input = eventInputFrom({ title: intent.title, when: intent.when, timeZone: at.timeZone });
+      return deps.runner.run(at.user, { action: CREATE_EVENT_ACTION, input }, at.reply);
+    }
+    case 'alert':
+      if (deps.raiseAlert) return deps.raiseAlert(at.user, intent, { channelId: at.channelId }, at.reply);
+      return at.reply.send(buildHelp());
+    case 'unclear':
+      if (intent.about === 'event') return at.reply.send(buildEventUsage(intent.problem));
+      return at.reply.send({ text: escapeMrkdwn(intent.problem) });
+    case 'help':
+      return at.reply.send(buildHelp());
+  }
 }

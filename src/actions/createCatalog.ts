@@ -1,0 +1,57 @@
+/**
+ * Builds the catalogue of actions the bot takes on a user's behalf (part of the composition root,
+ * kept apart so app.ts stays a wiring file): each action with its connection and input schema.
+ */
+import type { Dispatcher } from 'undici';
+import type { AgentAuth } from '../agentAuth/port.ts';
+import { CalendarClient } from '../connectors/calendar/calendarClient.ts';
+import { GmailClient } from '../connectors/gmail/gmailClient.ts';
+import { GmailModifyClient } from '../connectors/gmail/markAsRead.ts';
+import { ActionCatalog } from './catalog.ts';
+import { CREATE_EVENT_ACTION, CreateCalendarEvent, createEventInputSchema } from './createCalendarEvent.ts';
+import { MARK_READ_ACTION, MarkEmailRead, markReadInputSchema } from './markEmailRead.ts';
+import { ShowUnreadEmail, unreadInputSchema } from './showUnreadEmail.ts';
+
+export interface CatalogSettings {
+  unreadAction: string;
+  gmail: { connectionName: string; apiUrl: string };
+  calendar: { connectionName: string; apiUrl: string };
+}
+
+export function createCatalog(settings: CatalogSettings, deps: { agentAuth: AgentAuth; dispatcher: Dispatcher }): ActionCatalog {
+  const { agentAuth, dispatcher } = deps;
+  const showUnread = new ShowUnreadEmail({
+    agentAuth,
+    gmail: new GmailClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.gmail.connectionName,
+  });
+  const markRead = new MarkEmailRead({
+    agentAuth,
+    gmail: new GmailModifyClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.gmail.connectionName,
+  });
+  const createEvent = new CreateCalendarEvent({
+    agentAuth,
+    calendar: new CalendarClient({ baseUrl: settings.calendar.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.calendar.connectionName,
+  });
+  return new ActionCatalog()
+    .register({
+      name: settings.unreadAction,
+      connection: settings.gmail.connectionName,
+      input: unreadInputSchema,
+      run: (identifier, input) => showUnread.run(identifier, input),
+    })
+    .register({
+      name: MARK_READ_ACTION,
+      connection: settings.gmail.connectionName,
+      input: markReadInputSchema,
+      run: (identifier, input) => markRead.run(identifier, input),
+    })
+    .register({
+      name: CREATE_EVENT_ACTION,
+      connection: settings.calendar.connectionName,
+      input: createEventInputSchema,
+      run: (identifier, input) => createEvent.run(identifier, input),
+    });
+}

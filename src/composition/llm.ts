@@ -1,0 +1,19 @@
+/**
+ * Part of the composition root: the optional chat model (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL) that
+ * reads mentions first; the deterministic parser answers whenever it fails or proposes nothing usable.
+ */
+import type { Dispatcher } from 'undici';
+import { LlmActionChooser } from '../actions/llm/chooseAction.ts';
+import { ChatCompletionsClient } from '../connectors/llm/chatCompletions.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { llmIntent } from '../slack/parsing/llmIntent.ts';
+
+export function createLlmIntent(settings: { baseUrl: string; apiKey: string; model: string }, deps: { dispatcher: Dispatcher; logger: Logger }) {
+  const model = new ChatCompletionsClient({ ...settings, dispatcher: deps.dispatcher, timeoutMs: 8_000 });
+  const chooser = new LlmActionChooser({
+    model,
+    onError: (err) => deps.logger.warn({ err }, 'the chat model failed; the built-in parser answers instead'),
+  });
+  deps.logger.info({ model: settings.model }, 'mentions are read by a chat model first');
+  return llmIntent(chooser);
+}

@@ -1,0 +1,36 @@
+/**
+ * Part of the composition root: the Bolt app on the receiver the settings choose (Socket Mode with
+ * an app token, else HTTP), serving the bot's own web routes too, with a bounded Web API client.
+ */
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import type { Config } from '../infrastructure/config.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { boltLogger } from './boltLogger.ts';
+
+export function createSlackApp(config: Config, deps: { routes: CustomRoute[]; logger: Logger }): App {
+  const slackLogger = boltLogger(deps.logger);
+  const receiver: Receiver = config.slack.appToken
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken,
+        customRoutes: deps.routes,
+        // The Socket Mode client calls apps.connections.open through its own Web API client.
+        installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
+        logger: slackLogger,
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret ?? '',
+        customRoutes: deps.routes,
+        logger: slackLogger,
+      });
+  return new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: slackLogger,
+    clientOptions: {
+      slackApiUrl: config.slack.apiUrl,
+      // The client's default keeps retrying for about half an hour; interactive work cannot wait.
+      retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true },
+      timeout: 10_000,
+    },
+  });
+}

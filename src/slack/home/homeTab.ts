@@ -1,0 +1,89 @@
+/**
+ * The App Home tab for one user: each connector's status read from the agent-auth backend (without
+ * creating accounts just to look), the workspace's team-alert channel, and what the Connect,
+ * Reconnect and Disconnect buttons do: a connect link DM'd to the user (no request waits on it), or
+ * the grant given up, then the tab published again.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
+import type { UserDirectory } from '../../actions/ports.ts';
+import type { RequestAuthorization } from '../../actions/requestAuthorization.ts';
+import type { AgentAuth } from '../../agentAuth/port.ts';
+import type { SlackUser } from '../../core/slackUser.ts';
+import type { Logger } from '../../infrastructure/logger.ts';
+import { buildAppHome, homeStatusOf, type HomeConnector } from '../blocks/appHome.ts';
+import { buildAuthorizationPrompt } from '../blocks/authorizationPrompt.ts';
+import { dmReply } from '../replies.ts';
+
+export interface HomeConnection {
+  /** The agent-auth connection name; it goes into the buttons' action_ids. */
+  connection: string;
+  label: string;
+  purpose: string;
+}
+
+export interface HomeTabDeps {
+  agentAuth: AgentAuth;
+  users: UserDirectory;
+  requestAuthorization: RequestAuthorization;
+  channels: AlertChannelSettings;
+  defaultChannel: string | undefined;
+  connections: HomeConnection[];
+  client: WebClient;
+  logger: Logger;
+  now: () => Date;
+}
+
+export class HomeTab {
+  private readonly deps: HomeTabDeps;
+
+  constructor(deps: HomeTabDeps) {
+    this.deps = deps;
+  }
+
+  async publish(user: SlackUser): Promise<void> {
+    const identifier = await this.deps.users.identifierFor(user);
+    const connectors: HomeConnector[] = await Promise.all(
+      this.deps.connections.map(async ({ connection, label, purpose }) => {
+        const status = await this.deps.agentAuth.status({ connection, identifier }).catch((err: unknown) => {
+          this.deps.logger.warn({ err, connection }, 'reading a connection status for the Home tab failed');
+          return 'UNKNOWN' as const;
+        });
+        return { id: connection, label, purpose, status: homeStatusOf(status) };
+      }),
+    );
+    const workspace = await this.deps.channels.channelFor(user.teamId);
+    const fallback = this.deps.defaultChannel && /^[CG][A-Z0-9]{2,30}$/.test(this.deps.defaultChannel) ? this.deps.defaultChannel : undefined;
+    const alertChannel = workspace
+      ? { channelId: workspace, source: 'workspace' as const }
+      : fallback
+        ? { channelId: fallback, source: 'default' as const }
+        : undefined;
+    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel }) });
+  }
+
+  async connect(user: SlackUser, connection: string): Promise<void> {
+    const known = this.deps.connections.find((c) => c.connection === connection);
+    if (!known) return;
+    const identifier = await this.deps.users.identifierFor(user);
+    const pending = await this.deps.requestAuthorization.linkOnly({ requester: user, identifier, connection });
+    const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
+    await dmReply(this.deps.client, user.userId).send(
+      buildAuthorizationPrompt({
+        connectorLabel: known.label,
+        url: pending.linkUrl,
+        expiresInMinutes: minutes,
+        purpose: known.purpose,
+        reconnect: pending.reconnect,
+      }),
+    );
+  }
+
+  async disconnect(user: SlackUser, connection: string): Promise<void> {
+    if (!this.deps.connections.some((c) => c.connection === connection)) return;
+    const identifier = await this.deps.users.identifierFor(user);
+    await this.deps.agentAuth.disconnect({ connection, identifier });
+    this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
+    await this.publish(user);
+  }
+}

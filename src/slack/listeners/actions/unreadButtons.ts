@@ -1,0 +1,63 @@
+/**
+ * The buttons on the unread-email summary. "Mark as read" marks that email read through the user's
+ * own Gmail connection and updates the private message in place (its button gone, the email marked);
+ * "Show more" lists the next emails and replaces the message with them. Both answer through the
+ * action's response_url; a prompt to (re)connect, or an error, arrives as a new private message.
+ */
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
+import { markedAsRead, parseShowMoreValue } from '../../blocks/unreadSummaryActions.ts';
+import { MARK_READ_ACTION, presenterFor, UNREAD_ACTION } from '../../presenters.ts';
+import { dmReply, responseUrlReply } from '../../replies.ts';
+import type { RequestRunner } from '../../requestRunner.ts';
+
+export { MARK_READ_PREFIX, SHOW_MORE_ACTION_ID } from '../../blocks/unreadSummaryActions.ts';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+function valueOf(action: ButtonArgs['action']): string {
+  return 'value' in action && typeof action.value === 'string' ? action.value : '';
+}
+
+function userOf(body: BlockAction) {
+  return {
+    teamId: body.team?.id ?? body.user.team_id ?? '',
+    enterpriseId: body.enterprise?.id || undefined,
+    userId: body.user.id,
+  };
+}
+
+export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
+  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const id = valueOf(action);
+    const blocks = (body.message as { blocks?: KnownBlock[] } | undefined)?.blocks;
+    const reply = responseUrlReply(respond, dmReply(client, body.user.id));
+    deps.tasks.run('mark read button', () =>
+      deps.runner.run(userOf(body), { action: MARK_READ_ACTION, input: { ids: [id] } }, reply, async (result) => {
+        // Slack includes the message's blocks for messages it keeps; ephemeral ones come without.
+        if (blocks) await respond({ replace_original: true, text: body.message?.text ?? 'Your unread email', blocks: markedAsRead(blocks, id) });
+        else await reply.send(presenterFor(MARK_READ_ACTION).present(result, { ids: [id] }));
+      }),
+    );
+  };
+}
+
+export function showMoreButton(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
+  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+    await ack();
+    const page = parseShowMoreValue(valueOf(action));
+    const reply = responseUrlReply(respond, dmReply(client, body.user.id));
+    if (!page) {
+      await reply.send({ text: 'That button is out of date; ask again with /unread.' });
+      return;
+    }
+    const input = { count: page.c, ...(page.s ? { search: page.s } : {}), ...(page.p ? { pageToken: page.p } : {}), ...(page.k ? { skip: page.k } : {}) };
+    deps.tasks.run('show more button', () =>
+      deps.runner.run(userOf(body), { action: UNREAD_ACTION, input }, reply, async (result) => {
+        await respond({ replace_original: true, ...presenterFor(UNREAD_ACTION).present(result, input) });
+      }),
+    );
+  };
+}

@@ -1,0 +1,21 @@
+/** `/actions-log`: the user's own last actions from the audit log, privately; never any content. */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AuditLog } from '../../../actions/audit.ts';
+import type { UserDirectory } from '../../../actions/ports.ts';
+import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
+import { buildActionsLog } from '../../blocks/actionsLog.ts';
+import { responseUrlReply } from '../../replies.ts';
+
+const SHOWN = 20;
+
+export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory; tasks: BackgroundTasks }) {
+  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const user = { teamId: command.team_id, enterpriseId: command.enterprise_id || undefined, userId: command.user_id };
+    deps.tasks.run('actions-log command', async () => {
+      const identifier = await deps.users.identifierFor(user);
+      const entries = await deps.audit.recent(identifier, SHOWN);
+      await responseUrlReply(respond).send(buildActionsLog(entries));
+    });
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Mentions read by the optional chat model, through the real bot against the chat-completions
+ * stand-in with recorded answers: a valid proposal is carried out; a malformed one, an invalid one
+ * or an HTTP 500 leave the answer to the deterministic parser. The key never reaches the logs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendEvent } from '../helpers/slackRequests.ts';
+import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
+import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
+
+const LLM_KEY = 'sk-llm-test-key-never-logged-0123456789';
+let h: Harness;
+let llm: LlmStandin;
+let events = 0;
+const isCall = (method: string) => (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === method;
+
+function mention(text: string, user = 'U0LLM') {
+  return sendEvent(
+    `${h.botUrl}/slack/events`,
+    SIGNING_SECRET,
+    { type: 'app_mention', user, text, channel: 'C0GENERAL', ts: `${Date.now() / 1000}` },
+    { eventId: `EvLlm${++events}`, teamId: TEAM },
+  );
+}
+
+beforeAll(async () => {
+  llm = await startLlmStandin();
+  h = await startHarness({ LLM_BASE_URL: llm.url, LLM_API_KEY: LLM_KEY, LLM_MODEL: 'standin-model' });
+});
+afterAll(async () => {
+  await h?.close();
+  await llm?.close();
+});
+beforeEach(() => {
+  h.slack.reset();
+  h.gmail.reset();
+  h.calendar.reset();
+  llm.requests.length = 0;
+  h.activate('U0LLM');
+  h.activateCalendar('U0LLM');
+  for (let i = 0; i < 6; i++) h.gmail.addMessage({ from: `S${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: 's' });
+});
+
+describe('mentions with a chat model', () => {
+  it('carries out a valid proposal, with tools made from the actions\' schemas', async () => {
+    llm.replyWithFixture('event');
+    await mention('<@U0BOT> could you pencil in the design review for tomorrow afternoon at 3');
+    await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expect(h.calendar.events.map((e) => e.summary)).toEqual(['Design review']);
+    const sent = llm.requests[0];
+    expect(sent?.authorization).toBe(`Bearer ${LLM_KEY}`);
+    expect(sent?.body.tools?.map((t) => t.function.name)).toEqual(['show_unread_email', 'create_calendar_event', 'send_team_alert']);
+    expect(JSON.stringify(sent?.body.messages)).toContain('design review');
+  });
+
+  it('falls back to the parser when the model\'s arguments are malformed', async () => {
+    llm.replyWithFixture('malformed-arguments');
+    await mention('<@U0BOT> show me the last 2 unread emails');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expect(JSON.stringify(answer.body)).toContain('Subject 1');
+    expect(JSON.stringify(answer.body)).not.toContain('Subject 2');
+  });
+
+  it('falls back to the parser when the model proposes invalid input', async () => {
+    llm.replyWithFixture('invalid-input');
+    await mention('<@U0BOT> last three unread');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expect(JSON.stringify(answer.body)).toContain('Subject 2');
+  });
+
+  it('falls back to the parser when the model answers 500', async () => {
+    llm.reply({ status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
+    await mention('<@U0BOT> any unread mail?');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expect(JSON.stringify(answer.body)).toContain('Subject 0');
+    expect(h.logs.leaks([LLM_KEY])).toEqual([]);
+  });
+});

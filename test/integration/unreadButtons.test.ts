@@ -1,0 +1,96 @@
+/**
+ * The buttons on the email summary through the real bot: "Mark as read" marks the email read through
+ * the user's Gmail token and updates the message in place; "Show more" replaces it with the next
+ * emails; a token without gmail.modify makes the bot ask the user to reconnect.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendBlockAction } from '../helpers/slackRequests.ts';
+import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
+
+let h: Harness;
+const isResponse = (url: string) => (a: Arrival): a is RecordedResponse => a.kind === 'response' && url.endsWith(a.path);
+const isCall = (method: string, match: (c: RecordedCall) => boolean) => (a: Arrival): a is RecordedCall =>
+  a.kind === 'call' && a.method === method && match(a);
+interface Button { action_id?: string; value?: string; text?: { text: string } }
+const buttonsIn = (blocks: unknown[]): Button[] =>
+  (blocks as Array<{ type: string; elements?: Button[] }>).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+
+async function summary(user: string, text: string): Promise<unknown[]> {
+  const sent = await h.unread(user, text);
+  const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
+  return (answer.body as { blocks: unknown[] }).blocks;
+}
+
+function click(user: string, button: Button, messageBlocks?: unknown[]) {
+  const responseUrl = h.slack.responseUrl(`click-${Math.random().toString(36).slice(2)}`);
+  return sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+    actionId: button.action_id ?? '',
+    value: button.value ?? '',
+    userId: user,
+    teamId: TEAM,
+    responseUrl,
+    ...(messageBlocks ? { messageBlocks } : {}),
+  }).then((sent) => ({ ...sent, responseUrl }));
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  h.slack.reset();
+  h.gmail.reset();
+  for (let i = 0; i < 8; i++) {
+    h.gmail.addMessage({ from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: `snippet ${i}` });
+  }
+});
+
+describe('Mark as read', () => {
+  it('marks the email read and updates the message in place', async () => {
+    h.activate('U0BTN');
+    const blocks = await summary('U0BTN', '3');
+    const markRead = buttonsIn(blocks).filter((b) => b.action_id?.startsWith('mark_read:'));
+    expect(markRead).toHaveLength(3);
+    expect(buttonsIn(blocks).some((b) => b.text?.text === 'Open in Gmail')).toBe(true);
+    const clicked = await click('U0BTN', markRead[0]!, blocks);
+    expect(clicked.status).toBe(200);
+    const updated = await h.slack.waitFor(isResponse(clicked.responseUrl));
+    expect(updated.body).toMatchObject({ replace_original: true });
+    const after = (updated.body as { blocks: unknown[] }).blocks;
+    expect(JSON.stringify(after)).toContain('Marked as read');
+    expect(buttonsIn(after).filter((b) => b.action_id?.startsWith('mark_read:'))).toHaveLength(2);
+    expect(h.gmail.requests.some((r) => r.path.endsWith('/batchModify'))).toBe(true);
+    const again = JSON.stringify(await summary('U0BTN', '3'));
+    expect(again).not.toContain('Subject 0');
+    expect(again).toContain('Subject 3');
+  });
+
+  it('asks the user to reconnect Gmail when the token may only read', async () => {
+    const token = h.activate('U0RO');
+    h.gmail.allowReadOnlyToken(token);
+    const blocks = await summary('U0RO', '2');
+    const markRead = buttonsIn(blocks).find((b) => b.action_id?.startsWith('mark_read:'));
+    await click('U0RO', markRead!, blocks);
+    const dm = await h.slack.waitFor(isCall('chat.postMessage', (c) => c.body.channel === 'DU0RO' && JSON.stringify(c.body).includes('/connect/')));
+    expect(JSON.stringify(dm.body)).toContain('Gmail');
+  });
+});
+
+describe('Show more', () => {
+  it('replaces the message with the next emails', async () => {
+    h.activate('U0MORE');
+    const blocks = await summary('U0MORE', '3');
+    const more = buttonsIn(blocks).find((b) => b.action_id === 'unread_show_more');
+    expect(more).toBeDefined();
+    const clicked = await click('U0MORE', more!);
+    const replaced = await h.slack.waitFor(isResponse(clicked.responseUrl));
+    expect(replaced.body).toMatchObject({ replace_original: true });
+    const text = JSON.stringify((replaced.body as { blocks: unknown[] }).blocks);
+    expect(text).toContain('Subject 3');
+    expect(text).toContain('Subject 5');
+    expect(text).not.toContain('Subject 2');
+  });
+});

@@ -1,0 +1,52 @@
+/** The settings for Calendar, team alerts and the optional chat model: defaults, forms, refusals. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, knownSecrets, loadConfig } from '../../../src/infrastructure/config.ts';
+
+const minimal = {
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_SIGNING_SECRET: 'sign',
+  SCALEKIT_ENV_URL: 'https://acme.scalekit.dev/',
+  SCALEKIT_CLIENT_ID: 'skc_1',
+  SCALEKIT_CLIENT_SECRET: 'secret',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected the settings to be refused');
+}
+
+describe('feature settings', () => {
+  it('has defaults for Calendar and alerts, and no chat model', () => {
+    const config = loadConfig(minimal);
+    expect(config.calendar).toEqual({ connectionName: 'googlecalendar', apiUrl: 'https://www.googleapis.com' });
+    expect(config.alerts).toEqual({
+      defaultChannel: undefined,
+      policy: { raise: { kind: 'everyone' }, mentionChannel: { kind: 'nobody' }, configureChannel: { kind: 'nobody' } },
+      rate: { capacity: 5, refillEveryMs: 60_000 },
+    });
+    expect(config.llm).toBeUndefined();
+  });
+
+  it('reads alert audiences as user ids or a user group', () => {
+    const config = loadConfig({ ...minimal, ALERT_ALLOWED: 'U01, U02', ALERT_CHANNEL_MENTION_ALLOWED: 'S0ONCALL', TEAM_ALERT_CHANNEL: '#ops' });
+    expect(config.alerts.policy.raise).toEqual({ kind: 'users', userIds: ['U01', 'U02'] });
+    expect(config.alerts.policy.mentionChannel).toEqual({ kind: 'userGroup', groupId: 'S0ONCALL' });
+    expect(config.alerts.defaultChannel).toBe('#ops');
+  });
+
+  it('refuses an audience it cannot read, naming the setting', () => {
+    expect(problemsOf({ ...minimal, ALERT_ALLOWED: 'the ops people' }).join('\n')).toMatch(/ALERT_ALLOWED must be everyone, nobody/);
+  });
+
+  it('takes all three LLM settings or none, and treats the key as a secret', () => {
+    expect(problemsOf({ ...minimal, LLM_BASE_URL: 'https://api.example.com/v1' }).join('\n')).toMatch(/go together/);
+    const config = loadConfig({ ...minimal, LLM_BASE_URL: 'https://api.example.com/v1/', LLM_API_KEY: 'sk-1', LLM_MODEL: 'm' });
+    expect(config.llm).toEqual({ baseUrl: 'https://api.example.com/v1', apiKey: 'sk-1', model: 'm' });
+    expect(knownSecrets(config)).toContain('sk-1');
+  });
+});
