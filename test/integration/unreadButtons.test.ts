@@ -68,6 +68,23 @@ describe('Mark as read', () => {
     expect(again).toContain('Subject 3');
   });
 
+  it('updates a private (ephemeral) summary in place too, though Slack sends no blocks with the click', async () => {
+    h.activate('U0EPH');
+    const blocks = await summary('U0EPH', '3 from:s');
+    const markRead = buttonsIn(blocks).filter((b) => b.action_id?.startsWith('mark_read:'));
+    const clicked = await click('U0EPH', markRead[1]!); // no message blocks, as for an ephemeral message
+    const updated = await h.slack.waitFor(isResponse(clicked.responseUrl));
+    expect(updated.body).toMatchObject({ replace_original: true });
+    const after = JSON.stringify((updated.body as { blocks: unknown[] }).blocks);
+    expect(after).not.toContain('Subject 1');
+    expect(after).toContain('Subject 0');
+    expect(after).toContain('Subject 3');
+    // The same search and count as the message it replaces.
+    const lists = h.gmail.requests.filter((r) => r.path === '/gmail/v1/users/me/messages');
+    expect(lists.at(-1)?.query.get('q')).toBe('is:unread from:s');
+    expect(lists.at(-1)?.query.get('maxResults')).toBe('3');
+  });
+
   it('asks the user to reconnect Gmail when the token may only read', async () => {
     const token = h.activate('U0RO');
     h.gmail.allowReadOnlyToken(token);

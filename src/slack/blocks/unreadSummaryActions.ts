@@ -60,7 +60,7 @@ export function addUnreadActions(
     const email = emails[index]!;
     const { accessory, ...withoutAccessory } = section;
     const buttons: Button[] = accessory?.type === 'button' ? [accessory] : [];
-    buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Mark as read' }, action_id: uniqueId(`${MARK_READ_PREFIX}${oneLine(email.id)}`, index, used), value: email.id.slice(0, VALUE_MAX) });
+    buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Mark as read' }, action_id: uniqueId(`${MARK_READ_PREFIX}${oneLine(email.id)}`, index, used), value: markReadValue(email.id, page) });
     blocks.push(withoutAccessory, { type: 'actions', elements: buttons });
   });
 
@@ -77,6 +77,33 @@ export function addUnreadActions(
     blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Show more' }, action_id: SHOW_MORE_ACTION_ID, value }] });
   }
   return { text: summary.text, blocks };
+}
+
+/**
+ * "Mark as read" carries the email's id and the page it is on: Slack sends no blocks with a click
+ * on a private (ephemeral) message, so the bot lists that page again to update the message.
+ */
+function markReadValue(id: string, page: SummaryPage): string {
+  const current: ShowMorePage = {
+    c: page.count,
+    ...(page.search ? { s: page.search } : {}),
+    ...(page.pageToken ? { p: page.pageToken } : {}),
+    ...(page.skip ? { k: page.skip } : {}),
+  };
+  const value = JSON.stringify({ i: id, ...current });
+  return value.length <= VALUE_MAX && showMoreSchema.safeParse(current).success ? value : id.slice(0, VALUE_MAX);
+}
+
+/** The email a "Mark as read" button is for, and its page when the button carries it. */
+export function parseMarkReadValue(value: string): { id: string; page: ShowMorePage | undefined } {
+  if (!value.startsWith('{')) return { id: value, page: undefined };
+  try {
+    const { i, ...rest } = JSON.parse(value) as { i?: unknown };
+    const page = showMoreSchema.safeParse(rest);
+    return { id: typeof i === 'string' ? i : '', page: page.success ? page.data : undefined };
+  } catch {
+    return { id: '', page: undefined };
+  }
 }
 
 /** The "Show more" button's value, checked; undefined when it is not one of ours. */
@@ -112,7 +139,11 @@ export function markedAsRead(blocks: readonly KnownBlock[], messageId: string): 
 }
 
 function isMarkRead(element: ActionsBlock['elements'][number], messageId: string): boolean {
-  return element.type === 'button' && element.action_id?.startsWith(MARK_READ_PREFIX) === true && element.value === messageId;
+  return (
+    element.type === 'button' &&
+    element.action_id?.startsWith(MARK_READ_PREFIX) === true &&
+    parseMarkReadValue(element.value ?? '').id === messageId
+  );
 }
 
 function uniqueId(base: string, index: number, used: Set<string>): string {

@@ -7,7 +7,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
-import { markedAsRead, parseShowMoreValue } from '../../blocks/unreadSummaryActions.ts';
+import { markedAsRead, parseMarkReadValue, parseShowMoreValue, type ShowMorePage } from '../../blocks/unreadSummaryActions.ts';
 import { MARK_READ_ACTION, presenterFor, UNREAD_ACTION } from '../../presenters.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
@@ -31,14 +31,28 @@ function userOf(body: BlockAction) {
 export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
   return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
     await ack();
-    const id = valueOf(action);
+    const { id, page } = parseMarkReadValue(valueOf(action));
     const blocks = (body.message as { blocks?: KnownBlock[] } | undefined)?.blocks;
     const reply = responseUrlReply(respond, dmReply(client, body.user.id));
+    if (!id) {
+      await reply.send({ text: 'That button is out of date; ask again with /unread.' });
+      return;
+    }
+    const user = userOf(body);
     deps.tasks.run('mark read button', () =>
-      deps.runner.run(userOf(body), { action: MARK_READ_ACTION, input: { ids: [id] } }, reply, async (result) => {
-        // Slack includes the message's blocks for messages it keeps; ephemeral ones come without.
-        if (blocks) await respond({ replace_original: true, text: body.message?.text ?? 'Your unread email', blocks: markedAsRead(blocks, id) });
-        else await reply.send(presenterFor(MARK_READ_ACTION).present(result, { ids: [id] }));
+      deps.runner.run(user, { action: MARK_READ_ACTION, input: { ids: [id] } }, reply, async (result) => {
+        // Slack includes the message's blocks for messages it keeps; ephemeral ones come without,
+        // so the page is listed again (the email is no longer unread) and replaces the message.
+        if (blocks) {
+          await respond({ replace_original: true, text: body.message?.text ?? 'Your unread email', blocks: markedAsRead(blocks, id) });
+        } else if (page) {
+          const input = unreadInputOf(page);
+          await deps.runner.run(user, { action: UNREAD_ACTION, input }, reply, async (listed) => {
+            await respond({ replace_original: true, ...presenterFor(UNREAD_ACTION).present(listed, input) });
+          });
+        } else {
+          await reply.send(presenterFor(MARK_READ_ACTION).present(result, { ids: [id] }));
+        }
       }),
     );
   };
@@ -53,11 +67,15 @@ export function showMoreButton(deps: { runner: RequestRunner; tasks: BackgroundT
       await reply.send({ text: 'That button is out of date; ask again with /unread.' });
       return;
     }
-    const input = { count: page.c, ...(page.s ? { search: page.s } : {}), ...(page.p ? { pageToken: page.p } : {}), ...(page.k ? { skip: page.k } : {}) };
+    const input = unreadInputOf(page);
     deps.tasks.run('show more button', () =>
       deps.runner.run(userOf(body), { action: UNREAD_ACTION, input }, reply, async (result) => {
         await respond({ replace_original: true, ...presenterFor(UNREAD_ACTION).present(result, input) });
       }),
     );
   };
+}
+
+function unreadInputOf(page: ShowMorePage) {
+  return { count: page.c, ...(page.s ? { search: page.s } : {}), ...(page.p ? { pageToken: page.p } : {}), ...(page.k ? { skip: page.k } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { ActionsBlock, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { EmailSummary } from '../../../../src/connectors/gmail/types.ts';
-import { addUnreadActions, markedAsRead, parseShowMoreValue, type SummaryPage } from '../../../../src/slack/blocks/unreadSummaryActions.ts';
+import { addUnreadActions, markedAsRead, parseShowMoreValue, type SummaryPage, parseMarkReadValue } from '../../../../src/slack/blocks/unreadSummaryActions.ts';
 import { buildUnreadSummary } from '../../../../src/slack/blocks/unreadSummary.ts';
 import { checkBlocks } from '../../../standins/slackApi.ts';
 
@@ -28,7 +28,7 @@ describe('addUnreadActions', () => {
       'open_in_gmail:18c0000000000002', 'mark_read:18c0000000000002',
       'unread_show_more',
     ]);
-    expect(buttonsOf(blocks)[1]?.value).toBe('18c0000000000001');
+    expect(parseMarkReadValue(buttonsOf(blocks)[1]?.value ?? '')).toEqual({ id: '18c0000000000001', page: { c: 2 } });
     expect(parseShowMoreValue(buttonsOf(blocks)[4]!.value!)).toEqual({ c: 2, p: '0987' });
   });
 
