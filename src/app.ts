@@ -76,7 +76,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     secureCookies: config.publicUrl.startsWith('https:'),
     logger,
   });
-  const app = createSlackApp(config, { routes, logger });
+  const app = createSlackApp(config, { routes, logger, dispatcher });
   const users = new SqlUserDirectory(db);
   const audit = new SqlAuditLog(db);
   const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, logger, now });
@@ -119,7 +119,9 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
 
   return {
     async start() {
-      const started = (await app.start(config.port)) as unknown;
+      // A deep accept queue: under a burst, a full default backlog drops connections and Slack's
+      // requests would wait for TCP's retransmission (1 s, 3 s), past Slack's 3-second limit.
+      const started = (await app.start({ port: config.port, backlog: 4096 })) as unknown;
       const address = (started as { address?: () => unknown }).address?.();
       const port = typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
       ready = true;
