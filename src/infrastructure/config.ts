@@ -151,5 +151,16 @@ export function knownSecrets(config: Config): Array<string | undefined> {
     auth.kind === 'scalekit'
       ? [auth.clientSecret]
       : [auth.google.clientSecret, ...auth.encryptionKeys.map((key) => Buffer.from(key).toString('base64'))];
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.llm?.apiKey, ...backend];
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.llm?.apiKey, databasePassword(config.databaseUrl), ...backend];
+}
+
+/** A postgres:// URL may carry a password; it is a secret like the others. */
+function databasePassword(databaseUrl: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) return undefined;
+  try {
+    const password = new URL(databaseUrl).password;
+    return password ? decodeURIComponent(password) : undefined;
+  } catch {
+    return undefined;
+  }
 }

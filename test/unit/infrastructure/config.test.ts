@@ -169,3 +169,11 @@ describe('loadConfig: the built-in backend', () => {
     expect(knownSecrets(loadConfig(minimal))).toEqual(expect.arrayContaining(['secret']));
   });
 });
+
+describe('knownSecrets', () => {
+  it('includes the database password of a postgres:// URL', async () => {
+    const { knownSecrets } = await import('../../../src/infrastructure/config.ts');
+    const config = loadConfig({ ...minimal, DATABASE_URL: 'postgres://bot:s3cret%21pw@db.internal:5432/bot' });
+    expect(knownSecrets(config)).toContain('s3cret!pw');
+  });
+});
