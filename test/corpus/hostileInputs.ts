@@ -12,7 +12,9 @@ export type Expectation =
   /** Accepted (200) and answered with a summary in which the injected text is inert. */
   | { kind: 'inert-summary'; mustNotContain: string[] }
   /** Accepted (200) and ignored without an answer (e.g. an unknown payload type). */
-  | { kind: 'ignored' };
+  | { kind: 'ignored' }
+  /** Accepted (200) and posted to the team channel with the injected text inert. */
+  | { kind: 'inert-post'; mustNotContain: string[] };
 
 export interface RawRequest {
   /** Sent as is to POST /slack/events, signed unless `signature` says otherwise. */
@@ -25,11 +27,14 @@ export interface RawRequest {
 
 export interface HostileCase {
   name: string;
-  class: 'signature' | 'body' | 'command-text' | 'mention-text' | 'email-content';
+  class: 'signature' | 'body' | 'command-text' | 'mention-text' | 'email-content' | 'alert-text' | 'event-text';
   /** A raw request, a /unread text, a mention text, or a message to seed in the mailbox. */
   request?: RawRequest;
   unreadText?: string;
   mentionText?: string;
+  /** Text after /alert or /event. */
+  alertText?: string;
+  eventText?: string;
   email?: { from: string; subject: string; snippet: string };
   expect: Expectation;
 }
@@ -82,4 +87,16 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'control and bidi characters in a subject', class: 'email-content', email: { from: 'z@example.com', subject: `${CONTROL}${BIDI}Invoice${ZERO_WIDTH}`, snippet: 'x' }, expect: { kind: 'inert-summary', mustNotContain: ['\u0000', '\u202e', '\u001b'] } },
   { name: 'enormous subject and snippet', class: 'email-content', email: { from: 'w@example.com', subject: 'S'.repeat(100_000), snippet: 'N'.repeat(100_000) }, expect: { kind: 'inert-summary', mustNotContain: ['S'.repeat(3001)] } },
   { name: 'mrkdwn formatting in a subject', class: 'email-content', email: { from: 'v@example.com', subject: '*bold* _it_ ~strike~ `code` ```block```', snippet: '> quote' }, expect: { kind: 'inert-summary', mustNotContain: [] } },
+  // Team alerts: the text reaches a channel, so nothing in it may ping or link
+  { name: 'alert pinging everyone', class: 'alert-text', alertText: 'deploy failed <!channel> <!here> @everyone <@U0ADMIN>', expect: { kind: 'inert-post', mustNotContain: ['<!channel>', '<!here>', '<@U0ADMIN>'] } },
+  { name: 'alert with a disguised link', class: 'alert-text', alertText: 'critical <https://evil.example|status page> &lt;!subteam^S1&gt;', expect: { kind: 'inert-post', mustNotContain: ['<https://evil.example|', '<!subteam'] } },
+  { name: 'alert with control, bidi and zero-width characters', class: 'alert-text', alertText: `warning ${CONTROL}${BIDI}db${ZERO_WIDTH} down`, expect: { kind: 'inert-post', mustNotContain: ['\u0000', '\u202e', '\u001b'] } },
+  { name: 'oversized alert', class: 'alert-text', alertText: `info ${'x'.repeat(5000)}`, expect: { kind: 'usage' } },
+  { name: 'alert to a channel that does not exist', class: 'alert-text', alertText: '#no-such-channel info hello', expect: { kind: 'usage' } },
+  // Calendar events: titles reach a private confirmation; dates must be sane
+  { name: 'event title pinging the channel', class: 'event-text', eventText: 'tomorrow at 3pm called <!channel> <@U0ADMIN> @here', expect: { kind: 'inert-summary', mustNotContain: ['<!channel>', '<@U0ADMIN>'] } },
+  { name: 'event far in the future', class: 'event-text', eventText: '2099-01-01 called Far away', expect: { kind: 'usage' } },
+  { name: 'event in the past', class: 'event-text', eventText: 'yesterday at 3pm called Too late', expect: { kind: 'usage' } },
+  { name: 'event on a day that does not exist', class: 'event-text', eventText: 'feb 30 at 9am called Never', expect: { kind: 'usage' } },
+  { name: 'event lasting a year', class: 'event-text', eventText: 'tomorrow at 9am for 9000 hours called Forever', expect: { kind: 'usage' } },
 ];

@@ -51,6 +51,7 @@ const isEphemeral = (a: Arrival): a is RecordedCall => a.kind === 'call' && a.me
 async function run(c: HostileCase): Promise<string> {
   h.slack.reset();
   h.gmail.reset();
+  h.calendar.reset();
   h.gmail.addMessage({ from: 'Plain <p@example.com>', subject: 'Plain subject', date: new Date(), snippet: 'plain' });
   if (c.email) h.gmail.addMessage({ ...c.email, date: new Date() });
 
@@ -63,7 +64,25 @@ async function run(c: HostileCase): Promise<string> {
   }
 
   let message: unknown;
-  if (c.unreadText !== undefined || c.email) {
+  if (c.alertText !== undefined || c.eventText !== undefined) {
+    const isAlert = c.alertText !== undefined;
+    const sent = await h.command(isAlert ? '/alert' : '/event', ACTIVE_USER, (isAlert ? c.alertText : c.eventText) ?? '');
+    expect(sent.status, c.name).toBe(200);
+    if (c.expect.kind === 'inert-post') {
+      const posted = (await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postMessage' && a.body.channel === 'C0ALERTS', 15_000)) as RecordedCall;
+      message = posted.body;
+    } else {
+      // A refusal may come in the acknowledgement itself or privately on the response_url.
+      const inAck = sent.body.length > 0 ? sent.body : undefined;
+      message = inAck ? JSON.parse(inAck) : ((await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)) as RecordedResponse).body;
+      if (c.expect.kind === 'usage') {
+        expect(JSON.stringify(message), c.name).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
+        expect(h.calendar.events, c.name).toEqual([]);
+        expect(h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === 'C0ALERTS'), c.name).toEqual([]);
+        return 'refused with a clear message';
+      }
+    }
+  } else if (c.unreadText !== undefined || c.email) {
     const sent = await h.unread(ACTIVE_USER, c.unreadText ?? '');
     expect(sent.status, c.name).toBe(200);
     if (c.expect.kind === 'usage') {
@@ -84,16 +103,18 @@ async function run(c: HostileCase): Promise<string> {
   const json = JSON.stringify(message);
   const blocks = (message as { blocks?: unknown }).blocks;
   if (blocks !== undefined) expect(checkBlocks(blocks), c.name).toEqual([]);
-  if (c.expect.kind === 'inert-summary') {
+  if (c.expect.kind === 'inert-summary' || c.expect.kind === 'inert-post') {
     for (const bad of c.expect.mustNotContain) expect(json.includes(JSON.stringify(bad).slice(1, -1)), `${c.name}: ${JSON.stringify(bad)}`).toBe(false);
   }
   expect(json, c.name).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
+  if (c.expect.kind === 'inert-post') return 'posted to the team channel, inert';
   return c.expect.kind === 'usage' ? 'help or usage message' : 'private answer, inert';
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ TEAM_ALERT_CHANNEL: 'C0ALERTS' });
   h.activate(ACTIVE_USER);
+  h.activateCalendar(ACTIVE_USER);
   // Something stored before the corpus runs: a kept request waiting on an authorization link.
   await h.unread(WAITING_USER);
   waitingLink = authorizationLinkIn(await h.slack.waitFor((a): a is RecordedCall => a.kind === 'call' && a.method === 'chat.postMessage'));
