@@ -103,6 +103,62 @@ describe('Slack faults', () => {
   });
 });
 
+describe('Slack connection faults', () => {
+  it('a response_url that never answers: bounded by the timeout, answered in the DM', async () => {
+    h.slack.failNext('response', 1, { hang: true });
+    const sent = await h.unread(USER);
+    expect(sent.status).toBe(200);
+    const dm = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postMessage' && JSON.stringify(a.body).includes('Status report'), 40_000);
+    expect((dm as RecordedCall).body).toMatchObject({ channel: `D${USER}` });
+  }, 60_000);
+
+  it('a response_url whose connection is reset: answered in the DM', async () => {
+    h.slack.failNext('response', 1, { reset: true });
+    await h.unread(USER);
+    const dm = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postMessage' && JSON.stringify(a.body).includes('Status report'), 20_000);
+    expect((dm as RecordedCall).body).toMatchObject({ channel: `D${USER}` });
+  });
+
+  it('a reset on conversations.open: retried, then delivered', async () => {
+    h.slack.failNext('response', 1, { status: 500 });
+    h.slack.failNext('conversations.open', 1, { reset: true });
+    expect(await unreadOutcome()).toBe('answer');
+  });
+});
+
+describe('Calendar faults', () => {
+  const create = async () => {
+    h.activateCalendar(USER);
+    const sent = await h.command('/event', USER, 'tomorrow at 3pm called Fault drill');
+    expect(sent.status).toBe(200);
+    const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 30_000);
+    return JSON.stringify((told as RecordedResponse).body);
+  };
+
+  it('429 with Retry-After, once: the event is created', async () => {
+    h.calendar.reset();
+    h.calendar.failNext(1, { status: 429, retryAfterSeconds: 1 });
+    expect(await create()).toContain('Fault drill');
+    expect(h.calendar.events).toHaveLength(1);
+  });
+
+  it('503 every time: a clear message, no event', async () => {
+    h.calendar.reset();
+    h.calendar.failNext(50, { status: 503 });
+    const told = await create();
+    expect(told).toMatch(/Calendar/);
+    expect(told).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
+    expect(h.calendar.events).toHaveLength(0);
+  });
+
+  it('hanging past the timeout, once: the event is created once', async () => {
+    h.calendar.reset();
+    h.calendar.hangNext(1);
+    expect(await create()).toContain('Fault drill');
+    expect(h.calendar.events).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('afterwards', () => {
   it('left no unhandled rejection', () => {
     expect(unhandled).toEqual([]);

@@ -17,7 +17,14 @@ export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Da
 export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date }
 export type Arrival = RecordedCall | RecordedResponse;
 /** `{error}`: a Slack platform error (HTTP 200, ok:false). A status: an HTTP-level failure. */
-export type Failure = { status: 429; retryAfterSeconds: number } | { status: number } | { error: string };
+export type Failure =
+  | { status: 429; retryAfterSeconds: number }
+  | { status: number }
+  | { error: string }
+  /** Never answered (the request is recorded; the socket stays open until close()). */
+  | { hang: true }
+  /** The connection is reset instead of an answer. */
+  | { reset: true };
 export interface StandinUser { tz?: string; email?: string; name?: string; isAdmin?: boolean }
 /** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
 export interface StandinChannel { id: string; name: string; member?: boolean; archived?: boolean; isPrivate?: boolean }
@@ -151,6 +158,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (req.method === 'POST' && path.startsWith('/response/')) {
       record({ kind: 'response', path, body: parseJson(raw), at: new Date() });
       const failure = failures.get('response')?.shift();
+      if (failure && 'hang' in failure) return;
+      if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
       return failure ? sendFailure(failure, send) : send(200, { ok: true });
     }
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
@@ -167,6 +176,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (appMethod && options.appToken && token === options.appToken) return answer(200, { ok: true, ...appMethod(body) });
     if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const failure = failures.get(method)?.shift();
+    if (failure && 'hang' in failure) return;
+    if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
     if (failure) return sendFailure(failure, answer);
     const handler = handlers[method];
     answer(200, handler ? { ok: true, ...handler(body) } : { ok: false, error: 'unknown_method' });
@@ -232,6 +243,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
 
 function sendFailure(failure: Failure, send: Send): void {
   if ('error' in failure) return send(200, { ok: false, error: failure.error });
+  if (!('status' in failure)) return; // hang and reset are handled where the socket is at hand
   const headers: Record<string, string> = 'retryAfterSeconds' in failure ? { 'Retry-After': String(failure.retryAfterSeconds) } : {};
   send(failure.status, { ok: false, error: failure.status === 429 ? 'ratelimited' : 'fatal_error' }, headers);
 }
