@@ -4,7 +4,7 @@
  * the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
  * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../test/helpers/freePort.ts';
 import { fileURLToPath } from 'node:url';
 import { Child } from './processes.ts';
 import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, type Upstreams } from './upstreams.ts';
@@ -86,13 +86,3 @@ export async function startBaseline(upstreams: Upstreams): Promise<Target> {
   return { name: 'baseline', url, process: child };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -3,7 +3,7 @@
  * Gmail and Scalekit, with its logs captured. Every upstream is reached over real sockets through
  * the bot's production clients; only the base URLs differ.
  */
-import { createServer } from 'node:net';
+import { freePort } from './freePort.ts';
 import { createBot, type Bot } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
@@ -44,16 +44,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });

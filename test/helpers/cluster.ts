@@ -8,7 +8,8 @@ import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
-import { BOT_TOKEN, freePort, SCALEKIT_SECRET, SIGNING_SECRET } from './botHarness.ts';
+import { BOT_TOKEN, SCALEKIT_SECRET, SIGNING_SECRET } from './botHarness.ts';
+import { freePort } from './freePort.ts';
 import { freshPostgresUrl } from './databases.ts';
 import { LogCapture } from './logCapture.ts';
 

@@ -15,7 +15,8 @@ import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startOAuthProvider, type OAuthProviderStandin } from '../standins/oauthProvider.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
-import { BOT_TOKEN, freePort, SIGNING_SECRET, TEAM, unreadSender, type Harness } from './botHarness.ts';
+import { BOT_TOKEN, SIGNING_SECRET, TEAM, unreadSender, type Harness } from './botHarness.ts';
+import { freePort } from './freePort.ts';
 import { TestBrowser } from './browser.ts';
 import { LogCapture } from './logCapture.ts';
 

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationLinkIn, BOT_TOKEN, freePort, SCALEKIT_SECRET, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, BOT_TOKEN, SCALEKIT_SECRET, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
+import { freePort } from '../helpers/freePort.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { freshPostgresUrl } from '../helpers/databases.ts';
 import { sendSlashCommand } from '../helpers/slackRequests.ts';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/botHarness.ts';
+import { freePort } from '../helpers/freePort.ts';
 import { startScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin } from '../standins/slackApi.ts';
 

@@ -1,24 +1,7 @@
 /** The settings for Calendar, team alerts and the optional chat model: defaults, forms, refusals. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, knownSecrets, loadConfig } from '../../../src/infrastructure/config.ts';
-
-const minimal = {
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 'sign',
-  SCALEKIT_ENV_URL: 'https://acme.scalekit.dev/',
-  SCALEKIT_CLIENT_ID: 'skc_1',
-  SCALEKIT_CLIENT_SECRET: 'secret',
-};
-
-function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
-  }
-  throw new Error('expected the settings to be refused');
-}
+import { knownSecrets, loadConfig } from '../../../src/infrastructure/config.ts';
+import { minimalSettings as minimal, problemsOf } from '../../helpers/settings.ts';
 
 describe('feature settings', () => {
   it('has defaults for Calendar and alerts, and no chat model', () => {
