@@ -41,32 +41,42 @@ export function outcomeOf(error?: unknown): { outcome: AuditOutcome; errorCode?:
 
 export type AuditSubject = Omit<AuditEntry, 'at' | 'outcome' | 'errorCode'>;
 
+export type RunOutcome<T> = { ok: true; result: T } | { ok: false; error: unknown };
+
+/** What `run` returned or threw, as a value. */
+export async function attempt<T>(run: () => Promise<T>): Promise<RunOutcome<T>> {
+  try {
+    return { ok: true, result: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 /**
- * Runs an action and records how it ended. A failing audit write is reported, not thrown: the action
- * has already happened on the user's account, and failing it now would only make them repeat it.
+ * Runs an action, hands its outcome to `deliver` (the answer the user is waiting for), and only then
+ * records how the action ended: the write is not on the path to the user's answer. It is recorded
+ * whether or not delivery works, and with the time the action ended. A failing audit write is
+ * reported, not thrown: the action has already happened on the user's account, and failing it now
+ * would only make them repeat it. Delivery's own failure is passed on.
  */
 export async function audited<T>(
   log: AuditLog,
   subject: AuditSubject,
   now: () => Date,
   run: () => Promise<T>,
+  deliver: (outcome: RunOutcome<T>) => Promise<void>,
   onAuditError: (error: unknown) => void = () => {},
-): Promise<T> {
+): Promise<void> {
   if (!ACTION_NAME.test(subject.action)) throw new Error(`audit: "${subject.action.slice(0, 40)}" is not an action name`);
-  const write = async (error?: unknown) => {
+  const outcome = await attempt(run);
+  const entry: AuditEntry = { ...subject, at: now(), ...outcomeOf(outcome.ok ? undefined : outcome.error) };
+  try {
+    await deliver(outcome);
+  } finally {
     try {
-      await log.record({ ...subject, at: now(), ...outcomeOf(error) });
+      await log.record(entry);
     } catch (auditError) {
       onAuditError(auditError);
     }
-  };
-  let result: T;
-  try {
-    result = await run();
-  } catch (error) {
-    await write(error);
-    throw error;
   }
-  await write();
-  return result;
 }

@@ -3,7 +3,7 @@
  * exactly once, and hand every outcome to the front-end to deliver.
  */
 import { asAppError, type AppError } from '../core/errors.ts';
-import { audited, type AuditLog } from './audit.ts';
+import { attempt, audited, type AuditLog, type RunOutcome } from './audit.ts';
 import type { ActionCatalog } from './catalog.ts';
 import type { KeptRequest, KeptRequestStore } from './ports.ts';
 
@@ -27,27 +27,25 @@ export class ResumeKeptRequests {
 
   /** Returns how many requests were carried out. */
   async run(identifier: string, connection: string, deliver: DeliverOutcome): Promise<number> {
-    const { catalog, keptRequests } = this.deps;
+    const { keptRequests } = this.deps;
     const claimed = await keptRequests.claimWaiting(identifier, connection, this.deps.now());
     for (const request of claimed) {
-      let outcome: KeptOutcome;
+      let ok = false;
       try {
-        outcome = { ok: true, result: await this.runAudited(request) };
-      } catch (error) {
-        outcome = { ok: false, error: asAppError(error) };
-      }
-      try {
-        await deliver(request, outcome);
+        await this.runAudited(request, async (outcome) => {
+          ok = outcome.ok;
+          await deliver(request, outcome.ok ? outcome : { ok: false, error: asAppError(outcome.error) });
+        });
       } finally {
-        await keptRequests.finish(request.id, outcome.ok ? 'done' : 'failed', this.deps.now());
+        await keptRequests.finish(request.id, ok ? 'done' : 'failed', this.deps.now());
       }
     }
     return claimed.length;
   }
 
-  private runAudited(request: KeptRequest): Promise<unknown> {
+  private async runAudited(request: KeptRequest, deliver: (outcome: RunOutcome<unknown>) => Promise<void>): Promise<void> {
     const run = () => this.deps.catalog.run(request.action, request.identifier, request.input);
-    if (!this.deps.audit) return run();
+    if (!this.deps.audit) return deliver(await attempt(run));
     const subject = {
       identifier: request.identifier,
       slackUserId: request.requester.userId,
@@ -55,6 +53,6 @@ export class ResumeKeptRequests {
       action: request.action,
       connection: request.connection,
     };
-    return audited(this.deps.audit, subject, this.deps.now, run, this.deps.onAuditError);
+    return audited(this.deps.audit, subject, this.deps.now, run, deliver, this.deps.onAuditError);
   }
 }

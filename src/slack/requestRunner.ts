@@ -4,7 +4,7 @@
  * note where they asked), or a clear message. The one place errors become user-facing text.
  */
 import type { WebClient } from '@slack/web-api';
-import { audited, type AuditLog } from '../actions/audit.ts';
+import { audited, type AuditLog, type AuditSubject, type RunOutcome } from '../actions/audit.ts';
 import type { ActionCatalog } from '../actions/catalog.ts';
 import type { UserDirectory } from '../actions/ports.ts';
 import type { RequestAuthorization } from '../actions/requestAuthorization.ts';
@@ -44,32 +44,39 @@ export class RequestRunner {
    * button was on); prompts and errors still go to `reply`.
    */
   async run(user: SlackUser, request: ActionRequest, reply: Reply, onResult?: (result: unknown) => Promise<void>): Promise<void> {
-    const presenter = presenterFor(request.action);
-    let identifier: string | undefined;
+    let subject: AuditSubject;
     try {
-      identifier = await this.deps.users.identifierFor(user);
-      const id = identifier;
-      const subject = {
-        identifier: id,
+      const identifier = await this.deps.users.identifierFor(user);
+      subject = {
+        identifier,
         slackUserId: user.userId,
         teamId: user.teamId,
         action: request.action,
         connection: this.deps.catalog.get(request.action).connection,
       };
-      const result = await audited(this.deps.audit, subject, this.deps.now, () => this.deps.catalog.run(request.action, id, request.input), (err) =>
-        this.deps.logger.warn({ err }, 'recording an action in the audit log failed'),
-      );
-      if (onResult) await onResult(result);
-      else await reply.send(presenter.present(result, request.input));
-      this.deps.logger.info({ action: request.action, user: user.userId }, 'action answered');
     } catch (thrown) {
-      const error = asAppError(thrown);
-      if (error.code === 'NEEDS_AUTHORIZATION' && identifier) {
-        await this.promptAuthorization(user, identifier, request, reply);
+      await this.fail(asAppError(thrown), request, reply);
+      return;
+    }
+    const run = () => this.deps.catalog.run(request.action, subject.identifier, request.input);
+    const deliver = async (outcome: RunOutcome<unknown>) => {
+      if (!outcome.ok) {
+        const error = asAppError(outcome.error);
+        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply);
+        else await this.fail(error, request, reply);
         return;
       }
-      await this.fail(error, request, reply);
-    }
+      try {
+        if (onResult) await onResult(outcome.result);
+        else await reply.send(presenterFor(request.action).present(outcome.result, request.input));
+        this.deps.logger.info({ action: request.action, user: user.userId }, 'action answered');
+      } catch (thrown) {
+        await this.fail(asAppError(thrown), request, reply);
+      }
+    };
+    await audited(this.deps.audit, subject, this.deps.now, run, deliver, (err) =>
+      this.deps.logger.warn({ err }, 'recording an action in the audit log failed'),
+    );
   }
 
   private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply) {
