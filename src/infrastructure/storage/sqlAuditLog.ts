@@ -2,6 +2,7 @@
 import type { AuditEntry, AuditLog, AuditOutcome } from '../../actions/audit.ts';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { Database } from './database.ts';
+import { WriteBatcher } from './writeBatcher.ts';
 
 interface Row {
   identifier: string;
@@ -14,18 +15,35 @@ interface Row {
   error_code: string | null;
 }
 
+const COLUMNS = ['identifier', 'slack_user_id', 'team_id', 'action', 'connection', 'at', 'outcome', 'error_code'];
+
 export class SqlAuditLog implements AuditLog {
   private readonly db: Database;
+  // Every action writes an entry: under load they go in one multi-row INSERT per batch.
+  private readonly writes = new WriteBatcher<AuditEntry>((entries) => this.insert(entries));
 
   constructor(db: Database) {
     this.db = db;
   }
 
-  async record(entry: AuditEntry): Promise<void> {
+  record(entry: AuditEntry): Promise<void> {
+    return this.writes.add(entry);
+  }
+
+  private async insert(entries: AuditEntry[]): Promise<void> {
+    const rows = entries.map((_, row) => `(${COLUMNS.map((_, column) => `$${row * COLUMNS.length + column + 1}`).join(', ')})`);
     await this.db.query(
-      `INSERT INTO audit_log (identifier, slack_user_id, team_id, action, connection, at, outcome, error_code)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [entry.identifier, entry.slackUserId, entry.teamId, entry.action, entry.connection ?? null, entry.at, entry.outcome, entry.errorCode ?? null],
+      `INSERT INTO audit_log (${COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+      entries.flatMap((entry) => [
+        entry.identifier,
+        entry.slackUserId,
+        entry.teamId,
+        entry.action,
+        entry.connection ?? null,
+        entry.at,
+        entry.outcome,
+        entry.errorCode ?? null,
+      ]),
     );
   }
 

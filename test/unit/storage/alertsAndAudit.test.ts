@@ -50,4 +50,31 @@ describe.each(DATABASE_KINDS)('on $name', (kind) => {
     expect(entries.map((e) => e.outcome)).toEqual(['failed', 'ok']);
     expect(entries[0]).toMatchObject({ errorCode: 'UPSTREAM_UNAVAILABLE', connection: 'gmail' });
   });
+
+  it('keeps every one of many audit entries written at once, each with its own fields', async () => {
+    const log = new SqlAuditLog(db);
+    const identifier = 'id-burst';
+    await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        log.record({
+          identifier,
+          slackUserId: `U${i}`,
+          teamId: 'T1',
+          action: 'unread.list',
+          connection: i % 2 ? 'gmail' : undefined,
+          at: new Date(10_000 + i),
+          outcome: i % 3 ? 'ok' : 'failed',
+          ...(i % 3 ? {} : { errorCode: 'RATE_LIMITED' as const }),
+        }),
+      ),
+    );
+    const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE identifier = $1', [identifier]);
+    expect(rows[0]!.n).toBe(450);
+    const newest = await log.recent(identifier, 3);
+    expect(newest.map((e) => [e.slackUserId, e.at.getTime(), e.connection, e.outcome, e.errorCode])).toEqual([
+      ['U449', 10_449, 'gmail', 'ok', undefined],
+      ['U448', 10_448, undefined, 'ok', undefined],
+      ['U447', 10_447, 'gmail', 'failed', 'RATE_LIMITED'],
+    ]);
+  });
 });
