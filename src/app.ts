@@ -25,6 +25,7 @@ import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
 import { registerListeners } from './slack/listeners/index.ts';
+import { createResponder } from './slack/responseUrl.ts';
 import { HomeTab } from './slack/home/homeTab.ts';
 import { RequestRunner } from './slack/requestRunner.ts';
 import { UserTimeZones } from './slack/userTimeZones.ts';
@@ -102,6 +103,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   registerListeners(app, {
     runner,
     tasks,
+    respondTo: createResponder(dispatcher),
     timeZones: new UserTimeZones({ client: app.client, now }),
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },

@@ -2,9 +2,9 @@
  * Where an answer goes. Every reply is private to the person who asked: the slash command's
  * response_url (ephemeral), an ephemeral message in the channel of a mention, or their DM.
  */
-import type { RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { Respond } from './responseUrl.ts';
 
 export interface SlackMessage {
   text: string;
@@ -19,7 +19,7 @@ export interface Reply {
  * A slash command's response_url takes 5 posts within 30 minutes; when it refuses (expired, used
  * up), the answer goes to `fallback` (the user's DM) rather than nowhere.
  */
-export function responseUrlReply(respond: RespondFn, fallback?: Reply): Reply {
+export function responseUrlReply(respond: Respond, fallback?: Reply): Reply {
   return {
     async send(message) {
       try {

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import type { BackgroundTasks } from '../../infrastructure/backgroundTasks.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import type { RequestRunner } from '../requestRunner.ts';
+import type { RespondTo } from '../responseUrl.ts';
 import { acknowledgeLinkButton, LINK_BUTTON_ACTIONS } from './actions/linkButtons.ts';
 import { MARK_READ_PREFIX, markReadButton, SHOW_MORE_ACTION_ID, showMoreButton } from './actions/unreadButtons.ts';
 import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
@@ -25,6 +26,8 @@ import { appMention, type AppMentionDeps } from './events/appMention.ts';
 export interface ListenerDeps {
   runner: RequestRunner;
   tasks: BackgroundTasks;
+  /** Posts to a command's or button's response_url. */
+  respondTo: RespondTo;
   timeZones: UserTimeZones;
   alerts: TeamAlerts;
   alertChannels: { channels: AlertChannelSettings; directory: SlackDirectory; policy: AlertPolicy; defaultChannel: string | undefined };
@@ -43,7 +46,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/unread', unreadCommand(deps));
   app.command('/event', eventCommand(deps));
   app.command('/alert', alertCommand(deps));
-  app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, now: deps.now }));
+  app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, respondTo: deps.respondTo, now: deps.now }));
   app.command('/actions-log', actionsLogCommand(deps));
   app.event('app_mention', appMention({ ...deps, raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply) }));
   app.event('app_home_opened', appHomeOpened(deps));

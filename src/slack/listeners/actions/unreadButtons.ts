@@ -11,6 +11,7 @@ import { markedAsRead, parseMarkReadValue, parseShowMoreValue, type ShowMorePage
 import { MARK_READ_ACTION, presenterFor, UNREAD_ACTION } from '../../presenters.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
+import type { RespondTo } from '../../responseUrl.ts';
 
 export { MARK_READ_PREFIX, SHOW_MORE_ACTION_ID } from '../../blocks/unreadSummaryActions.ts';
 
@@ -28,11 +29,12 @@ function userOf(body: BlockAction) {
   };
 }
 
-export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
-  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo }) {
+  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const { id, page } = parseMarkReadValue(valueOf(action));
     const blocks = (body.message as { blocks?: KnownBlock[] } | undefined)?.blocks;
+    const respond = deps.respondTo(body.response_url);
     const reply = responseUrlReply(respond, dmReply(client, body.user.id));
     if (!id) {
       await reply.send({ text: 'That button is out of date; ask again with /unread.' });
@@ -58,10 +60,11 @@ export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundT
   };
 }
 
-export function showMoreButton(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
-  return async ({ ack, body, action, respond, client }: ButtonArgs): Promise<void> => {
+export function showMoreButton(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo }) {
+  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const page = parseShowMoreValue(valueOf(action));
+    const respond = deps.respondTo(body.response_url);
     const reply = responseUrlReply(respond, dmReply(client, body.user.id));
     if (!page) {
       await reply.send({ text: 'That button is out of date; ask again with /unread.' });

@@ -5,17 +5,18 @@ import type { UserDirectory } from '../../../actions/ports.ts';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
 import { buildActionsLog } from '../../blocks/actionsLog.ts';
 import { responseUrlReply } from '../../replies.ts';
+import type { RespondTo } from '../../responseUrl.ts';
 
 const SHOWN = 20;
 
-export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory; tasks: BackgroundTasks }) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory; tasks: BackgroundTasks; respondTo: RespondTo }) {
+  return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const user = { teamId: command.team_id, enterpriseId: command.enterprise_id || undefined, userId: command.user_id };
     deps.tasks.run('actions-log command', async () => {
       const identifier = await deps.users.identifierFor(user);
       const entries = await deps.audit.recent(identifier, SHOWN);
-      await responseUrlReply(respond).send(buildActionsLog(entries));
+      await responseUrlReply(deps.respondTo(command.response_url)).send(buildActionsLog(entries));
     });
   };
 }

@@ -11,6 +11,7 @@ import type { SlackDirectory } from '../../alerts/slackDirectory.ts';
 import { buildAlertChannelSet } from '../../blocks/alertConfirmation.ts';
 import { channelToken } from '../../parsing/alertArgs.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
+import type { RespondTo } from '../../responseUrl.ts';
 import { escapeTruncated, oneLine } from '../../text/mrkdwn.ts';
 
 export interface AlertChannelDeps {
@@ -19,15 +20,16 @@ export interface AlertChannelDeps {
   directory: SlackDirectory;
   defaultChannel: string | undefined;
   tasks: BackgroundTasks;
+  respondTo: RespondTo;
   now: () => Date;
 }
 
 const USAGE = 'Usage: `/alert-channel #channel`';
 
 export function alertChannelCommand(deps: AlertChannelDeps) {
-  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
-    const reply = responseUrlReply(respond, dmReply(client, command.user_id));
+    const reply = responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id));
     const text = (command.text ?? '').trim();
     deps.tasks.run('alert-channel command', async () => {
       if (!text) {

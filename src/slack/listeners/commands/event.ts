@@ -13,17 +13,19 @@ import { parseEventArgs } from '../../parsing/eventArgs.ts';
 import { CREATE_EVENT_ACTION } from '../../presenters.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
+import type { RespondTo } from '../../responseUrl.ts';
 import type { UserTimeZones } from '../../userTimeZones.ts';
 
 export interface EventCommandDeps {
   runner: RequestRunner;
   tasks: BackgroundTasks;
   timeZones: UserTimeZones;
+  respondTo: RespondTo;
   now: () => Date;
 }
 
 export function eventCommand(deps: EventCommandDeps) {
-  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const text = command.text ?? '';
     if (!text.trim()) {
       await ack({ response_type: 'ephemeral', ...buildEventUsage() });
@@ -31,7 +33,7 @@ export function eventCommand(deps: EventCommandDeps) {
     }
     await ack();
     const user = { teamId: command.team_id, enterpriseId: command.enterprise_id || undefined, userId: command.user_id };
-    const reply = responseUrlReply(respond, dmReply(client, command.user_id));
+    const reply = responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id));
     deps.tasks.run('event command', async () => {
       let timeZone: string;
       try {

@@ -6,9 +6,10 @@ import { parseUnreadArgs } from '../../parsing/unreadArgs.ts';
 import { UNREAD_ACTION } from '../../presenters.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
+import type { RespondTo } from '../../responseUrl.ts';
 
-export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks }) {
-  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo }) {
+  return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseUnreadArgs(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', ...buildUnreadUsage(parsed.problem) });
@@ -22,7 +23,7 @@ export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTa
     };
     const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
     deps.tasks.run('unread command', () =>
-      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(respond, dmReply(client, command.user_id))),
+      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id))),
     );
   };
 }
