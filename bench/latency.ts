@@ -1,6 +1,6 @@
 /**
- * Phase 1: end-to-end latency of one /unread at a time with warm tokens, the bot and the baseline
- * taking turns (so a noisy moment on the machine hits both). For each command, from the stand-ins'
+ * Phase 1: end-to-end latency of one /unread at a time with warm tokens, the bot, the floor program
+ * and the baseline taking turns (so a noisy moment on the machine hits all of them). For each command, from the stand-ins'
  * traffic in its window: the sequential round trips on its critical path, the time the upstreams
  * spent answering them, and so the target's own time (the rest). Also the bot's event-loop delay
  * over the phase: with one command at a time, any blocking work shows there undiluted.
@@ -25,6 +25,12 @@ export interface LatencyResult {
   upstreamOnPathMs: Summary;
   /** End-to-end minus upstream time on the path: the target's own work and the hops to and from it. */
   ownTimeMs: Summary;
+  /**
+   * Where the own time goes (p50s): from the command being sent to the first upstream request
+   * arriving (receiving, verifying and acknowledging it, and the hop out), and the sum of the gaps
+   * between one upstream answer and the next request on the path (reading an answer, the next hop).
+   */
+  ownTimeSplitMs: { beforeFirstCall: number; betweenCalls: number };
   /** Upstream requests per command (the usual value), by stand-in. */
   requestsPerCommand: Record<Service, number>;
   /** Bot only: event-loop delay over the phase, from the probe. */
@@ -38,6 +44,8 @@ interface Sample {
   roundTrips?: number;
   upstreamMs?: number;
   requests?: Record<Service, number>;
+  beforeFirstCallMs?: number;
+  betweenCallsMs?: number;
 }
 
 export async function measureLatency(options: {
@@ -61,7 +69,14 @@ export async function measureLatency(options: {
         if (outcome.completedAt !== undefined) {
           const window = trace.between(outcome.sentAt, outcome.completedAt);
           const path = criticalPath(window);
-          Object.assign(sample, { roundTrips: path.roundTrips, upstreamMs: path.upstreamMs, requests: countByService(window) });
+          const first = path.chain[0];
+          Object.assign(sample, {
+            roundTrips: path.roundTrips,
+            upstreamMs: path.upstreamMs,
+            requests: countByService(window),
+            beforeFirstCallMs: first ? first.start - outcome.sentAt : undefined,
+            betweenCallsMs: path.chain.slice(1).reduce((sum, request, k) => sum + (request.start - path.chain[k]!.end), 0),
+          });
         }
         samples.get(target.name)!.push(sample);
       }
@@ -87,6 +102,10 @@ export async function measureLatency(options: {
       roundTrips: { usual: mode(trips), min: Math.min(...trips), max: Math.max(...trips) },
       upstreamOnPathMs: summarize(ok.map((sample) => sample.upstreamMs!)),
       ownTimeMs: summarize(ok.map((sample) => sample.outcome.completeMs! - sample.upstreamMs!)),
+      ownTimeSplitMs: {
+        beforeFirstCall: summarize(ok.flatMap((sample) => (sample.beforeFirstCallMs === undefined ? [] : [sample.beforeFirstCallMs]))).p50,
+        betweenCalls: summarize(ok.map((sample) => sample.betweenCallsMs ?? 0)).p50,
+      },
       requestsPerCommand: { scalekit: usual('scalekit'), gmail: usual('gmail'), slack: usual('slack') },
       eventLoopDelayMs: target.name === 'bot' ? (await target.process.read()).eventLoopDelayMs : undefined,
       memory: target.process.memory(),
@@ -104,12 +123,19 @@ export interface LatencyComparison {
   /** Of the bot's median time above the floor: the stand-ins' own work inside the round trips, and the bot's own time. */
   botAboveFloorMs: { total: number; upstreams: number; bot: number };
   baselineOverBot: { p50: number; p99: number };
+  /**
+   * The bot next to the floor program (bench/floor/app.ts: the same three round trips with no other
+   * work), i.e. next to what the network and the machine allow here: p50 and p99 differences in ms
+   * and percent. Undefined when the floor program did not run.
+   */
+  botOverMeasuredFloor: { p50Ms: number; p99Ms: number; p50Percent: number; p99Percent: number } | undefined;
 }
 
 /** How the bot compares with the floor (3 round trips x delay) and with the baseline. */
 export function compareLatency(results: LatencyResult[], delayMs: number): LatencyComparison | undefined {
   const bot = results.find((result) => result.target === 'bot');
   const baseline = results.find((result) => result.target === 'baseline');
+  const measuredFloor = results.find((result) => result.target === 'floor');
   if (!bot || !baseline) return undefined;
   const floorRoundTrips = 3;
   const floorMs = floorRoundTrips * delayMs;
@@ -127,5 +153,13 @@ export function compareLatency(results: LatencyResult[], delayMs: number): Laten
       p50: round(baseline.endToEndMs.p50 / bot.endToEndMs.p50, 2),
       p99: round(baseline.endToEndMs.p99 / bot.endToEndMs.p99, 2),
     },
+    botOverMeasuredFloor: measuredFloor
+      ? {
+          p50Ms: round(bot.endToEndMs.p50 - measuredFloor.endToEndMs.p50),
+          p99Ms: round(bot.endToEndMs.p99 - measuredFloor.endToEndMs.p99),
+          p50Percent: round(((bot.endToEndMs.p50 - measuredFloor.endToEndMs.p50) / measuredFloor.endToEndMs.p50) * 100),
+          p99Percent: round(((bot.endToEndMs.p99 - measuredFloor.endToEndMs.p99) / measuredFloor.endToEndMs.p99) * 100),
+        }
+      : undefined,
   };
 }

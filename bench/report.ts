@@ -46,6 +46,8 @@ export const METHOD = {
   roundTrips:
     "longest chain of upstream requests (Scalekit, Gmail outer requests, Slack) in which each started after the previous one was answered, from the stand-ins' server-side diagnostics_channel events",
   ownTime: 'end-to-end minus the time the upstreams took to answer the requests on that chain',
+  floor:
+    "bench/floor/app.ts: verifies the signature, acks, lists, reads the messages in one batch and posts to the response_url, with nothing else (no framework, known token, no parsing or formatting): what the network and this machine allow for 3 round trips",
   cpu: 'utime + stime of the target process (all threads) from /proc/<pid>/stat around the measured commands; the probe\'s process.cpuUsage() as a cross-check',
   memory: 'VmHWM from /proc/<pid>/status, reset before each burst with clear_refs 5',
   eventLoop: "monitorEventLoopDelay (10 ms resolution) in the bot, via a probe preloaded with --import; 'bench loop' is the same in the bench process (stand-ins and load generator)",
@@ -95,11 +97,11 @@ export function render(doc: BenchDocument): string {
 
   out.push('', `End-to-end /unread, one at a time, warm tokens, ${delayMs} ms added to every upstream request (ms)`);
   out.push(table([
-    ['', 'p50', 'p99', 'ack p50', 'round trips', 'upstream on path p50', 'own time p50', 'Scalekit', 'Gmail', 'Slack', 'loop p99', 'RSS MiB', 'errors'],
+    ['', 'p50', 'p99', 'ack p50', 'round trips', 'upstream on path p50', 'own time p50', 'to 1st call', 'between calls', 'Scalekit', 'Gmail', 'Slack', 'loop p99', 'RSS MiB', 'errors'],
     ...doc.latency.results.map((r) => [
       r.target, r.endToEndMs.p50, r.endToEndMs.p99, r.ackMs.p50,
       r.roundTrips.min === r.roundTrips.max ? r.roundTrips.usual : `${r.roundTrips.usual} (${r.roundTrips.min}-${r.roundTrips.max})`,
-      r.upstreamOnPathMs.p50, r.ownTimeMs.p50, r.requestsPerCommand.scalekit, r.requestsPerCommand.gmail, r.requestsPerCommand.slack,
+      r.upstreamOnPathMs.p50, r.ownTimeMs.p50, r.ownTimeSplitMs.beforeFirstCall, r.ownTimeSplitMs.betweenCalls, r.requestsPerCommand.scalekit, r.requestsPerCommand.gmail, r.requestsPerCommand.slack,
       r.eventLoopDelayMs?.p99, r.memory.rssMiB, r.errors,
     ]),
   ]));
@@ -111,6 +113,13 @@ export function render(doc: BenchDocument): string {
         `of which the stand-ins' own work ${c.botAboveFloorMs.upstreams} ms and the bot's own time ${c.botAboveFloorMs.bot} ms.`,
       `baseline / bot: p50 ${c.baselineOverBot.p50}x, p99 ${c.baselineOverBot.p99}x (Scalekit, Gmail, Slack columns: requests per command)`,
     );
+    const f = c.botOverMeasuredFloor;
+    if (f) {
+      out.push(
+        `floor program (the same 3 round trips, no other work): bot p50 +${f.p50Ms} ms = ${f.p50Percent}% above it, p99 +${f.p99Ms} ms = ${f.p99Percent}%. ` +
+          "own time = end-to-end minus the upstreams' time on the path; 'to 1st call' and 'between calls' split it (p50s).",
+      );
+    }
   }
 
   out.push('', 'CPU per command, no added delay');

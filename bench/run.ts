@@ -16,7 +16,7 @@ import { killAll } from './processes.ts';
 import { runRefreshStorm } from './refreshStorm.ts';
 import { machine, METHOD, render, revision, writeJson, type BenchDocument } from './report.ts';
 import { SlashCommands } from './slashCommands.ts';
-import { ROOT, startBaseline, startBot, type Target } from './targets.ts';
+import { ROOT, startBaseline, startBot, startFloor, type Target } from './targets.ts';
 import { startUpstreams, type Upstreams } from './upstreams.ts';
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -41,14 +41,17 @@ async function main(options: BenchOptions): Promise<void> {
     upstreams.activate([latencyUser, ...loadUsers]);
     commands = new SlashCommands(upstreams.slack, upstreams.trace);
 
-    progress('starting the bot (node src/main.ts) and the baseline (node bench/baseline/app.ts)');
+    progress('starting the bot (node src/main.ts), the floor program (node bench/floor/app.ts) and the baseline (node bench/baseline/app.ts)');
     const bot = await startBot(upstreams);
     targets.push(bot);
+    const floor = await startFloor(upstreams);
+    targets.push(floor);
     const baseline = await startBaseline(upstreams);
     targets.push(baseline);
 
     progress(`latency: ${options.samples} commands each, one at a time, ${options.delayMs} ms added per upstream request`);
-    const latency = await measureLatency({ targets: [bot, baseline], commands, trace: upstreams.trace, samples: options.samples, warmup: 5, userId: latencyUser });
+    const latency = await measureLatency({ targets: [bot, floor, baseline], commands, trace: upstreams.trace, samples: options.samples, warmup: 5, userId: latencyUser });
+    await stop(floor);
 
     progress(`cpu: ${options.cpuCommands} commands, ${options.cpuConcurrency} at a time, no added delay`);
     upstreams.setDelay(0);

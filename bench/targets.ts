@@ -1,18 +1,18 @@
 /**
- * Starts the two programs under test as child processes pointed at the stand-ins: the bot exactly as
- * deployed (`node src/main.ts`, settings in the environment, with the bench's probe preloaded) and
- * the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
+ * Starts the programs under test as child processes pointed at the stand-ins: the bot exactly as
+ * deployed (`node src/main.ts`, settings in the environment, with the bench's probe preloaded), the
+ * measured floor (`node bench/floor/app.ts`) and the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
  * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
  */
 import { freePort } from '../test/helpers/freePort.ts';
 import { fileURLToPath } from 'node:url';
 import { Child } from './processes.ts';
-import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, type Upstreams } from './upstreams.ts';
+import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } from './upstreams.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Target {
-  name: 'bot' | 'baseline';
+  name: 'bot' | 'floor' | 'baseline';
   url: string;
   process: Child;
 }
@@ -86,3 +86,22 @@ export async function startBaseline(upstreams: Upstreams): Promise<Target> {
   return { name: 'baseline', url, process: child };
 }
 
+/** The floor program: three round trips and nothing else (see bench/floor/app.ts). */
+export async function startFloor(upstreams: Upstreams): Promise<Target> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await Child.start({
+    name: 'floor',
+    cwd: ROOT,
+    args: ['bench/floor/app.ts'],
+    env: {
+      ...baseEnv(),
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      GMAIL_API_URL: upstreams.gmail.url,
+      FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
+      FLOOR_PORT: String(port),
+    },
+    healthUrl: `${url}/healthz`,
+  });
+  return { name: 'floor', url, process: child };
+}

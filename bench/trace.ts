@@ -104,10 +104,11 @@ export class UpstreamTrace {
  * link, not one each). `roundTrips` is its length; `upstreamMs` the time the upstreams spent
  * answering the requests on it, so that the caller's own time is the rest of the end-to-end time.
  */
-export function criticalPath(requests: readonly UpstreamRequest[]): { roundTrips: number; upstreamMs: number } {
+export function criticalPath(requests: readonly UpstreamRequest[]): { roundTrips: number; upstreamMs: number; chain: UpstreamRequest[] } {
   const sorted = [...requests].sort((a, b) => a.start - b.start);
   const depth: number[] = [];
   const spent: number[] = [];
+  const previous: number[] = [];
   sorted.forEach((request, j) => {
     let best = -1;
     for (let i = 0; i < j; i++) {
@@ -116,12 +117,16 @@ export function criticalPath(requests: readonly UpstreamRequest[]): { roundTrips
     }
     depth.push(best === -1 ? 1 : depth[best]! + 1);
     spent.push((best === -1 ? 0 : spent[best]!) + (request.end - request.start));
+    previous.push(best);
   });
   let last = -1;
   depth.forEach((d, i) => {
     if (last === -1 || d > depth[last]! || (d === depth[last] && spent[i]! > spent[last]!)) last = i;
   });
-  return last === -1 ? { roundTrips: 0, upstreamMs: 0 } : { roundTrips: depth[last]!, upstreamMs: spent[last]! };
+  if (last === -1) return { roundTrips: 0, upstreamMs: 0, chain: [] };
+  const chain: UpstreamRequest[] = [];
+  for (let i = last; i !== -1; i = previous[i]!) chain.unshift(sorted[i]!);
+  return { roundTrips: depth[last]!, upstreamMs: spent[last]!, chain };
 }
 
 export function countByService(requests: readonly UpstreamRequest[]): Record<Service, number> {

@@ -15,6 +15,8 @@ export const SCALEKIT_CLIENT_ID = 'skc_bench';
 export const SCALEKIT_SECRET = 'bench-scalekit-client-secret';
 export const TEAM = 'T0BENCH';
 export const CONNECTION = 'gmail';
+/** A seeded user's access token is this prefix + their Slack user ID. */
+export const TOKEN_PREFIX = 'ya29.bench-';
 /** Unread messages in the mailbox; /unread shows the newest 5 (its default). */
 const UNREAD_MESSAGES = 12;
 
@@ -67,7 +69,7 @@ export async function startUpstreams(): Promise<Upstreams> {
     activate(userIds) {
       const expiresAt = new Date(Date.now() + 3_600_000);
       for (const userId of userIds) {
-        const accessToken = `ya29.bench-${userId}`;
+        const accessToken = `${TOKEN_PREFIX}${userId}`;
         scalekit.setAccount(CONNECTION, identifierOf(userId), { status: 'ACTIVE', accessToken, expiresAt });
         gmail.allowToken(accessToken);
       }
