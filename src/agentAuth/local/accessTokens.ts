@@ -57,12 +57,7 @@ export class AccessTokens {
     ) {
       return cached.token;
     }
-    const account = requireActive(ref, await this.deps.accounts.find(ref));
-    const missing = connector.scopes.filter((scope) => account.scopes.length > 0 && !account.scopes.includes(scope));
-    // A feature needing a scope the account never got asks the user once; completing the
-    // authorization without it is refused there, so this cannot prompt in a loop.
-    if (missing.length > 0) throw new NeedsAuthorizationError(ref.connection, 'the account lacks a scope the connector needs');
-    return this.handOutFresh(ref, account) ?? this.refreshOnce(ref, connector);
+    return this.once(ref, () => this.load(ref, connector));
   }
 
   /** The token last handed out was refused (a 401): the next `get` refreshes instead of returning it. */
@@ -79,13 +74,26 @@ export class AccessTokens {
     this.rejected.delete(keyOf(ref));
   }
 
-  private refreshOnce(ref: AccountRef, connector: OAuthConnector): Promise<AccessToken> {
+  /**
+   * Single flight per account for everything a cold request does (read the row, open or refresh
+   * the token): a thousand requests for a hundred cold accounts cost a hundred reads, not a thousand.
+   */
+  private once(ref: AccountRef, work: () => Promise<AccessToken>): Promise<AccessToken> {
     const key = keyOf(ref);
     const pending = this.inFlight.get(key);
     if (pending) return pending;
-    const refreshing = this.refreshUnderLease(ref, connector).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, refreshing);
-    return refreshing;
+    const loading = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, loading);
+    return loading;
+  }
+
+  private async load(ref: AccountRef, connector: OAuthConnector): Promise<AccessToken> {
+    const account = requireActive(ref, await this.deps.accounts.find(ref));
+    const missing = connector.scopes.filter((scope) => account.scopes.length > 0 && !account.scopes.includes(scope));
+    // A feature needing a scope the account never got asks the user once; completing the
+    // authorization without it is refused there, so this cannot prompt in a loop.
+    if (missing.length > 0) throw new NeedsAuthorizationError(ref.connection, 'the account lacks a scope the connector needs');
+    return this.handOutFresh(ref, account) ?? this.refreshUnderLease(ref, connector);
   }
 
   private async refreshUnderLease(ref: AccountRef, connector: OAuthConnector): Promise<AccessToken> {

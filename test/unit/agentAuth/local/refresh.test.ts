@@ -40,10 +40,32 @@ function connector(): OAuthConnector {
   };
 }
 
-function backend(keys: Uint8Array[] = [key]): LocalAgentAuth {
+/** The account store, counting its reads and able to hold them until released. */
+class WatchedAccounts extends SqlConnectedAccountStore {
+  reads = 0;
+  private held: Array<() => void> | undefined;
+
+  hold(): void {
+    this.held = [];
+  }
+
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = undefined;
+    for (const go of waiting) go();
+  }
+
+  override async find(account: { connection: string; identifier: string }) {
+    this.reads += 1;
+    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    return super.find(account);
+  }
+}
+
+function backend(keys: Uint8Array[] = [key], store: SqlConnectedAccountStore = accounts()): LocalAgentAuth {
   return new LocalAgentAuth({
     connectors: { gmail: connector() },
-    accounts: accounts(),
+    accounts: store,
     flows: new SqlOAuthFlowStore(db),
     vault: new TokenVault(new Keyring(keys)),
     oauth: new OAuthClient({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 } }),
@@ -120,6 +142,18 @@ describe.each(DATABASE_KINDS)('on the $name', (kind) => {
       // And the refreshed token is what the next request reads, without another call.
       expect((await auth.getAccessToken(ref)).value).toBe(tokens[0]?.value);
       expect(refreshes()).toHaveLength(1);
+    });
+
+    it('is read from the database once, not once per request, while cold', async () => {
+      await seed(ago(1));
+      endpoint.setDelay(20);
+      const store = new WatchedAccounts(db);
+      const auth = backend([key], store);
+      const tokens = await Promise.all(Array.from({ length: 50 }, () => auth.getAccessToken(ref)));
+      expect(new Set(tokens.map((t) => t.value)).size).toBe(1);
+      expect(refreshes()).toHaveLength(1);
+      // One read to find the token expired, one more under the refresh lease (freshness checked again).
+      expect(store.reads).toBeLessThanOrEqual(2);
     });
 
     it('is refreshed once when two instances share the database', async () => {
@@ -219,6 +253,27 @@ describe.each(DATABASE_KINDS)('on the $name', (kind) => {
       const tokens = await Promise.all(Array.from({ length: 20 }, () => auth.getAccessToken(ref, { forceFresh: true })));
       expect(refreshes()).toHaveLength(1);
       expect(tokens.every((t) => t.value !== 'access-0')).toBe(true);
+    });
+  });
+
+  describe('a token refused while a shared read of its row is under way', () => {
+    it('is not handed to the callers sharing that read: it is refreshed once for all of them', async () => {
+      await seed(later(30 * 60_000));
+      const store = new WatchedAccounts(db);
+      const auth = backend([key], store);
+      expect((await auth.getAccessToken(ref)).value).toBe('access-0');
+      // The token is refused; a caller starts a cold read of the row, and a second joins it.
+      auth.invalidateToken(ref);
+      store.hold();
+      const first = auth.getAccessToken(ref);
+      await new Promise((resolve) => setImmediate(resolve));
+      auth.invalidateToken(ref);
+      const second = auth.getAccessToken(ref, { forceFresh: true });
+      store.release();
+      const tokens = await Promise.all([first, second]);
+      expect(tokens.map((t) => t.value === 'access-0')).toEqual([false, false]);
+      expect(tokens[0]).toEqual(tokens[1]);
+      expect(refreshes()).toHaveLength(1);
     });
   });
 
