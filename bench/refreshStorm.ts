@@ -50,7 +50,7 @@ export type StormResult =
       botEventLoopDelayMs: ProbeReading['eventLoopDelayMs'];
       /**
        * The same commands sent again at once right after, with every token fresh: what the built-in
-       * backend costs without refreshing (it reads and opens the token from the database each time).
+       * backend costs without refreshing (the tokens are warm in memory by then).
        */
       warmAfter: {
         drainMs: number;
