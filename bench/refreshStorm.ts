@@ -41,6 +41,8 @@ export type StormResult =
       /** From sending the first command to the last answer posted. */
       drainMs: number;
       ackMs: Summary;
+      /** The bot's view of the same acks: from the TCP accept (or the headers) to its answer. */
+      botSideAckMs: ProbeReading['slackRequests']['fromArrivalMs'];
       completionMs: Summary;
       errors: number;
       firstError: string | undefined;
@@ -55,6 +57,7 @@ export type StormResult =
       warmAfter: {
         drainMs: number;
         ackMs: Summary;
+        botSideAckMs: ProbeReading['slackRequests']['fromArrivalMs'];
         completionMs: Summary;
         botCpuSeconds: number;
         botEventLoopDelayMs: ProbeReading['eventLoopDelayMs'];
@@ -126,6 +129,7 @@ export async function runRefreshStorm(context: {
         drainMs,
         refreshes: provider!.tokenCalls.slice(callsBefore).filter((call) => call.grantType === 'refresh_token'),
         ackMs: summarize(outcomes.flatMap((outcome) => (outcome.ackMs === undefined ? [] : [outcome.ackMs]))),
+        botSideAckMs: reading.slackRequests.fromArrivalMs,
         completionMs: summarize(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.completeMs!] : []))),
         botCpuSeconds: round(bot!.process.cpuSeconds() - cpuBefore, 2),
         botEventLoopDelayMs: reading.eventLoopDelayMs,
@@ -149,6 +153,7 @@ export async function runRefreshStorm(context: {
       maxCallsPerAccount: Math.max(0, ...perAccount.values()),
       drainMs: storm.drainMs,
       ackMs: storm.ackMs,
+      botSideAckMs: storm.botSideAckMs,
       completionMs: storm.completionMs,
       errors: storm.errors + warm.errors,
       firstError: storm.firstError ?? warm.firstError,
@@ -158,6 +163,7 @@ export async function runRefreshStorm(context: {
       warmAfter: {
         drainMs: warm.drainMs,
         ackMs: warm.ackMs,
+        botSideAckMs: warm.botSideAckMs,
         completionMs: warm.completionMs,
         botCpuSeconds: warm.botCpuSeconds,
         botEventLoopDelayMs: warm.botEventLoopDelayMs,

@@ -151,9 +151,9 @@ export function render(doc: BenchDocument): string {
   if (s.status === 'ran') {
     const w = s.warmAfter;
     out.push(table([
-      ['', 'requests', 'accounts', 'token-endpoint calls', 'max per account', 'drain ms', 'ack p99', 'done p50', 'done p99', 'bot CPU s', 'bot loop p99', 'SYN drops', 'errors'],
-      ['expired tokens', s.requests, s.accounts, s.tokenEndpointCalls, s.maxCallsPerAccount, s.drainMs, s.ackMs.p99, s.completionMs.p50, s.completionMs.p99, s.botCpuSeconds, s.botEventLoopDelayMs.p99, s.listenOverflows, s.errors],
-      ['again, tokens fresh', s.requests, s.accounts, w.tokenEndpointCalls, undefined, w.drainMs, w.ackMs.p99, w.completionMs.p50, w.completionMs.p99, w.botCpuSeconds, w.botEventLoopDelayMs.p99, w.listenOverflows, w.errors],
+      ['', 'requests', 'accounts', 'token-endpoint calls', 'max per account', 'drain ms', 'ack p99', 'bot-side ack p99', 'done p50', 'done p99', 'bot CPU s', 'bot loop p99', 'SYN drops', 'errors'],
+      ['expired tokens', s.requests, s.accounts, s.tokenEndpointCalls, s.maxCallsPerAccount, s.drainMs, s.ackMs.p99, s.botSideAckMs.p99, s.completionMs.p50, s.completionMs.p99, s.botCpuSeconds, s.botEventLoopDelayMs.p99, s.listenOverflows, s.errors],
+      ['again, tokens fresh', s.requests, s.accounts, w.tokenEndpointCalls, undefined, w.drainMs, w.ackMs.p99, w.botSideAckMs.p99, w.completionMs.p50, w.completionMs.p99, w.botCpuSeconds, w.botEventLoopDelayMs.p99, w.listenOverflows, w.errors],
     ]));
     out.push(`${s.via}; token-endpoint calls: refresh_token grants (expected: one per account, then none)`);
   } else {
