@@ -41,6 +41,8 @@ export interface LoadResult {
   benchCpuSeconds: number;
   botEventLoopDelayMs: ProbeReading['eventLoopDelayMs'];
   benchEventLoopDelayMs: { p99: number; max: number };
+  /** The load generator's own thread (senderWorker.ts): its event-loop delay p99, worst burst. */
+  senderLoopDelayP99Ms: number;
   /** Upstream requests per burst, by stand-in. */
   upstreamRequests: Record<Service, number>;
   /** New TCP connections the stand-ins accepted per burst (from the bot; the generator's own are not counted). */
@@ -75,14 +77,17 @@ export async function burst(options: {
 
   const outcomes: CommandOutcome[] = [];
   const walls: number[] = [];
+  const senderLoopP99s: number[] = [];
   const requests: Record<Service, number> = { scalekit: 0, gmail: 0, slack: 0 };
   for (let i = 0; i < repeats; i++) {
     if (i > 0) await sleep(200);
     trace.clear();
     const prepared = userIds.map((userId) => commands.prepare(userId));
     const started = performance.now();
-    outcomes.push(...(await commands.sendAll(target.url, prepared, { freshConnections: true })));
+    const sent = await commands.sendBurst(target.url, prepared, { freshConnections: true });
+    outcomes.push(...sent.outcomes);
     walls.push(performance.now() - started);
+    senderLoopP99s.push(sent.senderLoopDelayMs.p99);
     const counted = countByService(trace.requests);
     for (const service of ['scalekit', 'gmail', 'slack'] as const) requests[service] += counted[service];
     bot.assertRunning();
@@ -113,6 +118,7 @@ export async function burst(options: {
     benchCpuSeconds: round((benchCpu.user + benchCpu.system) / 1e6 / repeats, 2),
     botEventLoopDelayMs: reading.eventLoopDelayMs,
     benchEventLoopDelayMs: { p99: delay(benchLoop.percentile(99)), max: delay(benchLoop.max) },
+    senderLoopDelayP99Ms: Math.max(...senderLoopP99s),
     upstreamRequests: {
       scalekit: perBurstCount(requests.scalekit),
       gmail: perBurstCount(requests.gmail),

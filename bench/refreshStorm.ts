@@ -43,6 +43,8 @@ export type StormResult =
       ackMs: Summary;
       /** The bot's view of the same acks: from the TCP accept (or the headers) to its answer. */
       botSideAckMs: ProbeReading['slackRequests']['fromArrivalMs'];
+      /** The load generator's own event-loop delay p99 (see load.ts). */
+      senderLoopDelayP99Ms: number;
       completionMs: Summary;
       errors: number;
       firstError: string | undefined;
@@ -58,6 +60,7 @@ export type StormResult =
         drainMs: number;
         ackMs: Summary;
         botSideAckMs: ProbeReading['slackRequests']['fromArrivalMs'];
+        senderLoopDelayP99Ms: number;
         completionMs: Summary;
         botCpuSeconds: number;
         botEventLoopDelayMs: ProbeReading['eventLoopDelayMs'];
@@ -119,7 +122,7 @@ export async function runRefreshStorm(context: {
       const overflowsBefore = listenOverflows();
       const storm = Array.from({ length: options.stormRequests }, (_, i) => commands.prepare(userIds[i % accounts]!));
       const started = performance.now();
-      const outcomes = await commands.sendAll(bot!.url, storm, { freshConnections: true });
+      const { outcomes, senderLoopDelayMs } = await commands.sendBurst(bot!.url, storm, { freshConnections: true });
       const drainMs = round(performance.now() - started);
       const overflowsAfter = listenOverflows();
       bot!.process.assertRunning();
@@ -130,6 +133,7 @@ export async function runRefreshStorm(context: {
         refreshes: provider!.tokenCalls.slice(callsBefore).filter((call) => call.grantType === 'refresh_token'),
         ackMs: summarize(outcomes.flatMap((outcome) => (outcome.ackMs === undefined ? [] : [outcome.ackMs]))),
         botSideAckMs: reading.slackRequests.fromArrivalMs,
+        senderLoopDelayP99Ms: senderLoopDelayMs.p99,
         completionMs: summarize(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.completeMs!] : []))),
         botCpuSeconds: round(bot!.process.cpuSeconds() - cpuBefore, 2),
         botEventLoopDelayMs: reading.eventLoopDelayMs,
@@ -154,6 +158,7 @@ export async function runRefreshStorm(context: {
       drainMs: storm.drainMs,
       ackMs: storm.ackMs,
       botSideAckMs: storm.botSideAckMs,
+      senderLoopDelayP99Ms: storm.senderLoopDelayP99Ms,
       completionMs: storm.completionMs,
       errors: storm.errors + warm.errors,
       firstError: storm.firstError ?? warm.firstError,
@@ -164,6 +169,7 @@ export async function runRefreshStorm(context: {
         drainMs: warm.drainMs,
         ackMs: warm.ackMs,
         botSideAckMs: warm.botSideAckMs,
+        senderLoopDelayP99Ms: warm.senderLoopDelayP99Ms,
         completionMs: warm.completionMs,
         botCpuSeconds: warm.botCpuSeconds,
         botEventLoopDelayMs: warm.botEventLoopDelayMs,

@@ -5,6 +5,7 @@
  * connections than commands in flight, and reports when each was sent and acknowledged, as absolute
  * times (performance.timeOrigin + now) that the main thread can compare with its own.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { Agent, request } from 'undici';
 
@@ -28,6 +29,18 @@ export interface SendResult {
 const newAgent = () => new Agent({ connections: 4_096, pipelining: 1, keepAliveTimeout: 30_000 });
 const agent = newAgent();
 const now = () => performance.timeOrigin + performance.now();
+// This thread's own event-loop delay over a batch: when it is high, the sender itself read the
+// acknowledgements late (the machine's cores were busy), and its ack times overstate the target's.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+/** Whole 10 ms timer intervals are recorded; the delay is the excess, in ms. */
+const loopDelay = (ns: number) => Math.round(Math.max(0, ns / 1e6 - 10) * 10) / 10;
+
+export interface BatchReply {
+  id: number;
+  results: SendResult[];
+  loopDelayMs: { p99: number; max: number };
+}
 
 async function send(batch: SendBatch, item: SendBatch['requests'][number], dispatcher: Agent): Promise<SendResult> {
   const sentAt = now();
@@ -53,8 +66,11 @@ parentPort?.on('message', (message: SendBatch | 'close') => {
   }
   // Every request of a batch is started in this same turn of the event loop: all in flight at once.
   const dispatcher = message.freshConnections ? newAgent() : agent;
+  loop.reset();
   void Promise.all(message.requests.map((item) => send(message, item, dispatcher))).then(async (results) => {
+    const loopDelayMs = { p99: loopDelay(loop.percentile(99)), max: loopDelay(loop.max) };
     if (dispatcher !== agent) await dispatcher.close();
-    parentPort?.postMessage({ id: message.id, results });
+    const reply: BatchReply = { id: message.id, results, loopDelayMs };
+    parentPort?.postMessage(reply);
   });
 });

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { SlackApiStandin } from '../test/standins/slackApi.ts';
 import { signSlackRequest } from '../test/helpers/slackRequests.ts';
-import type { SendBatch, SendResult } from './senderWorker.ts';
+import type { BatchReply, SendBatch } from './senderWorker.ts';
 import { SIGNING_SECRET, TEAM } from './upstreams.ts';
 import type { UpstreamTrace } from './trace.ts';
 
@@ -35,7 +35,7 @@ export interface PreparedCommand {
 
 export class SlashCommands {
   private readonly worker: Worker;
-  private readonly batches = new Map<number, (results: SendResult[]) => void>();
+  private readonly batches = new Map<number, (reply: Omit<BatchReply, 'id'>) => void>();
   private readonly waiting = new Map<string, (at: number) => void>();
   private readonly slack: SlackApiStandin;
   private readonly stopWatching: () => void;
@@ -45,12 +45,12 @@ export class SlashCommands {
   constructor(slack: SlackApiStandin, trace: UpstreamTrace) {
     this.slack = slack;
     this.worker = new Worker(new URL('./senderWorker.ts', import.meta.url));
-    this.worker.on('message', ({ id, results }: { id: number; results: SendResult[] }) => {
-      this.batches.get(id)?.(results);
+    this.worker.on('message', ({ id, ...reply }: BatchReply) => {
+      this.batches.get(id)?.(reply);
       this.batches.delete(id);
     });
     this.worker.on('error', (error) => {
-      for (const resolve of this.batches.values()) resolve([]);
+      for (const resolve of this.batches.values()) resolve({ results: [], loopDelayMs: { p99: Number.NaN, max: Number.NaN } });
       this.batches.clear();
       process.stderr.write(`[bench] load generator worker failed: ${error.message}\n`);
     });
@@ -100,8 +100,17 @@ export class SlashCommands {
   async sendAll(
     targetUrl: string,
     commands: readonly PreparedCommand[],
-    { timeoutMs = 60_000, freshConnections = false }: { timeoutMs?: number; freshConnections?: boolean } = {},
+    options: { timeoutMs?: number; freshConnections?: boolean } = {},
   ): Promise<CommandOutcome[]> {
+    return (await this.sendBurst(targetUrl, commands, options)).outcomes;
+  }
+
+  /** As sendAll, with the sender thread's own event-loop delay over the burst (see senderWorker.ts). */
+  async sendBurst(
+    targetUrl: string,
+    commands: readonly PreparedCommand[],
+    { timeoutMs = 60_000, freshConnections = false }: { timeoutMs?: number; freshConnections?: boolean } = {},
+  ): Promise<{ outcomes: CommandOutcome[]; senderLoopDelayMs: BatchReply['loopDelayMs'] }> {
     const completions = new Map<string, number>();
     const completed = commands.map(
       (command) =>
@@ -113,7 +122,7 @@ export class SlashCommands {
         }),
     );
     const id = ++this.batchCounter;
-    const acked = new Promise<SendResult[]>((resolve) => this.batches.set(id, resolve));
+    const acked = new Promise<Omit<BatchReply, 'id'>>((resolve) => this.batches.set(id, resolve));
     const batch: SendBatch = {
       id,
       url: `${targetUrl}/slack/events`,
@@ -123,13 +132,14 @@ export class SlashCommands {
     };
     const started = performance.now();
     this.worker.postMessage(batch);
-    const results = new Map((await acked).map((result) => [result.key, result]));
+    const reply = await acked;
+    const results = new Map(reply.results.map((result) => [result.key, result]));
     const deadline = Math.max(0, timeoutMs - (performance.now() - started));
     await Promise.race([Promise.all(completed), sleep(deadline)]);
 
     // The worker's absolute times, on this thread's performance.now() scale.
     const local = (absolute: number) => absolute - performance.timeOrigin;
-    return commands.map((command) => {
+    const outcomes = commands.map((command) => {
       this.waiting.delete(command.path);
       const result = results.get(command.path);
       const sentAt = result ? local(result.sentAt) : started;
@@ -154,6 +164,7 @@ export class SlashCommands {
       }
       return outcome;
     });
+    return { outcomes, senderLoopDelayMs: reply.loopDelayMs };
   }
 
   async close(): Promise<void> {
