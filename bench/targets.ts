@@ -73,35 +73,29 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
   return { name: 'bot', url, process: child };
 }
 
-export async function startBaseline(upstreams: Upstreams): Promise<Target> {
+/** One of the bench's own programs (bench/<dir>/app.ts), told its port through `portVariable`. */
+async function startProgram(name: 'floor' | 'baseline', portVariable: string, env: Record<string, string>): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await Child.start({
-    name: 'baseline',
+    name,
     cwd: ROOT,
-    args: ['bench/baseline/app.ts'],
-    env: { ...baseEnv(), ...slackAndGmailEnv(upstreams), ...scalekitEnv(upstreams), BASELINE_PORT: String(port) },
+    args: [`bench/${name}/app.ts`],
+    env: { ...baseEnv(), ...env, [portVariable]: String(port) },
     healthUrl: `${url}/healthz`,
   });
-  return { name: 'baseline', url, process: child };
+  return { name, url, process: child };
+}
+
+export function startBaseline(upstreams: Upstreams): Promise<Target> {
+  return startProgram('baseline', 'BASELINE_PORT', { ...slackAndGmailEnv(upstreams), ...scalekitEnv(upstreams) });
 }
 
 /** The floor program: three round trips and nothing else (see bench/floor/app.ts). */
-export async function startFloor(upstreams: Upstreams): Promise<Target> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = await Child.start({
-    name: 'floor',
-    cwd: ROOT,
-    args: ['bench/floor/app.ts'],
-    env: {
-      ...baseEnv(),
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      GMAIL_API_URL: upstreams.gmail.url,
-      FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
-      FLOOR_PORT: String(port),
-    },
-    healthUrl: `${url}/healthz`,
+export function startFloor(upstreams: Upstreams): Promise<Target> {
+  return startProgram('floor', 'FLOOR_PORT', {
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    GMAIL_API_URL: upstreams.gmail.url,
+    FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
   });
-  return { name: 'floor', url, process: child };
 }
