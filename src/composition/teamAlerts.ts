@@ -7,7 +7,6 @@
 import { WebClient } from '@slack/web-api';
 import { DeliverAlerts } from '../actions/alerts/deliverAlerts.ts';
 import { RaiseAlert } from '../actions/alerts/raiseAlert.ts';
-import { RateLimiter } from '../actions/alerts/rateLimit.ts';
 import type { AuditLog } from '../actions/audit.ts';
 import type { UserDirectory } from '../actions/ports.ts';
 import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
@@ -17,6 +16,7 @@ import { every, type Periodic } from '../infrastructure/periodic.ts';
 import type { Database } from '../infrastructure/storage/database.ts';
 import { SqlAlertChannelSettings } from '../infrastructure/storage/sqlAlertChannelSettings.ts';
 import { SqlAlertOutbox } from '../infrastructure/storage/sqlAlertOutbox.ts';
+import { SqlRateLimiter } from '../infrastructure/storage/sqlRateLimiter.ts';
 import { postAlert } from '../slack/alerts/postAlert.ts';
 import { SlackDirectory } from '../slack/alerts/slackDirectory.ts';
 import { TeamAlerts } from '../slack/alerts/teamAlerts.ts';
@@ -41,7 +41,7 @@ export function createTeamAlerts(
     outbox,
     channels,
     policy: config.alerts.policy,
-    limiter: new RateLimiter(config.alerts.rate, () => now().getTime()),
+    limiter: new SqlRateLimiter(db, config.alerts.rate, () => now().getTime()),
     isInUserGroup: (group, user) => directory.isInUserGroup(group, user),
     channelIdForName: (teamId, name) => directory.channelIdForName(teamId, name),
     defaultChannel: config.alerts.defaultChannel,

@@ -8,7 +8,7 @@ import type { SlackUser } from '../../core/slackUser.ts';
 import { alertRequestSchema, channelRef, type NewAlert } from './alert.ts';
 import type { AlertOutbox, AlertChannelSettings, OutboxAlert } from './outbox.ts';
 import { checkAlertPermission, type AlertPolicy, type IsInUserGroup } from './policy.ts';
-import type { RateLimiter } from './rateLimit.ts';
+import type { AlertRateLimit } from './rateLimit.ts';
 
 /** The name the audit log and kept requests use for raising an alert. */
 export const RAISE_ALERT_ACTION = 'alert.raise';
@@ -27,7 +27,7 @@ export interface RaiseAlertDeps {
   outbox: AlertOutbox;
   channels: AlertChannelSettings;
   policy: AlertPolicy;
-  limiter: RateLimiter;
+  limiter: AlertRateLimit;
   isInUserGroup: IsInUserGroup;
   /** A channel name to its id in that workspace, or undefined when there is none. */
   channelIdForName: (teamId: string, name: string) => Promise<string | undefined>;
@@ -56,7 +56,7 @@ export class RaiseAlert {
     if (!target.ok) return target;
 
     // Counted last: a refused or misdirected alert does not use up the sender's allowance.
-    const limited = this.deps.limiter.take(`${user.enterpriseId ?? user.teamId}:${user.userId}`);
+    const limited = await this.deps.limiter.take(`${user.enterpriseId ?? user.teamId}:${user.userId}`);
     if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
 
     const alert: NewAlert = { raisedBy: user, channelId: target.channelId, severity, text, mentionChannel, createdAt: this.deps.now() };

@@ -1,7 +1,8 @@
 /**
- * Per-user rate limiting for alerts: a token bucket. `takeToken` is pure (state in, state out) so a
- * store could keep the buckets; `RateLimiter` keeps them in memory with an injected clock, which is
- * enough for one instance (several instances each allow the burst: say so when scaling out).
+ * Per-user rate limiting for alerts: a token bucket. `takeToken` is pure (state in, state out), so
+ * the buckets can live anywhere: `RateLimiter` keeps them in memory (one instance, and tests);
+ * the bot keeps them in its database (infrastructure/storage/sqlRateLimiter.ts), so instances
+ * sharing a database share each user's allowance.
  */
 
 export interface TokenBucketLimit {
@@ -15,6 +16,17 @@ export interface BucketState {
   tokens: number;
   /** When `tokens` was last computed (ms since the epoch). */
   at: number;
+}
+
+export interface TakeDecision {
+  allowed: boolean;
+  /** When refused: how long until a token is back. 0 when allowed. */
+  retryAfterMs: number;
+}
+
+/** Takes a token from the bucket named `key`, if there is one. */
+export interface AlertRateLimit {
+  take(key: string): TakeDecision | Promise<TakeDecision>;
 }
 
 export interface TakeResult {
@@ -38,7 +50,7 @@ export function takeToken(state: BucketState | undefined, limit: TokenBucketLimi
   return { allowed: false, state: { tokens, at: nowMs }, retryAfterMs: Math.ceil((1 - tokens) * every) };
 }
 
-export class RateLimiter {
+export class RateLimiter implements AlertRateLimit {
   private readonly buckets = new Map<string, BucketState>();
   private readonly limit: TokenBucketLimit;
   private readonly clock: () => number;
@@ -50,7 +62,7 @@ export class RateLimiter {
     this.maxKeys = maxKeys;
   }
 
-  take(key: string): { allowed: boolean; retryAfterMs: number } {
+  take(key: string): TakeDecision {
     const now = this.clock();
     const result = takeToken(this.buckets.get(key), this.limit, now);
     this.buckets.delete(key); // re-inserted last: the map's order is least recently used first

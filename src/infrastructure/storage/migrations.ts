@@ -154,6 +154,18 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
     `,
   },
+  {
+    id: 5,
+    name: 'alert rate-limit buckets shared by every instance',
+    sql: `
+      CREATE TABLE rate_buckets (
+        key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX rate_buckets_at ON rate_buckets (at);
+    `,
+  },
 ];
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */
