@@ -39,8 +39,13 @@ export interface TakeResult {
 /** Five alerts at once, then one a minute. */
 export const DEFAULT_ALERT_RATE: TokenBucketLimit = { capacity: 5, refillEveryMs: 60_000 };
 
+/** The bucket's size: at least one token, whole tokens only. */
+export function capacityOf(limit: TokenBucketLimit): number {
+  return Math.max(1, Math.floor(limit.capacity));
+}
+
 export function takeToken(state: BucketState | undefined, limit: TokenBucketLimit, nowMs: number): TakeResult {
-  const capacity = Math.max(1, Math.floor(limit.capacity));
+  const capacity = capacityOf(limit);
   const every = Math.max(1, limit.refillEveryMs);
   const previous = state ?? { tokens: capacity, at: nowMs };
   // A clock that went backwards refills nothing rather than granting a burst.

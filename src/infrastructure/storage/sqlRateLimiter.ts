@@ -4,7 +4,7 @@
  * writes its bucket in one transaction with the row locked (`FOR UPDATE`), so two instances
  * taking at once cannot both spend the last token.
  */
-import { takeToken, type AlertRateLimit, type TakeDecision, type TokenBucketLimit } from '../../actions/alerts/rateLimit.ts';
+import { capacityOf, takeToken, type AlertRateLimit, type TakeDecision, type TokenBucketLimit } from '../../actions/alerts/rateLimit.ts';
 import type { Database } from './database.ts';
 
 /** Idle buckets are cleared out at most this often, by whichever take comes along. */
@@ -38,7 +38,7 @@ export class SqlRateLimiter implements AlertRateLimit {
       // The row must exist to be locked; a new one starts full, as takeToken's would.
       await tx.query(
         'INSERT INTO rate_buckets (key, tokens, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING',
-        [key, Math.max(1, Math.floor(this.limit.capacity)), new Date(now)],
+        [key, capacityOf(this.limit), new Date(now)],
       );
       const rows = await tx.query<{ tokens: number; at: Date }>('SELECT tokens, at FROM rate_buckets WHERE key = $1 FOR UPDATE', [key]);
       const row = rows[0]!;
@@ -50,7 +50,7 @@ export class SqlRateLimiter implements AlertRateLimit {
 
   /** Drops buckets that have been full again for a while: a missing bucket starts full anyway. */
   async forgetIdle(): Promise<number> {
-    const refilledMs = Math.max(1, this.limit.capacity) * Math.max(1, this.limit.refillEveryMs);
+    const refilledMs = capacityOf(this.limit) * Math.max(1, this.limit.refillEveryMs);
     const rows = await this.db.query('DELETE FROM rate_buckets WHERE at < $1 RETURNING key', [new Date(this.clock() - refilledMs)]);
     return rows.length;
   }
