@@ -77,6 +77,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
+  /** An ACTIVE account on `connection` whose token the matching stand-in accepts for an hour. */
+  const activateIn = (connection: string, api: { allowToken(token: string): void }, userId: string, token: string) => {
+    scalekit.setAccount(connection, identifierOf(userId), { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 3_600_000) });
+    api.allowToken(token);
+    return token;
+  };
   let commands = 0;
   return {
     botUrl,
@@ -103,24 +109,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       if (!consent.location) return consent;
       return browser.open(consent.location);
     },
-    activate(userId, token = `ya29.active-${userId}`) {
-      scalekit.setAccount(config.gmail.connectionName, identifierOf(userId), {
-        status: 'ACTIVE',
-        accessToken: token,
-        expiresAt: new Date(Date.now() + 3_600_000),
-      });
-      gmail.allowToken(token);
-      return token;
-    },
-    activateCalendar(userId, token = `ya29.calendar-${userId}`) {
-      scalekit.setAccount(config.calendar.connectionName, identifierOf(userId), {
-        status: 'ACTIVE',
-        accessToken: token,
-        expiresAt: new Date(Date.now() + 3_600_000),
-      });
-      calendar.allowToken(token);
-      return token;
-    },
+    activate: (userId, token = `ya29.active-${userId}`) => activateIn(config.gmail.connectionName, gmail, userId, token),
+    activateCalendar: (userId, token = `ya29.calendar-${userId}`) => activateIn(config.calendar.connectionName, calendar, userId, token),
     async command(command, userId, text, options = {}) {
       const responseUrl = slack.responseUrl(`c${++commands}`);
       const channelId = options.channelId ?? 'C0GENERAL';
