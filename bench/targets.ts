@@ -30,6 +30,8 @@ function slackAndGmailEnv(upstreams: Upstreams): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: 'slack-client-secret',
     SLACK_API_URL: upstreams.slack.url,
     GMAIL_API_URL: upstreams.gmail.url,
     GMAIL_CONNECTION_NAME: CONNECTION,
@@ -95,6 +97,8 @@ export function startBaseline(upstreams: Upstreams): Promise<Target> {
 export function startFloor(upstreams: Upstreams): Promise<Target> {
   return startProgram('floor', 'FLOOR_PORT', {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: 'slack-client-secret',
     GMAIL_API_URL: upstreams.gmail.url,
     FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
   });

@@ -29,7 +29,9 @@ import { createResponder } from './slack/responseUrl.ts';
 import { HomeTab } from './slack/home/homeTab.ts';
 import { RequestRunner } from './slack/requestRunner.ts';
 import { UserTimeZones } from './slack/userTimeZones.ts';
-import { CALLBACK_PATH, webRoutes } from './web/routes.ts';
+import { CALLBACK_PATH, SLACK_SIGN_IN_CALLBACK_PATH, webRoutes } from './web/routes.ts';
+import { SlackSignIn } from './connectors/slack/slackSignIn.ts';
+import { linkOpenedBySomeoneElse } from './slack/linkOpenedBySomeoneElse.ts';
 
 export interface BotOptions {
   logger?: Logger;
@@ -64,7 +66,17 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     agentAuth,
     links,
     sessions: new SqlAuthSessionStore(db),
+    slackSignIn: new SlackSignIn(
+      {
+        authorizeUrl: config.slack.oidcAuthorizeUrl,
+        apiUrl: config.slack.apiUrl,
+        clientId: config.slack.clientId,
+        clientSecret: config.slack.clientSecret,
+      },
+      { dispatcher },
+    ),
     returnUrl: `${config.publicUrl}${CALLBACK_PATH}`,
+    signInReturnUrl: `${config.publicUrl}${SLACK_SIGN_IN_CALLBACK_PATH}`,
     now,
   });
 
@@ -72,6 +84,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const routes = webRoutes({
     browserAuthorization,
     onConnected: (completed) => onConnected(completed),
+    onOpenedBySomeoneElse: (owner, opener) => warnOwner(owner, opener),
     isReady: () => ready,
     pingDatabase: () => db.query('SELECT 1'),
     secureCookies: config.publicUrl.startsWith('https:'),
@@ -96,6 +109,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const defaultChannel = config.alerts.defaultChannel;
   const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client: app.client, logger, now });
   const onConnected = afterConnected({ client: app.client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
+  const warnOwner = linkOpenedBySomeoneElse({ client: app.client, tasks });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
   const deliverKept = deliverKeptOutcome({ client: app.client, logger });
   let sweeping: Periodic | undefined;

@@ -59,6 +59,22 @@ export interface AuthSessionRecord {
 
 export interface AuthSessionStore {
   create(sessionHash: string, record: AuthSessionRecord, now: Date): Promise<void>;
-  /** Takes the session for completion, once: unknown, expired or completed sessions give undefined. */
-  complete(sessionHash: string, now: Date): Promise<AuthSessionRecord | undefined>;
+  /**
+   * Takes the session for completion, once, and only when `stateHash` is its own: unknown, expired,
+   * completed or other-state sessions give undefined and are left as they were.
+   */
+  complete(sessionHash: string, stateHash: string, now: Date): Promise<AuthSessionRecord | undefined>;
+}
+
+/** Who a Slack sign-in says the browser belongs to. */
+export interface SlackIdentity {
+  userId: string;
+  teamId: string;
+}
+
+/** Sign in with Slack (OpenID Connect): proves which Slack user a browser belongs to. */
+export interface SlackSignInPort {
+  authorizeUrl(flow: { redirectUri: string; state: string; nonce: string; teamId: string }): string;
+  /** Throws BadInputError when Slack refuses the code. */
+  identify(code: string, redirectUri: string, nonce: string): Promise<SlackIdentity>;
 }

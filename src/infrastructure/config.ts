@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { parseAudience, type AlertPolicy, type Audience } from '../actions/alerts/policy.ts';
 import { loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
-import { isBlank, optionalString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
+import { isBlank, optionalString, requiredString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
 
 export type { AgentAuthConfig } from './agentAuthSettings.ts';
 
@@ -23,6 +23,9 @@ const audience = (fallback: string) =>
       return parsed ?? { kind: 'nobody' };
     });
 
+const SLACK_CLIENT_HINT = (field: string) =>
+  `is required: the ${field} from your Slack app's "Basic Information" page (connect links use it to Sign in with Slack)`;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const schema = z
@@ -32,6 +35,11 @@ const schema = z
       .trim()
       .min(1, 'is required: the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page'),
     SLACK_SIGNING_SECRET: optionalString,
+    SLACK_CLIENT_ID: requiredString(SLACK_CLIENT_HINT('Client ID')),
+    SLACK_CLIENT_SECRET: requiredString(SLACK_CLIENT_HINT('Client Secret')),
+    SLACK_OIDC_AUTHORIZE_URL: urlSetting('must be a URL such as https://slack.com/openid/connect/authorize').default(
+      'https://slack.com/openid/connect/authorize',
+    ),
     SLACK_APP_TOKEN: optionalString.refine(
       (value) => value === undefined || value.startsWith('xapp-'),
       'must be an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write), or unset for HTTP mode',
@@ -75,6 +83,10 @@ export interface Config {
     signingSecret: string | undefined;
     appToken: string | undefined;
     apiUrl: string;
+    /** The app's OAuth client, for Sign in with Slack on connect links. */
+    clientId: string;
+    clientSecret: string;
+    oidcAuthorizeUrl: string;
   };
   port: number;
   publicUrl: string;
@@ -115,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (isBlank(env.SLACK_APP_TOKEN) && isBlank(env.SLACK_SIGNING_SECRET)) problems.push(SIGNING_SECRET_PROBLEM);
   const llmSet = [env.LLM_BASE_URL, env.LLM_API_KEY, env.LLM_MODEL].filter((value) => !isBlank(value)).length;
   if (llmSet > 0 && llmSet < 3) problems.push('LLM_BASE_URL, LLM_API_KEY and LLM_MODEL go together: set all three to use a chat model, or none');
+  problems.push(...plainHttpProblems(env));
   const agentAuth = loadAgentAuthSettings(env);
   problems.push(...agentAuth.problems);
   if (!parsed.success || !agentAuth.settings || problems.length > 0) throw new ConfigError(problems);
@@ -125,6 +138,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: withTrailingSlash(e.SLACK_API_URL),
+      clientId: e.SLACK_CLIENT_ID,
+      clientSecret: e.SLACK_CLIENT_SECRET,
+      oidcAuthorizeUrl: e.SLACK_OIDC_AUTHORIZE_URL,
     },
     port: e.PORT,
     publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
@@ -144,6 +160,40 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine. */
+function isLoopback(url: URL): boolean {
+  const host = url.hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function plainHttpToElsewhere(value: string | undefined): boolean {
+  if (isBlank(value)) return false;
+  try {
+    const url = new URL(String(value).trim());
+    return url.protocol === 'http:' && !isLoopback(url);
+  } catch {
+    return false; // the schema names a malformed URL
+  }
+}
+
+/**
+ * Plain http beyond this machine would carry connect links, Slack's codes and the session cookie
+ * (PUBLIC_URL), or the chat model's API key (LLM_BASE_URL), in clear.
+ */
+function plainHttpProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (plainHttpToElsewhere(env.PUBLIC_URL) && env.NODE_ENV?.trim() !== 'development') {
+    problems.push(
+      'PUBLIC_URL must start with https:// (links, sign-in codes and the session cookie would travel in clear over http); ' +
+        'http is accepted only for localhost, or with NODE_ENV=development',
+    );
+  }
+  if (plainHttpToElsewhere(env.LLM_BASE_URL)) {
+    problems.push('LLM_BASE_URL must start with https:// unless it is on this machine (localhost): the API key would travel in clear over http');
+  }
+  return problems;
+}
+
 /** Every secret among the settings, for the log redactor to remove verbatim wherever it turns up. */
 export function knownSecrets(config: Config): Array<string | undefined> {
   const auth = config.agentAuth;
@@ -151,7 +201,7 @@ export function knownSecrets(config: Config): Array<string | undefined> {
     auth.kind === 'scalekit'
       ? [auth.clientSecret]
       : [auth.google.clientSecret, ...auth.encryptionKeys.map((key) => Buffer.from(key).toString('base64'))];
-  return [config.slack.botToken, config.slack.signingSecret, config.slack.appToken, config.llm?.apiKey, databasePassword(config.databaseUrl), ...backend];
+  return [config.slack.botToken, config.slack.signingSecret, config.slack.clientSecret, config.slack.appToken, config.llm?.apiKey, databasePassword(config.databaseUrl), ...backend];
 }
 
 /** A postgres:// URL may carry a password; it is a secret like the others. */

@@ -11,6 +11,7 @@ import { startCalendarStandin, type CalendarStandin } from '../standins/calendar
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../standins/slackApi.ts';
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { TestBrowser } from './browser.ts';
 import { LogCapture } from './logCapture.ts';
 import { sendSlashCommand, type SentRequest } from './slackRequests.ts';
@@ -32,8 +33,11 @@ export interface Harness {
   /** The connected-account identifier the bot uses for a user of TEAM. */
   identifierOf(userId: string): string;
   unread(userId: string, text?: string, responseId?: string): Promise<SentRequest & { responseUrl: string }>;
-  /** Plays the user's browser through the DM'd link, Scalekit's consent and the return. */
-  connect(linkUrl: string, browser?: TestBrowser): Promise<{ status: number; body: string }>;
+  /**
+   * Plays the user's browser through the DM'd link, Sign in with Slack (as the link's owner unless
+   * `as` names someone else), Scalekit's consent and the return.
+   */
+  connect(linkUrl: string, browser?: TestBrowser, as?: SignedInAs): Promise<{ status: number; body: string }>;
   /** Seeds an ACTIVE account whose token Gmail accepts. */
   activate(userId: string, token?: string): string;
   /** Seeds an ACTIVE Calendar account whose token the Calendar stand-in accepts. */
@@ -55,6 +59,9 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CLIENT_ID,
+    SLACK_CLIENT_SECRET,
+    SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl,
     PORT: String(port),
     PUBLIC_URL: botUrl,
     LOG_LEVEL: 'trace',
@@ -70,7 +77,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logs = new LogCapture();
   const logger = createLogger({
     level: 'trace',
-    knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET],
+    knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET, SLACK_CLIENT_SECRET],
     destination: logs.stream,
   });
   const bot = await createBot(config, { logger });
@@ -95,8 +102,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     logs,
     identifierOf,
     unread: unreadSender(botUrl, slack),
-    async connect(linkUrl, browser = new TestBrowser()) {
-      const toScalekit = await browser.step(linkUrl);
+    async connect(linkUrl, browser = new TestBrowser(), as) {
+      const toScalekit = await signInWithSlack(slack, browser, linkUrl, as);
       if (!toScalekit.location) return toScalekit;
       const consent = await browser.step(toScalekit.location);
       // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on.
@@ -144,6 +151,37 @@ export function unreadSender(botUrl: string, slack: SlackApiStandin): Harness['u
     });
     return { ...sent, responseUrl };
   };
+}
+
+export interface SignedInAs {
+  userId: string;
+  teamId: string;
+}
+
+/** The user a link was DM'd to, from the recorded DM that carried it. */
+export function ownerOfLink(slack: SlackApiStandin, linkUrl: string): SignedInAs {
+  const dm = slack.history.find((c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes(linkUrl));
+  const channel = String(dm?.body.channel ?? '');
+  if (!channel.startsWith('D')) throw new Error('no DM carried this link');
+  return { userId: channel.slice(1), teamId: TEAM };
+}
+
+/**
+ * Opens the link in `browser`, signed in to Slack as `as` (default: the link's owner), and follows it
+ * through Slack's authorize step back to the bot: the bot's answer (a redirect to the provider, or a page).
+ */
+export async function signInWithSlack(
+  slack: SlackApiStandin,
+  browser: TestBrowser,
+  linkUrl: string,
+  as: SignedInAs = ownerOfLink(slack, linkUrl),
+): Promise<{ status: number; location: string | undefined; body: string }> {
+  await browser.step(slack.oidc.signInUrl(as.userId, as.teamId));
+  const toSlack = await browser.step(linkUrl);
+  if (!toSlack.location) return toSlack;
+  const back = await browser.step(toSlack.location);
+  if (!back.location) return back;
+  return browser.step(back.location);
 }
 
 /** The URL of the button in the authorization prompt DM'd to a user. */

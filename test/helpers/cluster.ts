@@ -8,6 +8,7 @@ import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { BOT_TOKEN, SCALEKIT_SECRET, SIGNING_SECRET } from './botHarness.ts';
 import { freePort } from './freePort.ts';
 import { freshPostgresUrl } from './databases.ts';
@@ -43,6 +44,8 @@ export async function startCluster(size: number, env: Record<string, string> = {
     const config = loadConfig({
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CLIENT_ID,
+      SLACK_CLIENT_SECRET,
       PORT: String(port),
       // Behind a load balancer every instance hands out the same public URL; here, its own.
       PUBLIC_URL: url,

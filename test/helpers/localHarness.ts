@@ -15,7 +15,8 @@ import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startOAuthProvider, type OAuthProviderStandin } from '../standins/oauthProvider.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
-import { BOT_TOKEN, SIGNING_SECRET, TEAM, unreadSender, type Harness } from './botHarness.ts';
+import { BOT_TOKEN, SIGNING_SECRET, TEAM, signInWithSlack, unreadSender, type Harness, type SignedInAs } from './botHarness.ts';
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { freePort } from './freePort.ts';
 import { TestBrowser } from './browser.ts';
 import { LogCapture } from './logCapture.ts';
@@ -46,7 +47,7 @@ export interface LocalHarness {
   identifierOf(userId: string): string;
   unread: Harness['unread'];
   /** Plays the browser: the DM'd link, the provider, the callback. `tamper` may rewrite the callback URL. */
-  connect(linkUrl: string, options?: { browser?: TestBrowser; tamper?: (callback: URL) => void }): Promise<ConnectTrail>;
+  connect(linkUrl: string, options?: { browser?: TestBrowser; as?: SignedInAs; tamper?: (callback: URL) => void }): Promise<ConnectTrail>;
   /** Stops the bot and starts it again on the same data, with these settings changed. */
   restart(env?: Record<string, string>): Promise<void>;
   /** Stops the bot (it stays stopped until `restart`). */
@@ -70,6 +71,9 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
   let settings: Record<string, string> = {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CLIENT_ID,
+    SLACK_CLIENT_SECRET,
+    SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl,
     PORT: String(port),
     PUBLIC_URL: botUrl,
     LOG_LEVEL: 'trace',
@@ -89,7 +93,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
 
   const launch = async () => {
     config = loadConfig(settings);
-    const secrets = [BOT_TOKEN, SIGNING_SECRET, GOOGLE_CLIENT_SECRET, ...settings.TOKEN_ENCRYPTION_KEY!.split(',')];
+    const secrets = [BOT_TOKEN, SIGNING_SECRET, GOOGLE_CLIENT_SECRET, SLACK_CLIENT_SECRET, ...settings.TOKEN_ENCRYPTION_KEY!.split(',')];
     const logger = createLogger({ level: 'trace', knownSecrets: secrets, destination: logs.stream });
     bot = await createBot(config, { logger, now: () => new Date(Date.now() + offsetMs) });
     await bot.start();
@@ -115,7 +119,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     unread: unreadSender(botUrl, slack),
     async connect(linkUrl, options = {}) {
       const browser = options.browser ?? new TestBrowser();
-      const toProvider = await browser.step(linkUrl);
+      const toProvider = await signInWithSlack(slack, browser, linkUrl, options.as);
       if (!toProvider.location) return { ...toProvider, authorizeUrl: undefined, callbackUrl: undefined };
       const back = await browser.step(toProvider.location);
       if (!back.location) return { ...back, authorizeUrl: toProvider.location, callbackUrl: undefined };

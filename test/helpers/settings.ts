@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from '../../src/infrastructure/config.ts';
 export const minimalSettings = {
   SLACK_BOT_TOKEN: 'xoxb-1',
   SLACK_SIGNING_SECRET: 'sign',
+  SLACK_CLIENT_ID: '1111.2222',
+  SLACK_CLIENT_SECRET: 'slack-client-secret',
   SCALEKIT_ENV_URL: 'https://acme.scalekit.dev/',
   SCALEKIT_CLIENT_ID: 'skc_1',
   SCALEKIT_CLIENT_SECRET: 'secret',

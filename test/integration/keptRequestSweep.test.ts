@@ -27,7 +27,7 @@ beforeAll(async () => {
   scalekit = await startScalekitEmulator({ clientId: 'skc_sweep', clientSecret: SCALEKIT_SECRET });
   port = await freePort();
   const config = loadConfig({
-    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port),
+    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', PORT: String(port),
     SCALEKIT_ENV_URL: scalekit.url, SCALEKIT_CLIENT_ID: scalekit.clientId, SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
     DATABASE_URL: 'memory://', SLACK_API_URL: slack.url, GMAIL_API_URL: gmail.url,
   });

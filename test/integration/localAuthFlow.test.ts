@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { authorizationLinkIn, BOT_TOKEN, SIGNING_SECRET } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, BOT_TOKEN, signInWithSlack, SIGNING_SECRET } from '../helpers/botHarness.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { GOOGLE_CLIENT_SECRET, startLocalHarness, type LocalHarness } from '../helpers/localHarness.ts';
 import { askAndGetLink, blocksText, isDmTo, isResponse, seedInbox, unreadAnswer } from '../helpers/localFlows.ts';
@@ -129,12 +129,12 @@ describe('returns that are refused, storing nothing', () => {
     const attacker = 'U0MALLORY';
     const victimBrowser = new TestBrowser();
     const victimLink = await askAndGetLink(h, victim);
-    const toProvider = await victimBrowser.step(victimLink);
+    const toProvider = await signInWithSlack(h.slack, victimBrowser, victimLink);
     const back = await victimBrowser.step(toProvider.location as string);
     const victimCallback = back.location as string;
     // The attacker opens their own link, then plays the victim's return in their browser.
     const attackerBrowser = new TestBrowser();
-    await attackerBrowser.step(await askAndGetLink(h, attacker));
+    await signInWithSlack(h.slack, attackerBrowser, await askAndGetLink(h, attacker));
     const stolen = await attackerBrowser.step(victimCallback);
     expect(stolen.status).toBe(403);
     expect(exchanges()).toEqual([]);
@@ -155,7 +155,7 @@ describe('returns that are refused, storing nothing', () => {
   it('a return more than 10 minutes after the link was opened', async () => {
     const user = 'U0ERIN';
     const browser = new TestBrowser();
-    const toProvider = await browser.step(await askAndGetLink(h, user));
+    const toProvider = await signInWithSlack(h.slack, browser, await askAndGetLink(h, user));
     const back = await browser.step(toProvider.location as string);
     h.advance(10 * 60_000 + 1_000);
     const page = await browser.step(back.location as string);

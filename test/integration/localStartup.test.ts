@@ -31,7 +31,7 @@ async function healthy(url: string, deadlineMs: number): Promise<boolean> {
 
 describe('the entry point with the built-in agent auth', () => {
   it('refuses to start without an encryption key, saying how to make one', async () => {
-    const run = runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign', ...GOOGLE });
+    const run = runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign', SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', ...GOOGLE });
     expect(await run.exited).toBe(78);
     expect(run.output()).toContain('TOKEN_ENCRYPTION_KEY');
     expect(run.output()).toContain('openssl rand -base64 32');
@@ -45,6 +45,8 @@ describe('the entry point with the built-in agent auth', () => {
       NODE_ENV: 'development',
       SLACK_BOT_TOKEN: 'xoxb-start',
       SLACK_SIGNING_SECRET: 'secret-start',
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'slack-client-secret',
       PORT: String(port),
       SLACK_API_URL: slack.url,
       DATABASE_URL: 'memory://',

@@ -50,7 +50,7 @@ beforeAll(async () => {
   scalekit = await startScalekitEmulator({ clientId: 'skc_proc', clientSecret: SCALEKIT_SECRET });
   port = await freePort();
   env = {
-    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn', SCALEKIT_ENV_URL: scalekit.url, SCALEKIT_CLIENT_ID: scalekit.clientId, SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
     DATABASE_URL: await freshPostgresUrl(), SLACK_API_URL: slack.url, GMAIL_API_URL: gmail.url,
   };

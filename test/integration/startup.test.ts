@@ -55,6 +55,8 @@ describe('the entry point', () => {
     const run = runMain({
       SLACK_BOT_TOKEN: 'xoxb-start',
       SLACK_SIGNING_SECRET: 'secret-start',
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'slack-client-secret',
       PORT: String(port),
       SCALEKIT_ENV_URL: scalekit.url,
       SCALEKIT_CLIENT_ID: scalekit.clientId,

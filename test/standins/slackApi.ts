@@ -9,6 +9,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackOidc, type SlackOidc } from './slackOidc.ts';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
@@ -34,6 +35,10 @@ export interface SlackApiStandin {
   url: string;
   calls: RecordedCall[];
   responses: RecordedResponse[];
+  /** Sign in with Slack (see slackOidc.ts). */
+  oidc: SlackOidc;
+  /** Every call since start, kept across reset() (e.g. to find whom a link was DM'd to). */
+  history: RecordedCall[];
   /** A response_url served here; posts to it are recorded in `responses`. */
   responseUrl(id?: string): string;
   /** users.info answers for this user with these details (default tz Europe/Berlin). */
@@ -65,11 +70,14 @@ export interface SlackApiStandinOptions extends Partial<typeof STANDIN_DEFAULTS>
   /** An app-level token (xapp-) and the methods it may call, e.g. apps.connections.open for Socket Mode. */
   appToken?: string;
   appMethods?: Record<string, (body: Body) => Body>;
+  /** The app's OAuth client for Sign in with Slack (default SLACK_CLIENT_ID / SLACK_CLIENT_SECRET of slackOidc.ts). */
+  oauthClient?: { id: string; secret: string };
 }
 
 export async function startSlackApiStandin(options: SlackApiStandinOptions): Promise<SlackApiStandin> {
   const ids = { ...STANDIN_DEFAULTS, ...options };
   const calls: RecordedCall[] = [];
+  const history: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   const failures = new Map<string, Failure[]>();
   const users = new Map<string, StandinUser>();
@@ -142,7 +150,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   };
 
   function record(arrival: Arrival): void {
-    if (arrival.kind === 'call') calls.push(arrival);
+    if (arrival.kind === 'call') calls.push(arrival), history.push(arrival);
     else responses.push(arrival);
     for (const waiter of [...waiters]) waiter(arrival);
   }
@@ -155,6 +163,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
+    if (oidc.page(req, res, path)) return;
     if (req.method === 'POST' && path.startsWith('/response/')) {
       record({ kind: 'response', path, body: parseJson(raw), at: new Date() });
       const failure = failures.get('response')?.shift();
@@ -169,6 +178,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       record({ kind: 'call', method, body, at: new Date(), status, answer: result });
       send(status, result, headers);
     };
+    // Sign in with Slack's methods authenticate with the app's client credentials or a user token.
+    const oidcAnswer = oidc.api(req, method, body);
+    if (oidcAnswer !== undefined) return answer(200, oidcAnswer);
     // web-api sends the token as a Bearer header; older clients put it in the body: accept both.
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
@@ -190,6 +202,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const oidc = slackOidc(base, options.oauthClient);
 
   function waitFor(predicate: (arrival: Arrival) => boolean, timeoutMs = 5000): Promise<Arrival> {
     const already = [...calls, ...responses].sort((a, b) => a.at.getTime() - b.at.getTime()).find(predicate);
@@ -212,6 +225,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
 
   return {
     url: `${base}/api/`,
+    oidc,
+    history,
     calls,
     responses,
     responseUrl: (id) => `${base}/response/${encodeURIComponent(id ?? `r${++counter}`)}`,

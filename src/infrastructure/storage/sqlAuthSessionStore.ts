@@ -34,12 +34,12 @@ export class SqlAuthSessionStore implements AuthSessionStore {
     );
   }
 
-  async complete(sessionHash: string, now: Date): Promise<AuthSessionRecord | undefined> {
+  async complete(sessionHash: string, stateHash: string, now: Date): Promise<AuthSessionRecord | undefined> {
     const rows = await this.db.query<Row>(
       `UPDATE auth_sessions SET completed_at = $2
-       WHERE session_hash = $1 AND completed_at IS NULL AND expires_at > $2
+       WHERE session_hash = $1 AND state_hash = $3 AND completed_at IS NULL AND expires_at > $2
        RETURNING state_hash, identifier, connection, team_id, enterprise_id, user_id, expires_at`,
-      [sessionHash, now],
+      [sessionHash, now, stateHash],
     );
     const row = rows[0];
     if (!row) return undefined;
