@@ -89,12 +89,13 @@ describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
   });
 
   describe('SqlAuthSessionStore', () => {
-    it('completes a session once', async () => {
+    it('completes a session once, and only with its own state', async () => {
       const sessions = new SqlAuthSessionStore(db);
       await sessions.create('s-1', { stateHash: 'st', identifier: 'id-s', connection: 'gmail', requester: alice, expiresAt: at(60_000) }, t0);
-      expect(await sessions.complete('s-1', at(1000))).toMatchObject({ identifier: 'id-s', stateHash: 'st' });
-      expect(await sessions.complete('s-1', at(2000))).toBeUndefined();
-      expect(await sessions.complete('unknown', at(2000))).toBeUndefined();
+      expect(await sessions.complete('s-1', 'other-state', at(500))).toBeUndefined();
+      expect(await sessions.complete('s-1', 'st', at(1000))).toMatchObject({ identifier: 'id-s', stateHash: 'st' });
+      expect(await sessions.complete('s-1', 'st', at(2000))).toBeUndefined();
+      expect(await sessions.complete('unknown', 'st', at(2000))).toBeUndefined();
     });
   });
 
