@@ -11,6 +11,8 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.gmail).toEqual({ connectionName: 'gmail', apiUrl: 'https://gmail.googleapis.com' });
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.slack.oidcAuthorizeUrl).toBe('https://slack.com/openid/connect/authorize');
+    expect(config.slack).toMatchObject({ clientId: '1111.2222', clientSecret: 'slack-client-secret' });
     expect(config.databaseUrl).toBe('./data/bot');
     expect(config.agentAuth).toEqual({
       kind: 'scalekit',
@@ -27,7 +29,7 @@ describe('loadConfig', () => {
   it('names each missing setting and says what to put there', () => {
     const problems = problemsOf({});
     const text = problems.join('\n');
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SCALEKIT_ENV_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SCALEKIT_ENV_URL', 'SCALEKIT_CLIENT_ID', 'SCALEKIT_CLIENT_SECRET']) {
       expect(text).toContain(name);
     }
     expect(text).toContain('xoxb-');
@@ -49,6 +51,24 @@ describe('loadConfig', () => {
     expect(config.slack.appToken).toBe('xapp-1-abc');
   });
 
+  it('refuses an http PUBLIC_URL beyond this machine, unless NODE_ENV=development', () => {
+    const refused = problemsOf({ ...minimal, PUBLIC_URL: 'http://bot.example.com' }).join('\n');
+    expect(refused).toContain('PUBLIC_URL must start with https://');
+    expect(refused).toContain('NODE_ENV=development');
+    for (const loopback of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000', 'https://bot.example.com']) {
+      expect(loadConfig({ ...minimal, PUBLIC_URL: loopback }).publicUrl).toBe(loopback);
+    }
+    expect(loadConfig({ ...minimal, PUBLIC_URL: 'http://10.0.0.5:3000', NODE_ENV: 'development' }).publicUrl).toBe('http://10.0.0.5:3000');
+  });
+
+  it('refuses an http LLM_BASE_URL beyond this machine: the API key would travel in clear', () => {
+    const llm = { LLM_API_KEY: 'sk-1', LLM_MODEL: 'm' };
+    expect(problemsOf({ ...minimal, ...llm, LLM_BASE_URL: 'http://llm.example.com/v1' }).join()).toContain('LLM_BASE_URL must start with https://');
+    expect(problemsOf({ ...minimal, ...llm, LLM_BASE_URL: 'http://llm.example.com/v1', NODE_ENV: 'development' }).join()).toContain('LLM_BASE_URL');
+    expect(loadConfig({ ...minimal, ...llm, LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }).llm?.baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(loadConfig({ ...minimal, ...llm, LLM_BASE_URL: 'https://api.openai.com/v1' }).llm?.baseUrl).toBe('https://api.openai.com/v1');
+  });
+
   it('treats empty values as unset', () => {
     const config = loadConfig({ ...minimal, SLACK_APP_TOKEN: '', PUBLIC_URL: '', PORT: '8080' });
     expect(config.slack.appToken).toBeUndefined();
@@ -58,7 +78,7 @@ describe('loadConfig', () => {
 
 const keyA = randomBytes(32).toString('base64');
 const keyB = randomBytes(32).toString('base64');
-const slackOnly = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign' };
+const slackOnly = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'sign', SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret' };
 const local = { ...slackOnly, GOOGLE_CLIENT_ID: 'cid.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'gsecret', TOKEN_ENCRYPTION_KEY: keyA };
 
 describe('loadConfig: choosing the agent-auth backend', () => {
@@ -149,7 +169,7 @@ describe('loadConfig: the built-in backend', () => {
   it('hands every secret to the log redactor', () => {
     const config = loadConfig({ ...local, TOKEN_ENCRYPTION_KEY: `${keyB},${keyA}` });
     expect(knownSecrets(config)).toEqual(expect.arrayContaining(['xoxb-1', 'sign', 'gsecret', keyA, keyB]));
-    expect(knownSecrets(loadConfig(minimal))).toEqual(expect.arrayContaining(['secret']));
+    expect(knownSecrets(loadConfig(minimal))).toEqual(expect.arrayContaining(['secret', 'slack-client-secret']));
   });
 });
 
