@@ -67,7 +67,8 @@ for (const [name, start] of [['Scalekit', scalekitBot], ['the built-in backend',
       expect(h.providerReached()).toBe(before);
       const owner = await h.connectAs(link);
       expect(owner.status).toBe(200);
-      await h.slack.waitFor(isDmTo('U0MALLORY', (text) => /connected/i.test(text)));
+      const done = await h.slack.waitFor(isDmTo('U0MALLORY', (text) => text.includes('Connected Gmail')));
+      expect(blocksText(done.body)).toContain('"action_id":"home_disconnect:gmail"');
     });
 
     it('opened by the same user id in another workspace: refused', async () => {

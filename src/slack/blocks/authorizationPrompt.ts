@@ -5,6 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { AppError } from '../../core/errors.ts';
 import { escapeMrkdwn, truncate } from '../text/mrkdwn.ts';
+import { HOME_DISCONNECT_PREFIX } from './appHome.ts';
 
 export const AUTHORIZE_ACTION_ID = 'authorize_connection';
 const BUTTON_TEXT_MAX = 75;
@@ -68,8 +69,31 @@ export function buildDmWaitingNotice(connectorLabel: string): { text: string; bl
 }
 
 /** The DM after the connection worked; the kept request runs right after. */
-export function buildAuthorizationDone(input: { connectorLabel: string }): { text: string; blocks: KnownBlock[] } {
+/**
+ * "Connected Gmail as alice@example.com" (the address when the backend knows it), with Disconnect
+ * beside it: the App Home's own Disconnect action, so one handler serves both.
+ */
+export function buildAuthorizationDone(input: { connectorLabel: string; connection?: string; address?: string | undefined }): {
+  text: string;
+  blocks: KnownBlock[];
+} {
   const label = escapeMrkdwn(input.connectorLabel);
-  const text = `${label} is connected :white_check_mark: Now running your request…`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] };
+  const as = input.address ? ` as ${escapeMrkdwn(input.address)}` : '';
+  const text = `Connected ${label}${as} :white_check_mark: Now running your request…`;
+  const section: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+  if (!input.connection) return { text, blocks: [section] };
+  const disconnect = {
+    type: 'button' as const,
+    text: { type: 'plain_text' as const, text: 'Disconnect' },
+    action_id: `${HOME_DISCONNECT_PREFIX}${input.connection}`,
+    value: input.connection,
+    confirm: {
+      title: { type: 'plain_text' as const, text: truncate(`Disconnect ${input.connectorLabel}?`, 100) },
+      text: { type: 'plain_text' as const, text: truncate(`I won't be able to use your ${input.connectorLabel} account until you connect it again.`, 300) },
+      confirm: { type: 'plain_text' as const, text: 'Disconnect' },
+      deny: { type: 'plain_text' as const, text: 'Cancel' },
+      style: 'danger' as const,
+    },
+  };
+  return { text, blocks: [{ ...section, accessory: disconnect }] };
 }

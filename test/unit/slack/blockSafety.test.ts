@@ -24,7 +24,7 @@ const messages = {
   emptySummary: buildUnreadSummary({ result: { mailbox: undefined, emails: [], totalEstimate: 0 }, requested: 5, search: hostile }),
   prompt: buildAuthorizationPrompt({ connectorLabel: 'Gmail', url: 'https://auth.example/x', expiresInMinutes: 10, purpose: 'show your unread email', reconnect: false }),
   waiting: buildDmWaitingNotice('Gmail'),
-  done: buildAuthorizationDone({ connectorLabel: 'Gmail' }),
+  done: buildAuthorizationDone({ connectorLabel: 'Gmail', connection: 'gmail', address: '*bold* <!here> alice@example.com' }),
   help: buildHelp(),
   usage: buildUnreadUsage(`“${hostile}” is not a count I can use`),
 };

@@ -39,7 +39,10 @@ describe('notices', () => {
     expect(buildDmWaitingNotice('Gmail').text).toBe(
       "I've sent you a direct message with a link to connect Gmail; I'll finish this request once you have connected.",
     );
-    expect(buildAuthorizationDone({ connectorLabel: 'Gmail' }).text).toMatch(/^Gmail is connected.*running your request/);
+    expect(buildAuthorizationDone({ connectorLabel: 'Gmail' }).text).toMatch(/^Connected Gmail .*running your request/);
+    const done = buildAuthorizationDone({ connectorLabel: 'Gmail', connection: 'gmail', address: 'alice@example.com' });
+    expect(done.text).toMatch(/^Connected Gmail as alice@example\.com /);
+    expect(JSON.stringify(done.blocks)).toContain('"action_id":"home_disconnect:gmail"');
   });
 });
 
