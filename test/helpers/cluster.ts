@@ -54,6 +54,7 @@ export async function startCluster(size: number, env: Record<string, string> = {
       SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
       DATABASE_URL: databaseUrl,
       SLACK_API_URL: slack.url,
+      SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl,
       GMAIL_API_URL: gmail.url,
       ...env,
     });

@@ -1,6 +1,6 @@
 /** Two bot instances behind one Slack app, sharing PostgreSQL, driven alternately. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizationLinkIn, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, signInWithSlack, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { startCluster, type Cluster } from '../helpers/cluster.ts';
 import { sendEvent, sendSlashCommand } from '../helpers/slackRequests.ts';
@@ -55,7 +55,7 @@ describe('two instances on one database', () => {
     // The link names instance 0's URL; behind a load balancer the browser could reach either.
     const link = authorizationLinkIn(dm).replace(cluster.instances[0]!.url, cluster.instances[1]!.url);
     const browser = new TestBrowser();
-    const toScalekit = await browser.step(link);
+    const toScalekit = await signInWithSlack(cluster.slack, browser, link, { userId: 'U0KEPT', teamId: TEAM });
     const consent = await browser.step(toScalekit.location!);
     const granted = cluster.scalekit.getAccount('gmail', `slack:T:${TEAM}:U0KEPT`)?.accessToken;
     cluster.gmail.allowToken(granted!);
