@@ -15,6 +15,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestBrowser } from '../test/helpers/browser.ts';
+import { signInWithSlack } from '../test/helpers/botHarness.ts';
+import { TEAM } from './upstreams.ts';
 import { startOAuthProvider, type OAuthProviderStandin } from '../test/standins/oauthProvider.ts';
 import type { Arrival, RecordedCall } from '../test/standins/slackApi.ts';
 import { startDelayingProxy, type DelayingProxy } from './delayingProxy.ts';
@@ -198,7 +200,7 @@ async function connect(bot: Target, upstreams: Upstreams, commands: SlashCommand
   await commands.send(bot.url, commands.prepare(userId), 30_000);
   const link = linkIn(await prompted)!;
   const browser = new TestBrowser();
-  const toProvider = await browser.step(link);
+  const toProvider = await signInWithSlack(upstreams.slack, browser, link, { userId, teamId: TEAM });
   const back = toProvider.location ? await browser.step(toProvider.location) : undefined;
   const page = back?.location ? await browser.step(back.location) : undefined;
   if (page?.status !== 200) {

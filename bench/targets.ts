@@ -4,6 +4,7 @@
  * measured floor (`node bench/floor/app.ts`) and the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
  * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
  */
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../test/standins/slackOidc.ts';
 import { freePort } from '../test/helpers/freePort.ts';
 import { fileURLToPath } from 'node:url';
 import { Child } from './processes.ts';
@@ -30,8 +31,9 @@ function slackAndGmailEnv(upstreams: Upstreams): Record<string, string> {
   return {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CLIENT_ID: '1111.2222',
-    SLACK_CLIENT_SECRET: 'slack-client-secret',
+    SLACK_CLIENT_ID,
+    SLACK_CLIENT_SECRET,
+    SLACK_OIDC_AUTHORIZE_URL: upstreams.slack.oidc.authorizeUrl,
     SLACK_API_URL: upstreams.slack.url,
     GMAIL_API_URL: upstreams.gmail.url,
     GMAIL_CONNECTION_NAME: CONNECTION,
@@ -97,8 +99,6 @@ export function startBaseline(upstreams: Upstreams): Promise<Target> {
 export function startFloor(upstreams: Upstreams): Promise<Target> {
   return startProgram('floor', 'FLOOR_PORT', {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CLIENT_ID: '1111.2222',
-    SLACK_CLIENT_SECRET: 'slack-client-secret',
     GMAIL_API_URL: upstreams.gmail.url,
     FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
   });
