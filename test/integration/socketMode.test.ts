@@ -35,6 +35,8 @@ beforeAll(async () => {
   port = await freePort();
   const config = loadConfig({
     SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_CLIENT_ID: '1111.2222',
+    SLACK_CLIENT_SECRET: 'slack-client-secret',
     SLACK_APP_TOKEN: APP_TOKEN,
     PORT: String(port),
     SCALEKIT_ENV_URL: scalekit.url,
