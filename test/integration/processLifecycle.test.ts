@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, BOT_TOKEN, signInWithSlack, SCALEKIT_SECRET, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { freePort } from '../helpers/freePort.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { freshPostgresUrl } from '../helpers/databases.ts';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   scalekit = await startScalekitEmulator({ clientId: 'skc_proc', clientSecret: SCALEKIT_SECRET });
   port = await freePort();
   env = {
-    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn', SCALEKIT_ENV_URL: scalekit.url, SCALEKIT_CLIENT_ID: scalekit.clientId, SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
     DATABASE_URL: await freshPostgresUrl(), SLACK_API_URL: slack.url, GMAIL_API_URL: gmail.url,
   };
