@@ -20,6 +20,7 @@ import { alertCommand } from './commands/alert.ts';
 import { alertChannelCommand } from './commands/alertChannel.ts';
 import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
+import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
 import { appMention, type AppMentionDeps } from './events/appMention.ts';
 
@@ -43,6 +44,7 @@ export interface ListenerDeps {
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(dedupeDeliveries(deps.deliveries, deps.logger, deps.now));
+  app.use(boundUserText(deps));
   app.command('/unread', unreadCommand(deps));
   app.command('/event', eventCommand(deps));
   app.command('/alert', alertCommand(deps));

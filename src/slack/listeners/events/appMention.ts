@@ -16,6 +16,7 @@ import { CREATE_EVENT_ACTION, UNREAD_ACTION } from '../../presenters.ts';
 import { ephemeralReply, type Reply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 import { escapeMrkdwn } from '../../text/mrkdwn.ts';
+import { isFromPerson } from '../fromPerson.ts';
 import type { UserTimeZones } from '../../userTimeZones.ts';
 
 export type AlertIntent = Extract<Intent, { kind: 'alert' }>;
@@ -31,9 +32,9 @@ export interface AppMentionDeps {
 }
 
 export function appMention(deps: AppMentionDeps) {
-  return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ event, body, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
     const userId = event.user;
-    if (!userId) return;
+    if (!userId || !isFromPerson(event, context.botUserId)) return;
     const reply = ephemeralReply(client, { channel: event.channel, userId, threadTs: event.thread_ts });
     const user = { teamId: body.team_id ?? event.team ?? '', enterpriseId: body.enterprise_id || undefined, userId };
     deps.tasks.run('mention', async () => {
