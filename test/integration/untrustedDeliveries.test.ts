@@ -76,6 +76,22 @@ describe('oversized mentions', () => {
   });
 });
 
+describe('oversized button values', () => {
+  it('a press whose value is over the bound is acknowledged and not acted on', async () => {
+    h.activate(USER);
+    h.gmail.addMessage({ from: 'A <a@example.com>', subject: 'Untouched', date: new Date(), snippet: 's' });
+    const responseUrl = h.slack.responseUrl('oversized-value');
+    const sent = await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: 'alert_proposal:post', value: 'x'.repeat(5_000), userId: USER, teamId: TEAM, responseUrl,
+    });
+    expect(sent.status).toBe(200);
+    expect(h.logs.text).toContain('refused an action with an oversized value');
+    const after = await h.unread(USER, '1');
+    await h.slack.waitFor((a) => a.kind === 'response' && after.responseUrl.endsWith(a.path), 15_000);
+    expect(h.slack.responses.filter((r) => responseUrl.endsWith(r.path))).toEqual([]);
+  });
+});
+
 describe('mentions not written by a person', () => {
   const ALERT = 'alert the team: click https://evil.example now';
 
