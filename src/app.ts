@@ -21,6 +21,7 @@ import { SqlAuthLinkStore } from './infrastructure/storage/sqlAuthLinkStore.ts';
 import { SqlAuthSessionStore } from './infrastructure/storage/sqlAuthSessionStore.ts';
 import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStore.ts';
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
+import { SqlAlertProposals } from './infrastructure/storage/sqlAlertProposals.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
@@ -126,6 +127,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     home,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
+    proposals: new SqlAlertProposals(db),
     logger,
     now,
   });

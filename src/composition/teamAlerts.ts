@@ -44,6 +44,7 @@ export function createTeamAlerts(
     limiter: new SqlRateLimiter(db, config.alerts.rate, () => now().getTime()),
     isInUserGroup: (group, user) => directory.isInUserGroup(group, user),
     channelIdForName: (teamId, name) => directory.channelIdForName(teamId, name),
+    mayPostAs: (teamId, channelId, userId) => directory.mayPostAs(teamId, channelId, userId),
     defaultChannel: config.alerts.defaultChannel,
     now,
   });

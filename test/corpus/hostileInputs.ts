@@ -77,7 +77,11 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'mention injection in the search', class: 'command-text', unreadText: '2 <!channel> <@U123> @here', expect: { kind: 'inert-summary', mustNotContain: ['<!channel>', '<@U123>'] } },
   // Mentions
   { name: 'mention with only control characters', class: 'mention-text', mentionText: `<@U0BOT> ${CONTROL}`, expect: { kind: 'usage' } },
-  { name: 'oversized mention', class: 'mention-text', mentionText: `<@U0BOT> ${'unread '.repeat(10_000)}`, expect: { kind: 'inert-summary', mustNotContain: [] } },
+  // Past the bound (4,000 characters) every text is refused before any parser reads it, with a reply saying so.
+  { name: 'oversized mention', class: 'mention-text', mentionText: `<@U0BOT> ${'unread '.repeat(10_000)}`, expect: { kind: 'usage' } },
+  { name: 'mention of 40,000 characters ("meeting a a a …", once out of heap)', class: 'mention-text', mentionText: `<@U0BOT> meeting ${'a '.repeat(20_000)}`.slice(0, 40_000), expect: { kind: 'usage' } },
+  { name: 'mention of 18,000 characters ("meeting a a a …", once a stalled loop)', class: 'mention-text', mentionText: `<@U0BOT> meeting ${'a '.repeat(9_000)}`.slice(0, 18_000), expect: { kind: 'usage' } },
+  { name: 'mention of 40,000 characters of unclosed `<!here|`', class: 'mention-text', mentionText: `<@U0BOT> alert the team: ${'<!here|'.repeat(6_000)}`, expect: { kind: 'usage' } },
   { name: 'mention asking for a huge count', class: 'mention-text', mentionText: '<@U0BOT> show me my last 99999999999999999999 unread emails', expect: { kind: 'inert-summary', mustNotContain: [] } },
   { name: 'mention with bidi and zero-width', class: 'mention-text', mentionText: `<@U0BOT> ${BIDI}unread${ZERO_WIDTH}`, expect: { kind: 'inert-summary', mustNotContain: ['\u202e'] } },
   // Email content reaching a message
@@ -92,11 +96,13 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'alert with a disguised link', class: 'alert-text', alertText: 'critical <https://evil.example|status page> &lt;!subteam^S1&gt;', expect: { kind: 'inert-post', mustNotContain: ['<https://evil.example|', '<!subteam'] } },
   { name: 'alert with control, bidi and zero-width characters', class: 'alert-text', alertText: `warning ${CONTROL}${BIDI}db${ZERO_WIDTH} down`, expect: { kind: 'inert-post', mustNotContain: ['\u0000', '\u202e', '\u001b'] } },
   { name: 'oversized alert', class: 'alert-text', alertText: `info ${'x'.repeat(5000)}`, expect: { kind: 'usage' } },
+  { name: 'alert of 40,000 characters of unclosed `<!here|`', class: 'alert-text', alertText: `#ops ${'<!here|'.repeat(6_000)}`.slice(0, 40_000), expect: { kind: 'usage' } },
   { name: 'alert to a channel that does not exist', class: 'alert-text', alertText: '#no-such-channel info hello', expect: { kind: 'usage' } },
   // Calendar events: titles reach a private confirmation; dates must be sane
   { name: 'event title pinging the channel', class: 'event-text', eventText: 'tomorrow at 3pm called <!channel> <@U0ADMIN> @here', expect: { kind: 'inert-summary', mustNotContain: ['<!channel>', '<@U0ADMIN>'] } },
   { name: 'event far in the future', class: 'event-text', eventText: '2099-01-01 called Far away', expect: { kind: 'usage' } },
   { name: 'event in the past', class: 'event-text', eventText: 'yesterday at 3pm called Too late', expect: { kind: 'usage' } },
   { name: 'event on a day that does not exist', class: 'event-text', eventText: 'feb 30 at 9am called Never', expect: { kind: 'usage' } },
+  { name: 'event of 40,000 characters ("meeting a a a …")', class: 'event-text', eventText: `meeting ${'a '.repeat(20_000)}`.slice(0, 40_000), expect: { kind: 'usage' } },
   { name: 'event lasting a year', class: 'event-text', eventText: 'tomorrow at 9am for 9000 hours called Forever', expect: { kind: 'usage' } },
 ];

@@ -49,7 +49,8 @@ export interface Harness {
 }
 
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+/** `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the real one. */
+export async function startHarness(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
   const calendar = await startCalendarStandin();
@@ -80,7 +81,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET, SLACK_CLIENT_SECRET],
     destination: logs.stream,
   });
-  const bot = await createBot(config, { logger });
+  const bot = await createBot(config, { logger, ...(options.now ? { now: options.now } : {}) });
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;

@@ -8,6 +8,10 @@ import { createHmac } from 'node:crypto';
 import { escapeMrkdwn } from '../../src/slack/text/mrkdwn.ts';
 import { STANDIN_DEFAULTS } from '../standins/slackApi.ts';
 
+// Slack's trigger_ids are unique per request; the bot drops a repeated one as a replay.
+let triggers = 0;
+const nextTriggerId = () => `${Date.now()}.${++triggers}.${Math.random().toString(36).slice(2, 10)}`;
+
 export interface SentRequest { status: number; body: string; elapsedMs: number }
 
 /** `signature: 'broken'` sends a wrong signature; `'stale'` a correct one over a 6-minute-old timestamp. */
@@ -84,7 +88,7 @@ export function sendSlashCommand(
     api_app_id: STANDIN_DEFAULTS.appId,
     is_enterprise_install: 'false',
     response_url: cmd.responseUrl,
-    trigger_id: cmd.triggerId ?? `${Date.now()}.trigger`,
+    trigger_id: cmd.triggerId ?? nextTriggerId(),
   };
   return sendSigned(botUrl, secret, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', options);
 }
@@ -147,6 +151,8 @@ export interface BlockAction {
   blockId?: string;
   value?: string;
   url?: string;
+  /** Sent as given (a replay repeats one); else a fresh one. */
+  triggerId?: string;
   /** The blocks of the message the button is on, as Slack sends them for messages it keeps. */
   messageBlocks?: unknown[];
 }
@@ -161,7 +167,7 @@ export function sendBlockAction(botUrl: string, secret: string, action: BlockAct
     api_app_id: STANDIN_DEFAULTS.appId,
     token: 'legacy-verification-token',
     container: { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: false },
-    trigger_id: `${Date.now()}.trigger`,
+    trigger_id: action.triggerId ?? nextTriggerId(),
     team: { id: action.teamId, domain: 'standin', ...(action.enterpriseId ? { enterprise_id: action.enterpriseId } : {}) },
     enterprise: action.enterpriseId ? { id: action.enterpriseId, name: 'Standin Org' } : null,
     is_enterprise_install: false,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendEvent } from '../helpers/slackRequests.ts';
+import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 
@@ -75,5 +75,71 @@ describe('mentions with a chat model', () => {
     const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
     expect(JSON.stringify(answer.body)).toContain('Subject 0');
     expect(h.logs.leaks([LLM_KEY])).toEqual([]);
+  });
+});
+
+describe('an alert the chat model proposes', () => {
+  const isCard = (a: Arrival): a is RecordedCall => isCall('chat.postEphemeral')(a) && JSON.stringify(a.body).includes('alert_proposal:post');
+  const postsToOps = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0OPS');
+  let presses = 0;
+
+  async function proposal(): Promise<{ id: string; card: RecordedCall }> {
+    llm.replyWithFixture('alert');
+    await mention('<@U0BOT> the database is down, let ops know it is critical');
+    const card = await h.slack.waitFor(isCard, 15_000);
+    const buttons = ((card.body.blocks ?? []) as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>).flatMap((b) => b.elements ?? []);
+    const id = buttons.find((b) => b.action_id === 'alert_proposal:post')?.value;
+    expect(id).toBeDefined();
+    return { id: id!, card };
+  }
+
+  async function press(id: string, action: 'post' | 'cancel', user = 'U0LLM') {
+    const responseUrl = h.slack.responseUrl(`proposal-${++presses}`);
+    const sent = await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: `alert_proposal:${action}`, value: id, userId: user, teamId: TEAM, channelId: 'C0GENERAL', responseUrl,
+    });
+    expect(sent.status).toBe(200);
+    return responseUrl;
+  }
+  const answerOn = async (responseUrl: string, pattern: RegExp) =>
+    h.slack.waitFor((a) => a.kind === 'response' && responseUrl.endsWith(a.path) && pattern.test(JSON.stringify(a.body)), 15_000);
+
+  beforeEach(() => {
+    h.slack.addChannel({ id: 'C0OPS', name: 'ops' });
+  });
+
+  it('is shown with what, where and how urgent, and posted only on Post, once however often it is pressed', async () => {
+    const { id, card } = await proposal();
+    const shown = JSON.stringify(card.body);
+    expect(shown).toContain('db down');
+    expect(shown).toContain('#ops');
+    expect(shown).toContain('critical');
+    expect(card.body).toMatchObject({ channel: 'C0GENERAL', user: 'U0LLM' });
+    // Not posted while the card waits (a person's mention after it is answered first).
+    await mention('<@U0BOT> help');
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && a.at > card.at && !JSON.stringify(a.body).includes('alert_proposal:post'), 15_000);
+    expect(postsToOps()).toEqual([]);
+
+    await answerOn(await press(id, 'post'), /Sending your alert to <#C0OPS>/);
+    await h.slack.waitFor((a) => isCall('chat.postMessage')(a) && a.body.channel === 'C0OPS', 15_000);
+    await answerOn(await press(id, 'post'), /already posted or cancelled/);
+    expect(postsToOps()).toHaveLength(1);
+  });
+
+  it('refuses a press by anyone else, and leaves the proposal to its sender', async () => {
+    const { id } = await proposal();
+    await answerOn(await press(id, 'post', 'U0MALLORY'), /Only the person who asked/);
+    await answerOn(await press(id, 'cancel', 'U0MALLORY'), /Only the person who asked/);
+    expect(postsToOps()).toEqual([]);
+    await answerOn(await press(id, 'post'), /Sending your alert/);
+    await h.slack.waitFor((a) => isCall('chat.postMessage')(a) && a.body.channel === 'C0OPS', 15_000);
+    expect(postsToOps()).toHaveLength(1);
+  });
+
+  it('posts nothing when cancelled, and a later Post finds nothing to post', async () => {
+    const { id } = await proposal();
+    await answerOn(await press(id, 'cancel'), /Cancelled: nothing was posted/);
+    await answerOn(await press(id, 'post'), /already posted or cancelled/);
+    expect(postsToOps()).toEqual([]);
   });
 });

@@ -11,11 +11,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/infrastructure/storage/database.ts';
 import { migrate } from '../../src/infrastructure/storage/migrations.ts';
 import { SqlAlertOutbox } from '../../src/infrastructure/storage/sqlAlertOutbox.ts';
+import { CHANNEL_MISS_TTL_MS } from '../../src/slack/alerts/slackDirectory.ts';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
 import { sendEvent } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
 
 let h: Harness;
+// The bot's clock runs ahead by this much: each test moves it past the channel lookups' caching of
+// misses, so a channel added by a test is seen, as it would be a minute later in a real workspace.
+let clockAheadMs = 0;
 const isCall = (method: string, match: (c: RecordedCall) => boolean = () => true) =>
   (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === method && match(a);
 const isResponse = (url: string) => (a: Arrival): a is RecordedResponse => a.kind === 'response' && url.endsWith(a.path);
@@ -30,13 +34,14 @@ beforeAll(async () => {
     ALERT_CHANNEL_MENTION_ALLOWED: 'U0BOSS',
     ALERT_CHANNEL_CONFIGURERS: 'S0LEADS',
     ALERT_RATE_BURST: '100',
-  });
+  }, { now: () => new Date(Date.now() + clockAheadMs) });
 });
 afterAll(async () => {
   await h?.close();
 });
 beforeEach(() => {
   h.slack.reset();
+  clockAheadMs += CHANNEL_MISS_TTL_MS + 1_000;
 });
 
 describe('/alert', () => {
@@ -146,6 +151,59 @@ describe('alert mentions', () => {
     );
     const posted = await h.slack.waitFor(postedIn('C0ALERTS'));
     expect(JSON.stringify(posted.body.blocks)).toContain('deploy failed');
+  });
+});
+
+describe('/alert to a private channel', () => {
+  const MANY = Array.from({ length: 2_100 }, (_, i) => `U0MEMBER${i}`);
+  const membersCalls = () => h.slack.calls.filter((c) => c.method === 'conversations.members');
+  const answerTo = async (text: string) => {
+    const sent = await h.command('/alert', 'U0OPS', text);
+    return JSON.stringify((await h.slack.waitFor(isResponse(sent.responseUrl))).body);
+  };
+
+  it('refuses a sender who is not a member, with the same answer as for a channel that does not exist', async () => {
+    h.slack.addChannel({ id: 'G0EXEC', name: 'exec-private', isPrivate: true });
+    h.slack.setChannelMembers('G0EXEC', MANY);
+    const refused = await answerTo('#exec-private board meeting moved');
+    const missing = await answerTo('#exec-nosuch board meeting moved');
+    expect(refused).toContain("couldn't find a channel called #exec-private");
+    expect(refused.replaceAll('exec-private', 'NAME')).toBe(missing.replaceAll('exec-nosuch', 'NAME'));
+    // Every page of members was read (three at 1,000 a page) before refusing.
+    expect(membersCalls().map((c) => c.body.cursor !== undefined)).toEqual([false, true, true]);
+    await wait(500);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'G0EXEC')).toEqual([]);
+  });
+
+  it('posts for a member, found on the last page of members', async () => {
+    h.slack.addChannel({ id: 'G0EXEC', name: 'exec-private', isPrivate: true });
+    h.slack.setChannelMembers('G0EXEC', [...MANY, 'U0OPS']);
+    expect(await answerTo('#exec-private board meeting moved')).toContain('<#G0EXEC>');
+    await h.slack.waitFor(postedIn('G0EXEC'));
+  });
+
+  it('refuses a non-member who gives the channel\'s id as Slack escapes it', async () => {
+    h.slack.addChannel({ id: 'G0EXEC', name: 'exec-private', isPrivate: true });
+    h.slack.setChannelMembers('G0EXEC', ['U0BOSS']);
+    const sent = await h.command('/alert', 'U0OPS', '<#G0EXEC|exec-private> board meeting moved', { raw: true });
+    expect(JSON.stringify((await h.slack.waitFor(isResponse(sent.responseUrl))).body)).toContain("couldn't find a channel");
+    await wait(500);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'G0EXEC')).toEqual([]);
+  });
+
+  it('leaves public channels open without asking who is in them', async () => {
+    h.slack.addChannel({ id: 'C0PUBLIC', name: 'public-ops' });
+    h.slack.setChannelMembers('C0PUBLIC', ['U0BOSS']);
+    await h.command('/alert', 'U0OPS', '#public-ops backup done');
+    await h.slack.waitFor(postedIn('C0PUBLIC'));
+    expect(membersCalls()).toEqual([]);
+  });
+
+  it('leaves the configured team channel open though it is private and the sender is not in it', async () => {
+    h.slack.addChannel({ id: 'C0ALERTS', name: 'alerts', isPrivate: true });
+    h.slack.setChannelMembers('C0ALERTS', ['U0BOSS']);
+    await h.command('/alert', 'U0OPS', '#alerts disk almost full');
+    await h.slack.waitFor(postedIn('C0ALERTS'));
   });
 });
 

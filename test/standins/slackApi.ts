@@ -48,6 +48,8 @@ export interface SlackApiStandin {
    * `not_in_channel`, to an archived one `is_archived`; unknown C… ids are accepted as before.
    */
   addChannel(channel: StandinChannel): void;
+  /** conversations.members answers with these members of a known channel (paginated). */
+  setChannelMembers(channelId: string, userIds: string[]): void;
   /** usergroups.users.list answers with these members. */
   setUserGroup(groupId: string, userIds: string[]): void;
   /** The first arrival (already recorded or still to come) matching `predicate`. */
@@ -83,6 +85,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const users = new Map<string, StandinUser>();
   const channels = new Map<string, StandinChannel>();
   const userGroups = new Map<string, string[]>();
+  const channelMembers = new Map<string, string[]>();
   const waiters = new Set<(arrival: Arrival) => void>();
   let delayMs = 0;
   let counter = 0;
@@ -121,7 +124,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     'conversations.list': (b) => {
       const types = String(b.types ?? 'public_channel').split(',');
       const listed = [...channels.values()].filter(
-        (c) => types.includes(c.isPrivate ? 'private_channel' : 'public_channel') && !(c.archived && String(b.exclude_archived) === 'true'),
+        // A bot token lists the private channels the bot is in, never the others.
+        (c) => types.includes(c.isPrivate ? 'private_channel' : 'public_channel') && !(c.archived && String(b.exclude_archived) === 'true') &&
+          !(c.isPrivate && c.member === false),
       );
       const shape = (c: StandinChannel) => ({
         id: c.id, name: c.name, is_channel: !c.isPrivate, is_private: c.isPrivate === true,
@@ -129,6 +134,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       });
       return { channels: listed.map(shape), response_metadata: { next_cursor: '' } };
     },
+    'conversations.members': (b) => conversationsMembers(channels, channelMembers, b),
     'usergroups.users.list': (b) => {
       const members = userGroups.get(String(b.usergroup ?? ''));
       return members ? { users: members } : { ok: false, error: 'no_such_subteam' };
@@ -233,6 +239,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     setUser: (userId, user) => void users.set(userId, user),
     addChannel: (channel) => void channels.set(channel.id, channel),
     setUserGroup: (groupId, userIds) => void userGroups.set(groupId, userIds),
+    setChannelMembers: (channelId, userIds) => void channelMembers.set(channelId, userIds),
     waitFor: waitFor as SlackApiStandin['waitFor'],
     failNext: (method, count, failure) => {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
@@ -245,6 +252,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       users.clear();
       channels.clear();
       userGroups.clear();
+      channelMembers.clear();
       delayMs = 0;
     },
     close: () =>
@@ -254,6 +262,28 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * conversations.members as Slack documents it (https://api.slack.com/methods/conversations.members):
+ * `members` (user ids) a page at a time, `limit` (default 100, at most 1000) and an opaque
+ * `response_metadata.next_cursor`, empty on the last page; `channel_not_found` for an unknown
+ * channel or a private one the bot is not in; `invalid_cursor` for a cursor it did not hand out.
+ */
+function conversationsMembers(channels: Map<string, StandinChannel>, members: Map<string, string[]>, b: Body): Body {
+  const channel = channels.get(String(b.channel ?? ''));
+  if (!channel || (channel.isPrivate && channel.member === false)) return { ok: false, error: 'channel_not_found' };
+  const all = members.get(channel.id) ?? [];
+  const limit = Math.min(1000, Math.max(1, Number(b.limit ?? 100) || 100));
+  let offset = 0;
+  if (b.cursor) {
+    const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(b.cursor), 'base64').toString('utf8'));
+    if (!decoded) return { ok: false, error: 'invalid_cursor' };
+    offset = Number(decoded[1]);
+  }
+  const page = all.slice(offset, offset + limit);
+  const next = offset + limit < all.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
+  return { members: page, response_metadata: { next_cursor: next } };
 }
 
 function sendFailure(failure: Failure, send: Send): void {

@@ -31,6 +31,11 @@ export interface RaiseAlertDeps {
   isInUserGroup: IsInUserGroup;
   /** A channel name to its id in that workspace, or undefined when there is none. */
   channelIdForName: (teamId: string, name: string) => Promise<string | undefined>;
+  /**
+   * May the sender have an alert posted in a channel they named? (A private channel only for its
+   * members.) The team channel, configured by an admin, is open to everyone allowed to raise alerts.
+   */
+  mayPostAs: (teamId: string, channelId: string, userId: string) => Promise<boolean>;
   /** TEAM_ALERT_CHANNEL: an id or a name. */
   defaultChannel: string | undefined;
   now: () => Date;
@@ -54,6 +59,11 @@ export class RaiseAlert {
 
     const target = await this.channelFor(user.teamId, channel);
     if (!target.ok) return target;
+    if (channel !== undefined && !(await this.senderMayUse(user, target.channelId))) {
+      // The same answer as for a channel that does not exist: a refusal must not tell which private channels do.
+      const ref = channelRef(channel);
+      return { ok: false, reason: 'unknown_channel', name: ref?.kind === 'name' ? ref.name : target.channelId };
+    }
 
     // Counted last: a refused or misdirected alert does not use up the sender's allowance.
     const limited = await this.deps.limiter.take(`${user.enterpriseId ?? user.teamId}:${user.userId}`);
@@ -61,6 +71,12 @@ export class RaiseAlert {
 
     const alert: NewAlert = { raisedBy: user, channelId: target.channelId, severity, text, mentionChannel, createdAt: this.deps.now() };
     return { ok: true, alert: await this.deps.outbox.enqueue(alert) };
+  }
+
+  private async senderMayUse(user: SlackUser, channelId: string): Promise<boolean> {
+    if (await this.deps.mayPostAs(user.teamId, channelId, user.userId)) return true;
+    const team = await this.channelFor(user.teamId, undefined);
+    return team.ok && team.channelId === channelId;
   }
 
   private async channelFor(teamId: string, named: string | undefined): Promise<{ ok: true; channelId: string } | ({ ok: false } & AlertRefusal)> {

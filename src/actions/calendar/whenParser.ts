@@ -54,7 +54,7 @@ export function tokenize(text: string): string[] {
     .replace(/[–—]/g, '-');
   return normalized
     .split(/[\s,;]+/)
-    .map((word) => word.replace(/^[("']+|[)"'!?.]+$/g, ''))
+    .map((word) => word.replace(/^[("']+|(?<![)"'!?.])[)"'!?.]+$/g, ''))
     .flatMap((word) => {
       const isoTime = /^(\d{4}-\d{2}-\d{2})t(\d{2}:\d{2})(?::00)?$/.exec(word);
       if (isoTime) return [isoTime[1]!, isoTime[2]!];

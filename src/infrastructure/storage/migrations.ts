@@ -166,6 +166,24 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX rate_buckets_at ON rate_buckets (at);
     `,
   },
+  {
+    id: 6,
+    name: 'alerts a chat model proposed, waiting for their sender to press Post or Cancel',
+    sql: `
+      CREATE TABLE alert_proposals (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        request text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        decided_at timestamptz,
+        decision text
+      );
+      CREATE INDEX alert_proposals_expires ON alert_proposals (expires_at);
+    `,
+  },
 ];
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */

@@ -1,17 +1,41 @@
 /**
  * What the alert rules need to know about a workspace, asked of Slack: a channel's id from its name
- * (conversations.list, cached for a minute), whether a user is in a user group
- * (usergroups.users.list), whether a user is a workspace admin or owner (users.info).
+ * (conversations.list), whether a user is in a private channel (conversations.members), whether a
+ * user is in a user group (usergroups.users.list), whether a user is a workspace admin or owner
+ * (users.info).
+ *
+ * Channel lookups are cached, misses too: conversations.list is Tier 2 and up to 20 pages, so an
+ * unknown name must not cost a fresh listing on every try (one user could starve channel resolution
+ * for everyone). A name found stays good for CHANNEL_HIT_TTL_MS; a name not found is answered "no
+ * such channel" from any listing younger than CHANNEL_MISS_TTL_MS, so a new channel is seen within a
+ * minute. Concurrent lookups of one workspace share one listing.
  */
 import type { WebClient } from '@slack/web-api';
 
-const CHANNELS_TTL_MS = 60_000;
+export const CHANNEL_HIT_TTL_MS = 10 * 60_000;
+export const CHANNEL_MISS_TTL_MS = 60_000;
+/** Membership of private channels is asked again after this: someone removed loses access soon. */
+export const MEMBERS_TTL_MS = 60_000;
 const MAX_PAGES = 20;
+const MAX_MEMBER_PAGES = 50;
+
+interface KnownChannel {
+  id: string;
+  isPrivate: boolean;
+}
+
+interface Listing {
+  byName: Map<string, KnownChannel>;
+  byId: Map<string, KnownChannel>;
+  at: number;
+}
 
 export class SlackDirectory {
   private readonly client: WebClient;
   private readonly now: () => Date;
-  private readonly channels = new Map<string, { byName: Map<string, string>; until: number }>();
+  private readonly listings = new Map<string, Listing>();
+  private readonly listingsUnderWay = new Map<string, Promise<Listing>>();
+  private readonly members = new Map<string, { userIds: Set<string>; until: number }>();
 
   constructor(deps: { client: WebClient; now: () => Date }) {
     this.client = deps.client;
@@ -19,13 +43,19 @@ export class SlackDirectory {
   }
 
   async channelIdForName(teamId: string, name: string): Promise<string | undefined> {
-    const at = this.now().getTime();
-    let cached = this.channels.get(teamId);
-    if (!cached || cached.until <= at || !cached.byName.has(name)) {
-      cached = { byName: await this.listChannels(teamId), until: at + CHANNELS_TTL_MS };
-      this.channels.set(teamId, cached);
-    }
-    return cached.byName.get(name);
+    return (await this.channelNamed(teamId, name))?.id;
+  }
+
+  /**
+   * May this user have an alert posted in this channel? Public channels: yes. Private ones: only a
+   * member (else the sender would learn, and write into, a channel they cannot see). A channel the
+   * workspace listing does not show (archived, gone, or private without the bot) is left to posting,
+   * which Slack refuses.
+   */
+  async mayPostAs(teamId: string, channelId: string, userId: string): Promise<boolean> {
+    const channel = await this.channelWithId(teamId, channelId);
+    if (!channel?.isPrivate) return true;
+    return (await this.membersOf(channel.id)).has(userId);
   }
 
   async isInUserGroup(groupId: string, userId: string): Promise<boolean> {
@@ -38,8 +68,43 @@ export class SlackDirectory {
     return answer.user?.is_admin === true || answer.user?.is_owner === true;
   }
 
-  private async listChannels(teamId: string): Promise<Map<string, string>> {
-    const byName = new Map<string, string>();
+  private async channelNamed(teamId: string, name: string): Promise<KnownChannel | undefined> {
+    return this.lookUp(teamId, (listing) => listing.byName.get(name));
+  }
+
+  private async channelWithId(teamId: string, id: string): Promise<KnownChannel | undefined> {
+    return this.lookUp(teamId, (listing) => listing.byId.get(id));
+  }
+
+  private async lookUp(teamId: string, find: (listing: Listing) => KnownChannel | undefined): Promise<KnownChannel | undefined> {
+    const at = this.now().getTime();
+    const cached = this.listings.get(teamId);
+    if (cached) {
+      const found = find(cached);
+      if (found && at - cached.at < CHANNEL_HIT_TTL_MS) return found;
+      if (!found && at - cached.at < CHANNEL_MISS_TTL_MS) return undefined;
+    }
+    return find(await this.freshListing(teamId));
+  }
+
+  private freshListing(teamId: string): Promise<Listing> {
+    let underWay = this.listingsUnderWay.get(teamId);
+    if (!underWay) {
+      underWay = this.listChannels(teamId)
+        .then((listing) => {
+          this.listings.set(teamId, listing);
+          return listing;
+        })
+        .finally(() => this.listingsUnderWay.delete(teamId));
+      this.listingsUnderWay.set(teamId, underWay);
+    }
+    return underWay;
+  }
+
+  private async listChannels(teamId: string): Promise<Listing> {
+    const at = this.now().getTime();
+    const byName = new Map<string, KnownChannel>();
+    const byId = new Map<string, KnownChannel>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const answer = await this.client.conversations.list({
@@ -49,10 +114,36 @@ export class SlackDirectory {
         limit: 1000,
         ...(cursor ? { cursor } : {}),
       });
-      for (const channel of answer.channels ?? []) if (channel.id && channel.name) byName.set(channel.name, channel.id);
+      for (const channel of answer.channels ?? []) {
+        if (!channel.id || !channel.name) continue;
+        const known = { id: channel.id, isPrivate: channel.is_private === true };
+        byName.set(channel.name, known);
+        byId.set(channel.id, known);
+      }
       cursor = answer.response_metadata?.next_cursor || undefined;
       if (!cursor) break;
     }
-    return byName;
+    return { byName, byId, at };
+  }
+
+  /** Every member of a channel, all pages; a channel Slack says is not found has none. */
+  private async membersOf(channelId: string): Promise<Set<string>> {
+    const at = this.now().getTime();
+    const cached = this.members.get(channelId);
+    if (cached && at < cached.until) return cached.userIds;
+    const userIds = new Set<string>();
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
+        const answer = await this.client.conversations.members({ channel: channelId, limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const id of answer.members ?? []) userIds.add(id);
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!cursor) break;
+      }
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error !== 'channel_not_found') throw error;
+    }
+    this.members.set(channelId, { userIds, until: at + MEMBERS_TTL_MS });
+    return userIds;
   }
 }

@@ -8,6 +8,9 @@ import { acknowledgeLinkButton, LINK_BUTTON_ACTIONS } from './actions/linkButton
 import { MARK_READ_PREFIX, markReadButton, SHOW_MORE_ACTION_ID, showMoreButton } from './actions/unreadButtons.ts';
 import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
 import type { AlertPolicy } from '../../actions/alerts/policy.ts';
+import type { AlertProposals } from '../../actions/alerts/proposals.ts';
+import { buildAlertProposal, PROPOSAL_ACTIONS } from '../blocks/alertProposal.ts';
+import { alertProposalButton } from './actions/alertProposalButtons.ts';
 import type { AuditLog } from '../../actions/audit.ts';
 import type { UserDirectory } from '../../actions/ports.ts';
 import type { SlackDirectory } from '../alerts/slackDirectory.ts';
@@ -20,6 +23,7 @@ import { alertCommand } from './commands/alert.ts';
 import { alertChannelCommand } from './commands/alertChannel.ts';
 import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
+import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
 import { appMention, type AppMentionDeps } from './events/appMention.ts';
 
@@ -37,21 +41,33 @@ export interface ListenerDeps {
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
+  /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
+  proposals: AlertProposals;
   logger: Logger;
   now: () => Date;
 }
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(dedupeDeliveries(deps.deliveries, deps.logger, deps.now));
+  app.use(boundUserText(deps));
   app.command('/unread', unreadCommand(deps));
   app.command('/event', eventCommand(deps));
   app.command('/alert', alertCommand(deps));
   app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, respondTo: deps.respondTo, now: deps.now }));
   app.command('/actions-log', actionsLogCommand(deps));
-  app.event('app_mention', appMention({ ...deps, raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply) }));
+  app.event('app_mention', appMention({
+    ...deps,
+    raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply),
+    proposeAlert: async (user, intent, reply) => {
+      const { kind: _kind, ...request } = intent;
+      const proposal = await deps.proposals.keep(user, request, deps.now());
+      await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
+    },
+  }));
   app.event('app_home_opened', appHomeOpened(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
   app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));
   app.action({ type: 'block_actions', action_id: SHOW_MORE_ACTION_ID }, showMoreButton(deps));
+  app.action({ type: 'block_actions', action_id: PROPOSAL_ACTIONS }, alertProposalButton(deps));
 }

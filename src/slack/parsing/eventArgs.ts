@@ -46,18 +46,24 @@ export function splitEventText(text: string, context: WhenContext, defaultTitle?
     return defaultTitle ? finish(defaultTitle, text, whole) : { ok: false, problem: `What should the event be called? e.g. ${EVENT_EXAMPLES[0]}` };
   }
   let problem: string | undefined = whole.unreadable ? undefined : whole.problem;
-  // Longest when first: at the end ("Lunch on friday at noon"), then at the start ("friday noon Lunch").
-  const splits = [
-    ...words.slice(1).map((_, i) => ({ title: words.slice(0, i + 1), when: words.slice(i + 1) })),
-    ...words.slice(1).map((_, i) => ({ title: words.slice(words.length - 1 - i), when: words.slice(0, words.length - 1 - i) })),
-  ].filter((split) => split.when.length <= MAX_WHEN_WORDS);
-  for (const split of splits) {
+  for (const split of candidateSplits(words)) {
     const whenText = split.when.join(' ');
     const result = parseWhen(whenText, context);
     if (result.ok) return finish(split.title.join(' '), whenText, result);
     if (!result.unreadable) problem ??= result.problem;
   }
   return { ok: false, problem: problem ?? `I couldn't find a date or time in that. Usage: ${EVENT_USAGE}, e.g. ${EVENT_EXAMPLES[1]}` };
+}
+
+/**
+ * Longest when first: at the end ("Lunch on friday at noon"), then at the start ("friday noon Lunch").
+ * Only whens of up to MAX_WHEN_WORDS words are made, one at a time: at most 2 × 12 tries whatever the
+ * length of the text (building every split first was quadratic in words and ran out of memory).
+ */
+function* candidateSplits(words: string[]): Generator<{ title: string[]; when: string[] }> {
+  const longest = Math.min(MAX_WHEN_WORDS, words.length - 1);
+  for (let size = longest; size >= 1; size--) yield { title: words.slice(0, words.length - size), when: words.slice(words.length - size) };
+  for (let size = longest; size >= 1; size--) yield { title: words.slice(size), when: words.slice(0, size) };
 }
 
 function finish(rawTitle: string, whenText: string, when: WhenResult): EventArgs {
@@ -70,5 +76,5 @@ function finish(rawTitle: string, whenText: string, when: WhenResult): EventArgs
 
 /** Quotes around the title and punctuation at its end are how people write, not part of the name. */
 function cleanTitle(title: string): string {
-  return title.trim().replace(/^["“”'‘]+|["“”'’]+$/g, '').replace(/[.!?,;]+$/, '').trim();
+  return title.trim().replace(/^["“”'‘]+|(?<!["“”'’])["“”'’]+$/g, '').replace(/(?<![.!?,;])[.!?,;]+$/, '').trim();
 }

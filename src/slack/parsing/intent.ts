@@ -35,7 +35,7 @@ const STRONG_VERBS = new Set(['schedule', 'book']);
 
 export function parseIntent(text: string, context: WhenContext): Intent {
   // Leading mentions (the bot's) go; others stay part of the message.
-  const raw = text.replace(/^(\s*<@[UW][A-Z0-9]+(\|[^>]*)?>[\s,:]*)+/, '').trim();
+  const raw = text.replace(/^(\s*<@[UW][A-Z0-9]+(\|[^<>]*)?>[\s,:]*)+/, '').trim();
   return parseAlert(raw) ?? parseEvent(raw, context) ?? parseMention(text);
 }
 
@@ -53,7 +53,7 @@ function readAlert(raw: string, colon: RegExpExecArray | null): Intent | undefin
   let end = 0; // words of the head, so far
   let sawAlert = false;
   for (let i = 0; i < head.length; i++) {
-    const token = head[i]!.replace(/[,!]+$/, '');
+    const token = head[i]!.replace(/(?<![,!])[,!]+$/, '');
     const word = token.toLowerCase();
     const asChannel = channelToken(token);
     // A severity word counts inside the head only ("critical alert"), never as the message's first word.

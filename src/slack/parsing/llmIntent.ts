@@ -12,7 +12,7 @@ import type { Intent } from './intent.ts';
 
 export function llmIntent(chooser: LlmActionChooser): (text: string, context: WhenContext) => Promise<Intent | undefined> {
   return async (text, context) => {
-    const words = text.replace(/^(\s*<@[UW][A-Z0-9]+(\|[^>]*)?>[\s,:]*)+/, '').trim();
+    const words = text.replace(/^(\s*<@[UW][A-Z0-9]+(\|[^<>]*)?>[\s,:]*)+/, '').trim();
     const proposal = await chooser.propose(decodeSlackText(words), context);
     if (!proposal) return undefined;
     switch (proposal.action) {

@@ -32,9 +32,9 @@ const NOT_A_SENDER = /^(my|the|me|your|our|a|an|this|that|today|yesterday|last|g
 
 export function parseMention(text: string): MentionIntent {
   // Mentions of users (the bot among them) go first; then Slack's link markup and entities.
-  const cleaned = oneLine(decodeSlackText(text.replace(/<@[UW][A-Z0-9]+(\|[^>]*)?>/g, ' ')));
+  const cleaned = oneLine(decodeSlackText(text.replace(/<@[UW][A-Z0-9]+(\|[^<>]*)?>/g, ' ')));
   const tokens = cleaned.split(' ').filter(Boolean);
-  const words = tokens.map((token) => token.toLowerCase().replace(/’/g, "'").replace(/^[^\w:'-]+|[^\w:'-]+$/g, ''));
+  const words = tokens.map((token) => token.toLowerCase().replace(/’/g, "'").replace(/^[^\w:'-]+|(?<![^\w:'-])[^\w:'-]+$/g, ''));
   if (words[0] === 'help' || !isMailRequest(words)) return { kind: 'help' };
 
   const searchTerms: string[] = [];
@@ -43,9 +43,9 @@ export function parseMention(text: string): MentionIntent {
     const word = words[i] ?? '';
     const token = tokens[i] ?? '';
     if (OPERATOR.test(token)) {
-      searchTerms.push(token.replace(/[?!.,;]+$/, ''));
+      searchTerms.push(token.replace(/(?<![?!.,;])[?!.,;]+$/, ''));
     } else if (word === 'from' && isSender(words[i + 1])) {
-      searchTerms.push(`from:${(tokens[i + 1] ?? '').replace(/[?!.,;]+$/, '')}`);
+      searchTerms.push(`from:${(tokens[i + 1] ?? '').replace(/(?<![?!.,;])[?!.,;]+$/, '')}`);
       i++;
     } else if (count === undefined) {
       count = numberAt(words, i);

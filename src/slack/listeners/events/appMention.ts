@@ -16,6 +16,7 @@ import { CREATE_EVENT_ACTION, UNREAD_ACTION } from '../../presenters.ts';
 import { ephemeralReply, type Reply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 import { escapeMrkdwn } from '../../text/mrkdwn.ts';
+import { isFromPerson } from '../fromPerson.ts';
 import type { UserTimeZones } from '../../userTimeZones.ts';
 
 export type AlertIntent = Extract<Intent, { kind: 'alert' }>;
@@ -28,12 +29,17 @@ export interface AppMentionDeps {
   /** Chooses the intent some other way first (e.g. a language model); undefined → the parser. */
   chooseIntent?: (text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>;
   raiseAlert?: (user: SlackUser, intent: AlertIntent, where: { channelId: string }, reply: Reply) => Promise<void>;
+  /**
+   * An alert the chat model read into a mention is shown to its sender with Post and Cancel first:
+   * the model may have misread (or been steered by) the words; the parser's reading is what was typed.
+   */
+  proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
 }
 
 export function appMention(deps: AppMentionDeps) {
-  return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ event, body, client, context }: SlackEventMiddlewareArgs<'app_mention'> & AllMiddlewareArgs): Promise<void> => {
     const userId = event.user;
-    if (!userId) return;
+    if (!userId || !isFromPerson(event, context.botUserId)) return;
     const reply = ephemeralReply(client, { channel: event.channel, userId, threadTs: event.thread_ts });
     const user = { teamId: body.team_id ?? event.team ?? '', enterpriseId: body.enterprise_id || undefined, userId };
     deps.tasks.run('mention', async () => {
@@ -45,7 +51,12 @@ export function appMention(deps: AppMentionDeps) {
         throw thrown; // logged by the background tasks
       }
       const context = { now: deps.now(), timeZone };
-      const intent = (await deps.chooseIntent?.(event.text, context)) ?? parseIntent(event.text, context);
+      const proposed = await deps.chooseIntent?.(event.text, context);
+      if (proposed?.kind === 'alert') {
+        if (deps.proposeAlert) return deps.proposeAlert(user, proposed, reply);
+        return reply.send(buildHelp()); // never raised without the sender's confirmation
+      }
+      const intent = proposed ?? parseIntent(event.text, context);
       await act(deps, intent, { user, timeZone, channelId: event.channel, reply });
     });
   };

@@ -19,6 +19,7 @@ function raiser(overrides: { policy?: AlertPolicy; defaultChannel?: string; capa
     limiter: new RateLimiter({ capacity: overrides.capacity ?? 5, refillEveryMs: 60_000 }, () => T0.getTime()),
     isInUserGroup: async () => false,
     channelIdForName: async (_team, name) => (name === 'ops' ? 'C0OPS' : undefined),
+    mayPostAs: async () => true,
     defaultChannel: 'defaults',
     ...('defaultChannel' in overrides ? { defaultChannel: overrides.defaultChannel } : {}),
     now: () => T0,

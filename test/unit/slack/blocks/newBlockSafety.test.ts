@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildActionsLog } from '../../../../src/slack/blocks/actionsLog.ts';
 import { buildAlertChannelSet, buildAlertDelayed, buildAlertFailed, buildAlertPosted } from '../../../../src/slack/blocks/alertConfirmation.ts';
 import { buildAlertMessage } from '../../../../src/slack/blocks/alertMessage.ts';
+import { buildAlertProposal } from '../../../../src/slack/blocks/alertProposal.ts';
 import { buildAppHome } from '../../../../src/slack/blocks/appHome.ts';
 import { buildEventConfirmation } from '../../../../src/slack/blocks/eventConfirmation.ts';
 import { addUnreadActions } from '../../../../src/slack/blocks/unreadSummaryActions.ts';
@@ -21,6 +22,7 @@ const messages = {
   notInChannel: buildAlertFailed({ reason: 'not_in_channel', channelId: 'C0OPS', botName: hostile }),
   unknownChannel: buildAlertFailed({ reason: 'unknown_channel', channelName: hostile, botName: 'Agent Actions' }),
   channelSet: buildAlertChannelSet({ channelId: 'C0OPS' }),
+  proposal: buildAlertProposal({ proposalId: 'p1', request: { channel: 'ops', severity: 'critical', text: `${hostile} ${'&'.repeat(2_000)}`, mentionChannel: true } }),
   event: buildEventConfirmation({
     event: { id: 'e', htmlLink: 'https://www.google.com/calendar/event?eid=x', summary: hostile, start: { dateTime: new Date() }, end: { dateTime: new Date(Date.now() + 1_800_000) } },
     timeZone: 'Europe/Berlin',
