@@ -5,6 +5,7 @@
 import { BrowserAuthorization } from './actions/browserAuthorization.ts';
 import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
+import { createBudgets } from './composition/budgets.ts';
 import { createConnections } from './composition/connections.ts';
 import { createLlmIntent } from './composition/llm.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
@@ -54,7 +55,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const db = await openDatabase(config.databaseUrl);
   await migrate(db);
   const dispatcher = createUpstreamDispatcher();
-  const tasks = new BackgroundTasks(logger);
+  const tasks = new BackgroundTasks(logger, config.background);
+  const { budgets, alertLimiter } = createBudgets(config, { db, now });
 
   const { agentAuth, catalog, connections } = await createConnections(config, { db, dispatcher, logger, now });
 
@@ -80,10 +82,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const app = createSlackApp(config, { routes, logger, dispatcher });
   const users = new SqlUserDirectory(db);
   const audit = new SqlAuditLog(db);
-  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, logger, now });
+  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, alertLimiter, logger, now });
 
-  const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now });
-  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, client: app.client, logger, now });
+  const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now, budgets });
+  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, budgets, client: app.client, logger, now });
   const resume = new ResumeKeptRequests({
     catalog,
     keptRequests,
@@ -110,6 +112,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     audit,
     users,
     home,
+    budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
     logger,

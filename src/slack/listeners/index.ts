@@ -9,6 +9,7 @@ import { MARK_READ_PREFIX, markReadButton, SHOW_MORE_ACTION_ID, showMoreButton }
 import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
 import type { AlertPolicy } from '../../actions/alerts/policy.ts';
 import type { AuditLog } from '../../actions/audit.ts';
+import type { UserBudgets } from '../../actions/budgets.ts';
 import type { UserDirectory } from '../../actions/ports.ts';
 import type { SlackDirectory } from '../alerts/slackDirectory.ts';
 import type { TeamAlerts } from '../alerts/teamAlerts.ts';
@@ -34,6 +35,7 @@ export interface ListenerDeps {
   audit: AuditLog;
   users: UserDirectory;
   home: HomeTab;
+  budgets: UserBudgets;
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
