@@ -36,8 +36,11 @@ export class BackgroundTasks {
       if (onBusy) this.track(`${name} (busy)`, onBusy);
       return false;
     }
+    // The slot (or the place in the queue) is taken now, not on a later tick, so that calls made
+    // together cannot all see a free slot.
+    const started = this.takeSlot();
     this.track(name, async () => {
-      await this.slot();
+      await started;
       try {
         await task();
       } finally {
@@ -55,7 +58,7 @@ export class BackgroundTasks {
     this.tracked.add(promise);
   }
 
-  private slot(): Promise<void> {
+  private takeSlot(): Promise<void> {
     if (this.active < this.limits.maxInFlight) {
       this.active += 1;
       return Promise.resolve();
