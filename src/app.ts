@@ -2,6 +2,7 @@
  * The composition root: builds every collaborator from the settings and wires them together.
  * It holds no logic of its own.
  */
+import { LocalAgentAuth } from './agentAuth/local/localAgentAuth.ts';
 import { BrowserAuthorization } from './actions/browserAuthorization.ts';
 import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
@@ -39,6 +40,8 @@ export interface BotOptions {
   keptRequestSweepMs?: number;
   /** How often to post due team alerts (default 2 s; each accepted alert also starts a pass at once). */
   alertDeliveryMs?: number;
+  /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
+  revocationRetryMs?: number;
 }
 
 export interface Bot {
@@ -102,6 +105,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const deliverKept = deliverKeptOutcome({ client: app.client, logger });
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
+  let revoking: Periodic | undefined;
   registerListeners(app, {
     runner,
     tasks,
@@ -135,6 +139,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
       }, logger);
       delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);
+      if (agentAuth instanceof LocalAgentAuth) {
+        const local = agentAuth;
+        revoking = every(options.revocationRetryMs ?? 5 * 60_000, 'revocation retry', async () => {
+          const revoked = await local.retryRevocations();
+          if (revoked > 0) logger.info({ revoked }, 'revoked replaced grants that were waiting');
+        }, logger);
+      }
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
@@ -142,6 +153,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       ready = false;
       await sweeping?.stop();
       await delivering?.stop();
+      await revoking?.stop();
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
       const drained = await tasks.drain(drainMs);
       if (!drained) logger.warn({ pending: tasks.size }, 'stopped with work still in flight');

@@ -166,6 +166,13 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX rate_buckets_at ON rate_buckets (at);
     `,
   },
+  {
+    id: 6,
+    name: 'a replaced grant kept, sealed, until the provider confirms its revocation',
+    sql: `
+      ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
+    `,
+  },
 ];
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */
