@@ -68,4 +68,22 @@ describe('reconnecting a Google connection', () => {
     await expect.poll(() => h.provider.revocations, { timeout: 10_000 }).toHaveLength(1);
     expect(before).toContain(h.provider.revocations[0]);
   });
+
+  it('keeps the account on Disconnect while the provider cannot revoke it, and says so', async () => {
+    await connectUser(h, 'U0KEEP');
+    h.provider.reset();
+    h.slack.reset();
+    h.provider.failNextToken({ status: 503, body: { error: 'temporarily_unavailable' }, endpoint: 'revoke' }, 3);
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'home_disconnect:gmail', userId: 'U0KEEP', teamId: 'T0TEAM', value: 'x' });
+    const published = await h.slack.waitFor(isCall('views.publish'));
+    expect(JSON.stringify(published.body)).toContain('your account is still connected');
+    expect(h.provider.revocations).toEqual([]);
+    // Still connected, so Disconnect can be asked again, and then it revokes.
+    expect(JSON.stringify(published.body)).toContain('home_disconnect:gmail');
+    h.slack.reset();
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'home_disconnect:gmail', userId: 'U0KEEP', teamId: 'T0TEAM', value: 'x' });
+    const after = await h.slack.waitFor(isCall('views.publish'));
+    expect(JSON.stringify(after.body)).toContain('home_connect:gmail');
+    expect(h.provider.revocations).toHaveLength(1);
+  });
 });

@@ -93,7 +93,15 @@ export class HomeTab {
   async disconnect(user: SlackUser, connection: string): Promise<void> {
     if (!this.deps.connections.some((c) => c.connection === connection)) return;
     const identifier = await this.deps.users.identifierFor(user);
-    await this.deps.agentAuth.disconnect({ connection, identifier });
+    try {
+      await this.deps.agentAuth.disconnect({ connection, identifier });
+    } catch (thrown) {
+      // The grant is only forgotten here once the provider has revoked it: say so, rather than
+      // showing nothing or pretending it is gone.
+      this.deps.logger.warn({ err: thrown, user: user.userId, connection }, 'disconnecting from the Home tab failed');
+      await this.publish(user, "I couldn't reach the provider to revoke my access, so your account is still connected; please try Disconnect again in a few minutes.");
+      return;
+    }
     this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
     await this.publish(user);
   }
