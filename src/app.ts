@@ -2,9 +2,11 @@
  * The composition root: builds every collaborator from the settings and wires them together.
  * It holds no logic of its own.
  */
+import { LocalAgentAuth } from './agentAuth/local/localAgentAuth.ts';
 import { BrowserAuthorization } from './actions/browserAuthorization.ts';
 import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
+import { createBudgets } from './composition/budgets.ts';
 import { createConnections } from './composition/connections.ts';
 import { createLlmIntent } from './composition/llm.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
@@ -41,6 +43,8 @@ export interface BotOptions {
   keptRequestSweepMs?: number;
   /** How often to post due team alerts (default 2 s; each accepted alert also starts a pass at once). */
   alertDeliveryMs?: number;
+  /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
+  revocationRetryMs?: number;
 }
 
 export interface Bot {
@@ -57,7 +61,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const db = await openDatabase(config.databaseUrl);
   await migrate(db);
   const dispatcher = createUpstreamDispatcher();
-  const tasks = new BackgroundTasks(logger);
+  const tasks = new BackgroundTasks(logger, config.background);
+  const { budgets, alertLimiter } = createBudgets(config, { db, now });
 
   const { agentAuth, catalog, connections } = await createConnections(config, { db, dispatcher, logger, now });
 
@@ -94,10 +99,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const app = createSlackApp(config, { routes, logger, dispatcher });
   const users = new SqlUserDirectory(db);
   const audit = new SqlAuditLog(db);
-  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, logger, now });
+  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, alertLimiter, logger, now });
 
-  const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now });
-  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, client: app.client, logger, now });
+  const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now, budgets });
+  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, budgets, client: app.client, logger, now });
   const resume = new ResumeKeptRequests({
     catalog,
     keptRequests,
@@ -115,6 +120,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const deliverKept = deliverKeptOutcome({ client: app.client, logger });
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
+  let revoking: Periodic | undefined;
   registerListeners(app, {
     runner,
     tasks,
@@ -125,6 +131,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     audit,
     users,
     home,
+    budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
     proposals: new SqlAlertProposals(db),
@@ -148,6 +155,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
       }, logger);
       delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);
+      if (agentAuth instanceof LocalAgentAuth) {
+        const local = agentAuth;
+        revoking = every(options.revocationRetryMs ?? 5 * 60_000, 'revocation retry', async () => {
+          const revoked = await local.retryRevocations();
+          if (revoked > 0) logger.info({ revoked }, 'revoked replaced grants that were waiting');
+        }, logger);
+      }
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
@@ -155,6 +169,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       ready = false;
       await sweeping?.stop();
       await delivering?.stop();
+      await revoking?.stop();
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
       const drained = await tasks.drain(drainMs);
       if (!drained) logger.warn({ pending: tasks.size }, 'stopped with work still in flight');

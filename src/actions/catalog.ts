@@ -4,11 +4,14 @@
  */
 import type { ZodType } from 'zod';
 import { BadInputError } from '../core/errors.ts';
+import type { BudgetClass } from './budgets.ts';
 
 export interface ActionDefinition<Input = unknown, Result = unknown> {
   name: string;
   /** The agent-auth connection the action needs. */
   connection: string;
+  /** Whose allowance a user's request for this action spends (carrying out a kept request spends none). */
+  budget: BudgetClass;
   input: ZodType<Input>;
   run(identifier: string, input: Input): Promise<Result>;
 }

@@ -39,18 +39,21 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
     .register({
       name: settings.unreadAction,
       connection: settings.gmail.connectionName,
+      budget: 'read_mail',
       input: unreadInputSchema,
       run: (identifier, input) => showUnread.run(identifier, input),
     })
     .register({
       name: MARK_READ_ACTION,
       connection: settings.gmail.connectionName,
+      budget: 'read_mail',
       input: markReadInputSchema,
       run: (identifier, input) => markRead.run(identifier, input),
     })
     .register({
       name: CREATE_EVENT_ACTION,
       connection: settings.calendar.connectionName,
+      budget: 'calendar_write',
       input: createEventInputSchema,
       run: (identifier, input) => createEvent.run(identifier, input),
     });

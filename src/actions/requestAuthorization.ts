@@ -1,10 +1,12 @@
 /**
  * Use case: an action needs a connection the user has not authorized. Keep the request so it can
  * run once they connect, make sure the account exists at the agent-auth service, and mint the
- * bot's own single-use, expiring link bound to this user.
+ * bot's own single-use, expiring link bound to this user. Each link spends from the user's
+ * `connect_link` budget first (it ends in a DM): over it, OverBudgetError and no link.
  */
 import type { AgentAuth } from '../agentAuth/port.ts';
 import type { SlackUser } from '../core/slackUser.ts';
+import { charge, UNLIMITED_BUDGETS, type UserBudgets } from './budgets.ts';
 import type { AuthLinkStore, KeptRequestStore } from './ports.ts';
 import { hashToken, newSecretToken } from './secrets.ts';
 
@@ -34,6 +36,8 @@ export class RequestAuthorization {
     keptRequests: KeptRequestStore;
     publicUrl: string;
     now: () => Date;
+    /** Unlimited when not given. */
+    budgets?: UserBudgets;
   };
 
   constructor(deps: RequestAuthorization['deps']) {
@@ -41,6 +45,7 @@ export class RequestAuthorization {
   }
 
   async run(request: AuthorizationRequest): Promise<PendingAuthorization> {
+    await charge(this.deps.budgets ?? UNLIMITED_BUDGETS, request.requester, 'connect_link');
     const { agentAuth, keptRequests } = this.deps;
     const now = this.deps.now();
     const ref = { connection: request.connection, identifier: request.identifier };
@@ -61,6 +66,7 @@ export class RequestAuthorization {
 
   /** A link to connect (or reconnect) with no request waiting on it, e.g. from the App Home. */
   async linkOnly(request: Omit<AuthorizationRequest, 'action' | 'input'>): Promise<PendingAuthorization> {
+    await charge(this.deps.budgets ?? UNLIMITED_BUDGETS, request.requester, 'connect_link');
     const now = this.deps.now();
     const status = await this.deps.agentAuth.ensureAccount({ connection: request.connection, identifier: request.identifier });
     return this.mintLink(request, status, now);

@@ -7,6 +7,7 @@
 import { WebClient } from '@slack/web-api';
 import { DeliverAlerts } from '../actions/alerts/deliverAlerts.ts';
 import { RaiseAlert } from '../actions/alerts/raiseAlert.ts';
+import type { AlertRateLimit } from '../actions/alerts/rateLimit.ts';
 import type { AuditLog } from '../actions/audit.ts';
 import type { UserDirectory } from '../actions/ports.ts';
 import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
@@ -16,7 +17,6 @@ import { every, type Periodic } from '../infrastructure/periodic.ts';
 import type { Database } from '../infrastructure/storage/database.ts';
 import { SqlAlertChannelSettings } from '../infrastructure/storage/sqlAlertChannelSettings.ts';
 import { SqlAlertOutbox } from '../infrastructure/storage/sqlAlertOutbox.ts';
-import { SqlRateLimiter } from '../infrastructure/storage/sqlRateLimiter.ts';
 import { postAlert } from '../slack/alerts/postAlert.ts';
 import { SlackDirectory } from '../slack/alerts/slackDirectory.ts';
 import { TeamAlerts } from '../slack/alerts/teamAlerts.ts';
@@ -31,7 +31,17 @@ export interface TeamAlertsWiring {
 
 export function createTeamAlerts(
   config: Config,
-  deps: { db: Database; client: WebClient; users: UserDirectory; audit: AuditLog; tasks: BackgroundTasks; logger: Logger; now: () => Date },
+  deps: {
+    db: Database;
+    client: WebClient;
+    users: UserDirectory;
+    audit: AuditLog;
+    tasks: BackgroundTasks;
+    /** Each user's alert attempts (ALERT_RATE_BURST, ALERT_RATE_REFILL_SECONDS). */
+    alertLimiter: AlertRateLimit;
+    logger: Logger;
+    now: () => Date;
+  },
 ): TeamAlertsWiring {
   const { db, client, logger, now, tasks } = deps;
   const channels = new SqlAlertChannelSettings(db);
@@ -41,7 +51,7 @@ export function createTeamAlerts(
     outbox,
     channels,
     policy: config.alerts.policy,
-    limiter: new SqlRateLimiter(db, config.alerts.rate, () => now().getTime()),
+    limiter: deps.alertLimiter,
     isInUserGroup: (group, user) => directory.isInUserGroup(group, user),
     channelIdForName: (teamId, name) => directory.channelIdForName(teamId, name),
     mayPostAs: (teamId, channelId, userId) => directory.mayPostAs(teamId, channelId, userId),

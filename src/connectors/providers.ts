@@ -60,8 +60,8 @@ export const CONNECTORS: ConnectorDescription[] = [
       // Google returns a refresh token only for offline access, and only on a consent screen.
       access_type: 'offline',
       prompt: 'consent',
-      // A later, wider request keeps the scopes already granted.
-      include_granted_scopes: 'true',
+      // No include_granted_scopes: each connection's token carries its own scopes only, so a
+      // Calendar token can never read mail.
     },
   },
   {
@@ -70,7 +70,7 @@ export const CONNECTORS: ConnectorDescription[] = [
     provider: 'google',
     // Creating events on the user's calendars, nothing more (not `calendar`, which reads them all).
     scopes: [`${GOOGLE_SCOPE}calendar.events`],
-    authorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
+    authorizationParams: { access_type: 'offline', prompt: 'consent' },
   },
 ];
 

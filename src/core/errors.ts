@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'UPSTREAM_UNAUTHORIZED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'RATE_LIMITED'
+  | 'OVER_BUDGET'
   | 'BAD_INPUT'
   | 'INTERNAL';
 
@@ -59,6 +60,16 @@ export class RateLimitedError extends AppError {
   constructor(service: string, retryAfterMs?: number) {
     super('RATE_LIMITED', `${service} is rate limiting requests`);
     this.service = service;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The user has used up their own allowance for this kind of request; nothing was sent upstream. */
+export class OverBudgetError extends AppError {
+  readonly retryAfterMs: number;
+
+  constructor(kind: string, retryAfterMs: number) {
+    super('OVER_BUDGET', `over the ${kind} budget`);
     this.retryAfterMs = retryAfterMs;
   }
 }

@@ -1,38 +1,100 @@
 /**
  * Work that goes on after Slack has been acknowledged. Every task is tracked, so shutdown can
  * drain them, and every failure is logged here, so none becomes an unhandled rejection.
+ *
+ * At most `maxInFlight` tasks run at once (so a burst cannot open unbounded upstream calls and
+ * memory); up to `maxQueued` more wait their turn in order. Past that a task is refused, never
+ * dropped silently: `run` returns false and runs the task's `onBusy` instead (outside the cap: it
+ * only tells the user to try again).
  */
 import type { Logger } from './logger.ts';
 
+export interface BackgroundLimits {
+  maxInFlight: number;
+  maxQueued: number;
+}
+
+const UNBOUNDED: BackgroundLimits = { maxInFlight: Number.POSITIVE_INFINITY, maxQueued: Number.POSITIVE_INFINITY };
+
 export class BackgroundTasks {
-  private readonly running = new Set<Promise<void>>();
+  /** Running and queued tasks alike: drain waits for both. */
+  private readonly tracked = new Set<Promise<void>>();
+  private readonly waiting: Array<() => void> = [];
   private readonly logger: Logger;
+  private readonly limits: BackgroundLimits;
+  private active = 0;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, limits: BackgroundLimits = UNBOUNDED) {
     this.logger = logger;
+    this.limits = { maxInFlight: Math.max(1, limits.maxInFlight), maxQueued: Math.max(0, limits.maxQueued) };
   }
 
-  run(name: string, task: () => Promise<void>): void {
+  /** Runs `task` now or when a slot frees; false (and `onBusy` run) when the queue is full too. */
+  run(name: string, task: () => Promise<void>, onBusy?: () => Promise<void>): boolean {
+    if (this.active >= this.limits.maxInFlight && this.waiting.length >= this.limits.maxQueued) {
+      this.logger.warn({ task: name, inFlight: this.active, queued: this.waiting.length }, 'background work refused: too busy');
+      if (onBusy) this.track(`${name} (busy)`, onBusy);
+      return false;
+    }
+    // The slot (or the place in the queue) is taken now, not on a later tick, so that calls made
+    // together cannot all see a free slot.
+    const started = this.takeSlot();
+    this.track(name, async () => {
+      await started;
+      try {
+        await task();
+      } finally {
+        this.release();
+      }
+    });
+    return true;
+  }
+
+  private track(name: string, work: () => Promise<void>): void {
     const promise = Promise.resolve()
-      .then(task)
+      .then(work)
       .catch((err: unknown) => this.logger.error({ err, task: name }, 'background task failed'))
-      .finally(() => this.running.delete(promise));
-    this.running.add(promise);
+      .finally(() => this.tracked.delete(promise));
+    this.tracked.add(promise);
   }
 
+  private takeSlot(): Promise<void> {
+    if (this.active < this.limits.maxInFlight) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.waiting.push(() => {
+        this.active += 1;
+        resolve();
+      });
+    });
+  }
+
+  private release(): void {
+    this.active -= 1;
+    this.waiting.shift()?.();
+  }
+
+  /** Tasks running or waiting. */
   get size(): number {
-    return this.running.size;
+    return this.tracked.size;
   }
 
-  /** Waits for the running tasks (and any they start), up to `timeoutMs`. */
+  /** Tasks running now (never more than maxInFlight). */
+  get inFlight(): number {
+    return this.active;
+  }
+
+  /** Waits for the running and queued tasks (and any they start), up to `timeoutMs`. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.running.size > 0) {
+    while (this.tracked.size > 0) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        Promise.allSettled([...this.running]),
+        Promise.allSettled([...this.tracked]),
         new Promise((resolve) => {
           timer = setTimeout(resolve, remaining);
         }),

@@ -5,6 +5,8 @@
  * read by agentAuthSettings.ts.
  */
 import { z } from 'zod';
+import type { TokenBucketLimit } from '../actions/alerts/rateLimit.ts';
+import type { BudgetClass } from '../actions/budgets.ts';
 import { parseAudience, type AlertPolicy, type Audience } from '../actions/alerts/policy.ts';
 import { loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
 import { isBlank, optionalString, requiredString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
@@ -25,6 +27,9 @@ const audience = (fallback: string) =>
 
 const SLACK_CLIENT_HINT = (field: string) =>
   `is required: the ${field} from your Slack app's "Basic Information" page (connect links use it to Sign in with Slack)`;
+const burst = (fallback: number) => z.coerce.number({ error: `must be a whole number, e.g. ${fallback}` }).int().min(1).default(fallback);
+const refillSeconds = (fallback: number) =>
+  z.coerce.number({ error: `must be a number of seconds, e.g. ${fallback}` }).positive().default(fallback);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -68,6 +73,16 @@ const schema = z
     ALERT_CHANNEL_CONFIGURERS: audience('nobody'),
     ALERT_RATE_BURST: z.coerce.number({ error: 'must be a whole number, e.g. 5' }).int().min(1).default(5),
     ALERT_RATE_REFILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds, e.g. 60' }).positive().default(60),
+    READ_RATE_BURST: burst(60),
+    READ_RATE_REFILL_SECONDS: refillSeconds(1),
+    LINK_RATE_BURST: burst(3),
+    LINK_RATE_REFILL_SECONDS: refillSeconds(60),
+    LLM_RATE_BURST: burst(10),
+    LLM_RATE_REFILL_SECONDS: refillSeconds(10),
+    CALENDAR_RATE_BURST: burst(10),
+    CALENDAR_RATE_REFILL_SECONDS: refillSeconds(30),
+    BACKGROUND_MAX_IN_FLIGHT: z.coerce.number({ error: 'must be a whole number, e.g. 32' }).int().min(1).default(32),
+    BACKGROUND_MAX_QUEUED: z.coerce.number({ error: 'must be a whole number, e.g. 500' }).int().min(0).default(500),
     LLM_BASE_URL: optionalString.pipe(urlSetting('must be an OpenAI-compatible base URL, e.g. https://api.openai.com/v1').optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
@@ -98,8 +113,11 @@ export interface Config {
     /** TEAM_ALERT_CHANNEL: the team channel (id or name) until a workspace sets one with /alert-channel. */
     defaultChannel: string | undefined;
     policy: AlertPolicy;
-    rate: { capacity: number; refillEveryMs: number };
   };
+  /** Each user's allowance per kind of request (token buckets kept in the database). */
+  budgets: Record<BudgetClass, TokenBucketLimit>;
+  /** Work done after Slack's ack: at most `maxInFlight` at once, `maxQueued` waiting, the rest refused. */
+  background: { maxInFlight: number; maxQueued: number };
   /** Optional: a chat model that chooses the action for a mention (all three LLM_ settings, or none). */
   llm: { baseUrl: string; apiKey: string; model: string } | undefined;
   databaseUrl: string;
@@ -151,8 +169,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     alerts: {
       defaultChannel: e.TEAM_ALERT_CHANNEL,
       policy: { raise: e.ALERT_ALLOWED, mentionChannel: e.ALERT_CHANNEL_MENTION_ALLOWED, configureChannel: e.ALERT_CHANNEL_CONFIGURERS },
-      rate: { capacity: e.ALERT_RATE_BURST, refillEveryMs: e.ALERT_RATE_REFILL_SECONDS * 1000 },
     },
+    budgets: {
+      alert: { capacity: e.ALERT_RATE_BURST, refillEveryMs: e.ALERT_RATE_REFILL_SECONDS * 1000 },
+      read_mail: { capacity: e.READ_RATE_BURST, refillEveryMs: e.READ_RATE_REFILL_SECONDS * 1000 },
+      connect_link: { capacity: e.LINK_RATE_BURST, refillEveryMs: e.LINK_RATE_REFILL_SECONDS * 1000 },
+      chat_model: { capacity: e.LLM_RATE_BURST, refillEveryMs: e.LLM_RATE_REFILL_SECONDS * 1000 },
+      calendar_write: { capacity: e.CALENDAR_RATE_BURST, refillEveryMs: e.CALENDAR_RATE_REFILL_SECONDS * 1000 },
+    },
+    background: { maxInFlight: e.BACKGROUND_MAX_IN_FLIGHT, maxQueued: e.BACKGROUND_MAX_QUEUED },
     llm: e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
       ? { baseUrl: withoutTrailingSlash(e.LLM_BASE_URL), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL }
       : undefined,

@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { audited, type AuditLog, type AuditSubject, type RunOutcome } from '../actions/audit.ts';
+import { charge, type UserBudgets } from '../actions/budgets.ts';
 import type { ActionCatalog } from '../actions/catalog.ts';
 import type { UserDirectory } from '../actions/ports.ts';
 import type { RequestAuthorization } from '../actions/requestAuthorization.ts';
@@ -27,6 +28,8 @@ export interface RequestRunnerDeps {
   /** Every action run is recorded here: who, what, which connection, when, how it ended. */
   audit: AuditLog;
   requestAuthorization: RequestAuthorization;
+  /** Each request spends from the user's allowance for its action's kind before anything upstream. */
+  budgets: UserBudgets;
   client: WebClient;
   logger: Logger;
   now: () => Date;
@@ -46,6 +49,7 @@ export class RequestRunner {
   async run(user: SlackUser, request: ActionRequest, reply: Reply, onResult?: (result: unknown) => Promise<void>): Promise<void> {
     let subject: AuditSubject;
     try {
+      await charge(this.deps.budgets, user, this.deps.catalog.get(request.action).budget);
       const identifier = await this.deps.users.identifierFor(user);
       subject = {
         identifier,

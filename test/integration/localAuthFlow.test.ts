@@ -68,8 +68,9 @@ describe('a first /unread, connected through the built-in backend', () => {
       code_challenge_method: 'S256',
       access_type: 'offline',
       prompt: 'consent',
-      include_granted_scopes: 'true',
     });
+    // Only this connection's scopes: never those granted to the bot's other Google connections.
+    expect(authorize.searchParams.has('include_granted_scopes')).toBe(false);
     expect(asked.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(authorize.searchParams.has('client_secret')).toBe(false);
 

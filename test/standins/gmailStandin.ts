@@ -57,6 +57,11 @@ export interface GmailStandin {
   failNextInnerParts(count: number, failure: number | FailureSpec): void;
   /** Added before every outer answer. */
   setDelay(ms: number): void;
+  /** Holds every request from now on (recorded, unanswered) until the returned function is called. */
+  hold(): () => void;
+  /** Outer requests being answered right now, and the most there have been at once. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
   /** The next `count` outer requests are never answered. */
   hangNext(count?: number): void;
   /** The next `count` outer requests have their connection reset instead of an answer. */
@@ -76,6 +81,9 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
   const mailbox = new Mailbox(options.emailAddress ?? 'someone@standin.example');
   const tokens = new Set(options.tokens ?? []);
   const requests: RecordedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let gate: Promise<void> = Promise.resolve();
   const innerRequests: RecordedRequest[] = [];
   let outerFailures: FailureSpec[] = [];
   let innerFailures: FailureSpec[] = [];
@@ -147,6 +155,10 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://standin');
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams });
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
+    await gate;
     if (hangs > 0) {
       hangs--;
       return; // never answered; close() drops the socket
@@ -186,6 +198,20 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
       innerFailures.push(...Array.from({ length: count }, () => full));
     },
     setDelay: (ms) => void (delayMs = ms),
+    hold() {
+      let open!: () => void;
+      gate = new Promise<void>((resolve) => (open = resolve));
+      return () => {
+        gate = Promise.resolve();
+        open();
+      };
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     hangNext: (count = 1) => void (hangs += count),
     resetNext: (count = 1) => void (resets += count),
     allowReadOnlyToken: (token) => {
@@ -196,6 +222,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
       mailbox.clear();
       requests.length = 0;
       innerRequests.length = 0;
+      maxInFlight = inFlight;
       outerFailures = [];
       innerFailures = [];
       delayMs = 0;

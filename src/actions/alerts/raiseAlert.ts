@@ -1,10 +1,11 @@
 /**
  * Use case: someone raises a team alert. Checks who may (and who may notify the whole channel),
- * rate-limits per user, picks the channel (the one named, else the workspace's team channel, else
+ * rate-limits each attempt per user, picks the channel (the one named, else the workspace's team channel, else
  * the configured default), and stores the alert in the outbox. Posting is DeliverAlerts' job: an
  * accepted alert is durable before anything is sent.
  */
 import type { SlackUser } from '../../core/slackUser.ts';
+import { budgetKeyOf } from '../budgets.ts';
 import { alertRequestSchema, channelRef, type NewAlert } from './alert.ts';
 import type { AlertOutbox, AlertChannelSettings, OutboxAlert } from './outbox.ts';
 import { checkAlertPermission, type AlertPolicy, type IsInUserGroup } from './policy.ts';
@@ -57,6 +58,11 @@ export class RaiseAlert {
     const permission = await checkAlertPermission(this.deps.policy, user.userId, mentionChannel, this.deps.isInUserGroup);
     if (!permission.ok) return { ok: false, reason: permission.reason };
 
+    // Counted before the channel is looked up: an unknown name costs a walk through Slack's channel
+    // list, so misdirected attempts spend the sender's allowance too.
+    const limited = await this.deps.limiter.take(budgetKeyOf(user));
+    if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
+
     const target = await this.channelFor(user.teamId, channel);
     if (!target.ok) return target;
     if (channel !== undefined && !(await this.senderMayUse(user, target.channelId))) {
@@ -64,10 +70,6 @@ export class RaiseAlert {
       const ref = channelRef(channel);
       return { ok: false, reason: 'unknown_channel', name: ref?.kind === 'name' ? ref.name : target.channelId };
     }
-
-    // Counted last: a refused or misdirected alert does not use up the sender's allowance.
-    const limited = await this.deps.limiter.take(`${user.enterpriseId ?? user.teamId}:${user.userId}`);
-    if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
 
     const alert: NewAlert = { raisedBy: user, channelId: target.channelId, severity, text, mentionChannel, createdAt: this.deps.now() };
     return { ok: true, alert: await this.deps.outbox.enqueue(alert) };

@@ -118,8 +118,52 @@ export class LocalAgentAuth implements AgentAuth {
         `${connector.label} was not connected: the permission it needs was not granted. Ask again and leave its box ticked on ${connector.providerLabel}'s page.`,
       );
     }
+    const replaced = (await this.deps.accounts.find(ref))?.refreshToken;
     await this.store(ref, tokens);
+    // Reconnecting grants anew: the old grant would stay live at the provider, unused and
+    // unrevocable, so it is revoked once the new tokens are safely stored.
+    if (replaced && tokens.refreshToken !== undefined) await this.revokeReplaced(ref, connector, replaced);
     return 'ACTIVE';
+  }
+
+  /**
+   * Revokes a replaced grant (the OAuth client retries with backoff when the provider cannot be
+   * reached). Still unreachable: the sealed token is kept for `retryRevocations`, never dropped.
+   */
+  private async revokeReplaced(ref: AccountRef, connector: OAuthConnector, sealed: string): Promise<boolean> {
+    let token: string;
+    try {
+      token = this.deps.vault.openToken(ref, 'refresh', sealed);
+    } catch (error) {
+      if (!(error instanceof UndecryptableError)) throw error;
+      this.deps.logger?.warn({ connection: ref.connection, reason: error.reason }, 'cannot revoke a replaced token that cannot be decrypted');
+      await this.deps.accounts.revocationDone(ref, sealed);
+      return true;
+    }
+    try {
+      await this.deps.oauth.revoke(connector, token);
+    } catch (error) {
+      if (!(error instanceof OAuthRefusalError)) {
+        this.deps.logger?.warn({ err: error, connection: ref.connection }, 'revoking the replaced grant failed; kept for a later try');
+        await this.deps.accounts.keepForRevocation(ref, sealed);
+        return false;
+      }
+      // A refusal will not change on asking again.
+      this.deps.logger?.warn({ connection: ref.connection, oauthError: error.oauthError }, 'the provider refused to revoke the replaced grant');
+    }
+    await this.deps.accounts.revocationDone(ref, sealed);
+    return true;
+  }
+
+  /** Tries again to revoke replaced grants the provider could not be reached for; returns how many are done. */
+  async retryRevocations(limit = 20): Promise<number> {
+    let done = 0;
+    for (const { ref, sealedRefreshToken } of await this.deps.accounts.pendingRevocations(limit)) {
+      const connector = this.deps.connectors[ref.connection];
+      if (!connector) continue;
+      if (await this.revokeReplaced(ref, connector, sealedRefreshToken)) done += 1;
+    }
+    return done;
   }
 
   async disconnect(ref: AccountRef): Promise<void> {

@@ -51,6 +51,15 @@ export interface ConnectedAccountStore {
   saveRefreshed(ref: AccountRef, tokens: SealedTokens, now: Date): Promise<boolean>;
   /** Forgets the tokens and marks the account EXPIRED (the grant is gone; the user must authorize again). */
   expire(ref: AccountRef, now: Date): Promise<void>;
+  /**
+   * Keeps a replaced grant's refresh token (sealed, as it was stored) for a later revocation: the
+   * provider could not be reached to revoke it when the account was connected again.
+   */
+  keepForRevocation(ref: AccountRef, sealedRefreshToken: string): Promise<void>;
+  /** Replaced grants still waiting for their revocation, a few at a time. */
+  pendingRevocations(limit: number): Promise<Array<{ ref: AccountRef; sealedRefreshToken: string }>>;
+  /** The provider revoked it (or it can never be revoked): forget it, unless another took its place. */
+  revocationDone(ref: AccountRef, sealedRefreshToken: string): Promise<void>;
   /** Deletes the account and its tokens (a disconnect: the next `ensure` starts afresh, as with Scalekit). */
   remove(ref: AccountRef): Promise<void>;
   /**

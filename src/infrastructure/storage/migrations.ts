@@ -184,6 +184,13 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX alert_proposals_expires ON alert_proposals (expires_at);
     `,
   },
+  {
+    id: 7,
+    name: 'a replaced grant kept, sealed, until the provider confirms its revocation',
+    sql: `
+      ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
+    `,
+  },
 ];
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */

@@ -91,6 +91,29 @@ export class SqlConnectedAccountStore implements ConnectedAccountStore {
     );
   }
 
+  async keepForRevocation(ref: AccountRef, sealedRefreshToken: string): Promise<void> {
+    await this.db.query('UPDATE connected_accounts SET revoke_pending = $3 WHERE connection = $1 AND identifier = $2', [
+      ref.connection,
+      ref.identifier,
+      sealedRefreshToken,
+    ]);
+  }
+
+  async pendingRevocations(limit: number): Promise<Array<{ ref: AccountRef; sealedRefreshToken: string }>> {
+    const rows = await this.db.query<{ connection: string; identifier: string; revoke_pending: string }>(
+      'SELECT connection, identifier, revoke_pending FROM connected_accounts WHERE revoke_pending IS NOT NULL LIMIT $1',
+      [limit],
+    );
+    return rows.map((row) => ({ ref: { connection: row.connection, identifier: row.identifier }, sealedRefreshToken: row.revoke_pending }));
+  }
+
+  async revocationDone(ref: AccountRef, sealedRefreshToken: string): Promise<void> {
+    await this.db.query(
+      'UPDATE connected_accounts SET revoke_pending = NULL WHERE connection = $1 AND identifier = $2 AND revoke_pending = $3',
+      [ref.connection, ref.identifier, sealedRefreshToken],
+    );
+  }
+
   async remove(ref: AccountRef): Promise<void> {
     await this.db.query('DELETE FROM connected_accounts WHERE connection = $1 AND identifier = $2', [ref.connection, ref.identifier]);
   }

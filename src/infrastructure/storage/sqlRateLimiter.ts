@@ -14,16 +14,22 @@ export class SqlRateLimiter implements AlertRateLimit {
   private readonly db: Database;
   private readonly limit: TokenBucketLimit;
   private readonly clock: () => number;
+  private readonly prefix: string;
   private nextForgetAt = 0;
 
-  constructor(db: Database, limit: TokenBucketLimit, clock: () => number) {
+  /**
+   * `prefix` keeps this limiter's buckets apart from others sharing the table (one per kind of
+   * request, each with its own size), and limits its housekeeping to them.
+   */
+  constructor(db: Database, limit: TokenBucketLimit, clock: () => number, prefix = '') {
     this.db = db;
     this.limit = limit;
     this.clock = clock;
+    this.prefix = prefix;
   }
 
   async take(key: string): Promise<TakeDecision> {
-    const decision = await this.takeFromBucket(key);
+    const decision = await this.takeFromBucket(`${this.prefix}${key}`);
     if (this.clock() >= this.nextForgetAt) {
       this.nextForgetAt = this.clock() + FORGET_IDLE_EVERY_MS;
       // Housekeeping only: if it fails, the next round does it.
@@ -51,7 +57,10 @@ export class SqlRateLimiter implements AlertRateLimit {
   /** Drops buckets that have been full again for a while: a missing bucket starts full anyway. */
   async forgetIdle(): Promise<number> {
     const refilledMs = capacityOf(this.limit) * Math.max(1, this.limit.refillEveryMs);
-    const rows = await this.db.query('DELETE FROM rate_buckets WHERE at < $1 RETURNING key', [new Date(this.clock() - refilledMs)]);
+    const rows = await this.db.query("DELETE FROM rate_buckets WHERE at < $1 AND key LIKE $2 ESCAPE '\\' RETURNING key", [
+      new Date(this.clock() - refilledMs),
+      `${this.prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    ]);
     return rows.length;
   }
 }

@@ -23,6 +23,7 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
   UPSTREAM_UNAUTHORIZED: 'access was refused',
   UPSTREAM_UNAVAILABLE: 'the service was unavailable',
   RATE_LIMITED: 'the service was busy',
+  OVER_BUDGET: 'you had asked too often just then',
   BAD_INPUT: 'the request could not be used',
   INTERNAL: 'something went wrong on my side',
 };

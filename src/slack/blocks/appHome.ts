@@ -23,13 +23,15 @@ export interface AppHomeInput {
   connectors: HomeConnector[];
   /** The workspace's team-alert channel, if any, and whether it was set here or comes from the settings. */
   alertChannel?: { channelId: string; source: 'workspace' | 'default' } | undefined;
+  /** A line shown at the top, e.g. why a Connect click sent no link (plain text, escaped here). */
+  notice?: string | undefined;
 }
 
 export const HOME_CONNECT_PREFIX = 'home_connect:';
 export const HOME_DISCONNECT_PREFIX = 'home_disconnect:';
 export const MAX_HOME_BLOCKS = 100;
 const CONNECTOR_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
-const FIXED_BLOCKS = 6; // header, context, divider, header, section, context
+const FIXED_BLOCKS = 7; // header, context, notice, divider, header, section, context
 const STATUS_TEXT: Record<HomeConnectorStatus, string> = {
   connected: ':large_green_circle: Connected',
   not_connected: ':white_circle: Not connected',
@@ -57,6 +59,7 @@ export function buildAppHome(input: AppHomeInput): HomeView {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Your connected accounts', emoji: true } },
     context('I act on your accounts only through the connections below. Only you see this page.'),
+    ...(input.notice ? [context(`:hourglass: ${escapeTruncated(oneLine(input.notice), 300)}`)] : []),
   ];
   for (const connector of connectors) {
     const label = escapeTruncated(oneLine(connector.label) || connector.id, 100);

@@ -9,10 +9,12 @@ import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
 import type { UserDirectory } from '../../actions/ports.ts';
 import type { RequestAuthorization } from '../../actions/requestAuthorization.ts';
 import type { AgentAuth } from '../../agentAuth/port.ts';
+import { OverBudgetError } from '../../core/errors.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { buildAppHome, homeStatusOf, type HomeConnector } from '../blocks/appHome.ts';
 import { buildAuthorizationPrompt } from '../blocks/authorizationPrompt.ts';
+import { retryWait } from '../errorMessages.ts';
 import { dmReply } from '../replies.ts';
 
 export interface HomeConnection {
@@ -41,7 +43,7 @@ export class HomeTab {
     this.deps = deps;
   }
 
-  async publish(user: SlackUser): Promise<void> {
+  async publish(user: SlackUser, notice?: string): Promise<void> {
     const identifier = await this.deps.users.identifierFor(user);
     const connectors: HomeConnector[] = await Promise.all(
       this.deps.connections.map(async ({ connection, label, purpose }) => {
@@ -59,14 +61,23 @@ export class HomeTab {
       : fallback
         ? { channelId: fallback, source: 'default' as const }
         : undefined;
-    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel }) });
+    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel, notice }) });
   }
 
   async connect(user: SlackUser, connection: string): Promise<void> {
     const known = this.deps.connections.find((c) => c.connection === connection);
     if (!known) return;
     const identifier = await this.deps.users.identifierFor(user);
-    const pending = await this.deps.requestAuthorization.linkOnly({ requester: user, identifier, connection });
+    let pending;
+    try {
+      pending = await this.deps.requestAuthorization.linkOnly({ requester: user, identifier, connection });
+    } catch (thrown) {
+      // Over the link budget: no link, no DM; the Home tab itself says when to try again.
+      if (!(thrown instanceof OverBudgetError)) throw thrown;
+      this.deps.logger.info({ user: user.userId, connection }, 'connect link refused: over budget');
+      await this.publish(user, `You've asked for several connect links in a short time; please try again ${retryWait(thrown.retryAfterMs)}.`);
+      return;
+    }
     const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
     await dmReply(this.deps.client, user.userId).send(
       buildAuthorizationPrompt({
@@ -82,7 +93,15 @@ export class HomeTab {
   async disconnect(user: SlackUser, connection: string): Promise<void> {
     if (!this.deps.connections.some((c) => c.connection === connection)) return;
     const identifier = await this.deps.users.identifierFor(user);
-    await this.deps.agentAuth.disconnect({ connection, identifier });
+    try {
+      await this.deps.agentAuth.disconnect({ connection, identifier });
+    } catch (thrown) {
+      // The grant is only forgotten here once the provider has revoked it: say so, rather than
+      // showing nothing or pretending it is gone.
+      this.deps.logger.warn({ err: thrown, user: user.userId, connection }, 'disconnecting from the Home tab failed');
+      await this.publish(user, "I couldn't reach the provider to revoke my access, so your account is still connected; please try Disconnect again in a few minutes.");
+      return;
+    }
     this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
     await this.publish(user);
   }

@@ -12,6 +12,7 @@ import type { AlertProposals } from '../../actions/alerts/proposals.ts';
 import { buildAlertProposal, PROPOSAL_ACTIONS } from '../blocks/alertProposal.ts';
 import { alertProposalButton } from './actions/alertProposalButtons.ts';
 import type { AuditLog } from '../../actions/audit.ts';
+import type { UserBudgets } from '../../actions/budgets.ts';
 import type { UserDirectory } from '../../actions/ports.ts';
 import type { SlackDirectory } from '../alerts/slackDirectory.ts';
 import type { TeamAlerts } from '../alerts/teamAlerts.ts';
@@ -38,6 +39,7 @@ export interface ListenerDeps {
   audit: AuditLog;
   users: UserDirectory;
   home: HomeTab;
+  budgets: UserBudgets;
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;

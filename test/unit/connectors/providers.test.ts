@@ -13,8 +13,12 @@ describe('connector descriptions', () => {
       tokenUrl: 'https://oauth2.googleapis.com/token',
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
       scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
-      authorizationParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
+      authorizationParams: { access_type: 'offline', prompt: 'consent' },
     });
+  });
+
+  it('asks every connection for its own scopes only (no include_granted_scopes)', () => {
+    for (const connector of CONNECTORS) expect(connector.authorizationParams ?? {}).not.toHaveProperty('include_granted_scopes');
   });
 
   it('describes Google Calendar with the events scope only', () => {

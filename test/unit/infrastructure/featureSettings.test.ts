@@ -10,9 +10,24 @@ describe('feature settings', () => {
     expect(config.alerts).toEqual({
       defaultChannel: undefined,
       policy: { raise: { kind: 'everyone' }, mentionChannel: { kind: 'nobody' }, configureChannel: { kind: 'nobody' } },
-      rate: { capacity: 5, refillEveryMs: 60_000 },
     });
     expect(config.llm).toBeUndefined();
+  });
+
+  it('has a budget per kind of request, generous for reading and tighter for links and the chat model', () => {
+    const config = loadConfig(minimal);
+    expect(config.budgets).toEqual({
+      alert: { capacity: 5, refillEveryMs: 60_000 },
+      read_mail: { capacity: 60, refillEveryMs: 1_000 },
+      connect_link: { capacity: 3, refillEveryMs: 60_000 },
+      chat_model: { capacity: 10, refillEveryMs: 10_000 },
+      calendar_write: { capacity: 10, refillEveryMs: 30_000 },
+    });
+    expect(config.background).toEqual({ maxInFlight: 32, maxQueued: 500 });
+    const set = loadConfig({ ...minimal, LINK_RATE_BURST: '1', LINK_RATE_REFILL_SECONDS: '120', BACKGROUND_MAX_IN_FLIGHT: '4' });
+    expect(set.budgets.connect_link).toEqual({ capacity: 1, refillEveryMs: 120_000 });
+    expect(set.background.maxInFlight).toBe(4);
+    expect(problemsOf({ ...minimal, READ_RATE_BURST: 'lots' }).join('\n')).toMatch(/READ_RATE_BURST must be a whole number/);
   });
 
   it('reads alert audiences as user ids or a user group', () => {

@@ -12,6 +12,7 @@ import { MARK_READ_ACTION, presenterFor, UNREAD_ACTION } from '../../presenters.
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 import type { RespondTo } from '../../responseUrl.ts';
+import { tellBusy } from '../../errorMessages.ts';
 
 export { MARK_READ_PREFIX, SHOW_MORE_ACTION_ID } from '../../blocks/unreadSummaryActions.ts';
 
@@ -56,6 +57,7 @@ export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundT
           await reply.send(presenterFor(MARK_READ_ACTION).present(result, { ids: [id] }));
         }
       }),
+      tellBusy(reply),
     );
   };
 }
@@ -75,6 +77,7 @@ export function showMoreButton(deps: { runner: RequestRunner; tasks: BackgroundT
       deps.runner.run(userOf(body), { action: UNREAD_ACTION, input }, reply, async (result) => {
         await respond({ replace_original: true, ...presenterFor(UNREAD_ACTION).present(result, input) });
       }),
+      tellBusy(reply),
     );
   };
 }

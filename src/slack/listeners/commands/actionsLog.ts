@@ -6,6 +6,7 @@ import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts
 import { buildActionsLog } from '../../blocks/actionsLog.ts';
 import { responseUrlReply } from '../../replies.ts';
 import type { RespondTo } from '../../responseUrl.ts';
+import { tellBusy } from '../../errorMessages.ts';
 
 const SHOWN = 20;
 
@@ -13,10 +14,11 @@ export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory;
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const user = { teamId: command.team_id, enterpriseId: command.enterprise_id || undefined, userId: command.user_id };
+    const reply = responseUrlReply(deps.respondTo(command.response_url));
     deps.tasks.run('actions-log command', async () => {
       const identifier = await deps.users.identifierFor(user);
       const entries = await deps.audit.recent(identifier, SHOWN);
-      await responseUrlReply(deps.respondTo(command.response_url)).send(buildActionsLog(entries));
-    });
+      await reply.send(buildActionsLog(entries));
+    }, tellBusy(reply));
   };
 }

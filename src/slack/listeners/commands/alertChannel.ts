@@ -13,6 +13,7 @@ import { channelToken } from '../../parsing/alertArgs.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RespondTo } from '../../responseUrl.ts';
 import { escapeTruncated, oneLine } from '../../text/mrkdwn.ts';
+import { tellBusy } from '../../errorMessages.ts';
 
 export interface AlertChannelDeps {
   channels: AlertChannelSettings;
@@ -56,6 +57,6 @@ export function alertChannelCommand(deps: AlertChannelDeps) {
       }
       await deps.channels.setChannel(command.team_id, channelId, command.user_id, deps.now());
       await reply.send(buildAlertChannelSet({ channelId }));
-    });
+    }, tellBusy(reply));
   };
 }

@@ -7,7 +7,7 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { eventInputFrom } from '../../../actions/createCalendarEvent.ts';
 import { asAppError } from '../../../core/errors.ts';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
-import { userMessageFor } from '../../errorMessages.ts';
+import { tellBusy, userMessageFor } from '../../errorMessages.ts';
 import { buildEventUsage } from '../../blocks/help.ts';
 import { parseEventArgs } from '../../parsing/eventArgs.ts';
 import { CREATE_EVENT_ACTION } from '../../presenters.ts';
@@ -49,6 +49,6 @@ export function eventCommand(deps: EventCommandDeps) {
       }
       const input = eventInputFrom({ title: parsed.title, when: parsed.when, timeZone });
       await deps.runner.run(user, { action: CREATE_EVENT_ACTION, input }, reply);
-    });
+    }, tellBusy(reply));
   };
 }

@@ -7,6 +7,7 @@ import { UNREAD_ACTION } from '../../presenters.ts';
 import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 import type { RespondTo } from '../../responseUrl.ts';
+import { tellBusy } from '../../errorMessages.ts';
 
 export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo }) {
   return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
@@ -21,9 +22,11 @@ export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTa
       enterpriseId: command.enterprise_id || undefined,
       userId: command.user_id,
     };
+    const reply = responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id));
     const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
     deps.tasks.run('unread command', () =>
-      deps.runner.run(user, { action: UNREAD_ACTION, input }, responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id))),
+      deps.runner.run(user, { action: UNREAD_ACTION, input }, reply),
+      tellBusy(reply),
     );
   };
 }

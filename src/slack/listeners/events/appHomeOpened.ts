@@ -2,6 +2,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
 import { parseHomeAction } from '../../blocks/appHome.ts';
+import { BUSY_TEXT } from '../../errorMessages.ts';
 import type { HomeTab } from '../../home/homeTab.ts';
 
 export const HOME_ACTIONS = /^home_(connect|disconnect):/;
@@ -22,6 +23,8 @@ export function homeButton(deps: { home: HomeTab; tasks: BackgroundTasks }) {
     const user = { teamId: body.team?.id ?? body.user.team_id ?? '', enterpriseId: body.enterprise?.id || undefined, userId: body.user.id };
     deps.tasks.run(`home ${parsed.verb}`, () =>
       parsed.verb === 'connect' ? deps.home.connect(user, parsed.connector) : deps.home.disconnect(user, parsed.connector),
+      // Home has no reply of its own: the tab says it, where the button was pressed.
+      () => deps.home.publish(user, BUSY_TEXT),
     );
   };
 }

@@ -6,11 +6,12 @@
  */
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { eventInputFrom } from '../../../actions/createCalendarEvent.ts';
-import { asAppError } from '../../../core/errors.ts';
+import type { UserBudgets } from '../../../actions/budgets.ts';
+import { asAppError, OverBudgetError } from '../../../core/errors.ts';
 import type { SlackUser } from '../../../core/slackUser.ts';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
 import { buildEventUsage, buildHelp } from '../../blocks/help.ts';
-import { userMessageFor } from '../../errorMessages.ts';
+import { tellBusy, userMessageFor } from '../../errorMessages.ts';
 import { parseIntent, type Intent } from '../../parsing/intent.ts';
 import { CREATE_EVENT_ACTION, UNREAD_ACTION } from '../../presenters.ts';
 import { ephemeralReply, type Reply } from '../../replies.ts';
@@ -25,6 +26,7 @@ export interface AppMentionDeps {
   runner: RequestRunner;
   tasks: BackgroundTasks;
   timeZones: UserTimeZones;
+  budgets: UserBudgets;
   now: () => Date;
   /** Chooses the intent some other way first (e.g. a language model); undefined → the parser. */
   chooseIntent?: (text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>;
@@ -51,14 +53,23 @@ export function appMention(deps: AppMentionDeps) {
         throw thrown; // logged by the background tasks
       }
       const context = { now: deps.now(), timeZone };
-      const proposed = await deps.chooseIntent?.(event.text, context);
+      let proposed: Intent | undefined;
+      if (deps.chooseIntent) {
+        // The chat model costs money and time: each mention it reads spends the user's allowance.
+        const spent = await deps.budgets.spend(user, 'chat_model');
+        if (!spent.allowed) {
+          await reply.send({ text: userMessageFor(new OverBudgetError('chat_model', spent.retryAfterMs)) });
+          return;
+        }
+        proposed = await deps.chooseIntent(event.text, context);
+      }
       if (proposed?.kind === 'alert') {
         if (deps.proposeAlert) return deps.proposeAlert(user, proposed, reply);
         return reply.send(buildHelp()); // never raised without the sender's confirmation
       }
       const intent = proposed ?? parseIntent(event.text, context);
       await act(deps, intent, { user, timeZone, channelId: event.channel, reply });
-    });
+    }, tellBusy(reply));
   };
 }
 

@@ -55,11 +55,12 @@ describe('RaiseAlert', () => {
     expect(outbox.alerts.size).toBe(1);
   });
 
-  it('rate-limits per user, counting only alerts that would be stored', async () => {
+  it('rate-limits each attempt per user, a misdirected one included (it costs a channel lookup)', async () => {
     const once = raiser({ capacity: 1 });
     expect(await once.run(user, { text: 'x', channel: 'nowhere' })).toMatchObject({ ok: false, reason: 'unknown_channel' });
-    expect(await once.run(user, { text: 'x', channel: 'C0OPS' })).toMatchObject({ ok: true });
     expect(await once.run(user, { text: 'x', channel: 'C0OPS' })).toEqual({ ok: false, reason: 'rate_limited', retryAfterMs: 60_000 });
+    const twice = raiser({ capacity: 2 });
+    expect(await twice.run(user, { text: 'x', channel: 'C0OPS' })).toMatchObject({ ok: true });
     expect(await once.run({ teamId: 'T1', userId: 'U2' }, { text: 'x', channel: 'C0OPS' })).toMatchObject({ ok: true });
   });
 

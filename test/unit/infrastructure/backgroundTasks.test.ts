@@ -1,0 +1,57 @@
+/** The cap on background work: at most maxInFlight at once, maxQueued waiting, the rest refused (onBusy), drain waits for all. */
+import { describe, expect, it } from 'vitest';
+import { BackgroundTasks } from '../../../src/infrastructure/backgroundTasks.ts';
+import { createLogger } from '../../../src/infrastructure/logger.ts';
+
+const logger = createLogger({ level: 'silent' });
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+describe('BackgroundTasks', () => {
+  it('runs at most maxInFlight at once, queues maxQueued in order, refuses the rest', async () => {
+    const tasks = new BackgroundTasks(logger, { maxInFlight: 2, maxQueued: 2 });
+    const held = gate();
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const busy: number[] = [];
+    const accepted = Array.from({ length: 6 }, (_, i) =>
+      tasks.run(
+        `t${i}`,
+        async () => {
+          running++;
+          most = Math.max(most, running);
+          order.push(i);
+          await held.opened;
+          running--;
+        },
+        async () => {
+          busy.push(i);
+        },
+      ),
+    );
+    expect(accepted).toEqual([true, true, true, true, false, false]);
+    await expect.poll(() => order).toEqual([0, 1]);
+    expect(tasks.inFlight).toBe(2);
+    held.open();
+    expect(await tasks.drain(5_000)).toBe(true);
+    expect(order).toEqual([0, 1, 2, 3]);
+    expect(busy).toEqual([4, 5]);
+    expect(most).toBe(2);
+    expect(tasks.size).toBe(0);
+  });
+
+  it('frees the slot of a task that fails', async () => {
+    const tasks = new BackgroundTasks(logger, { maxInFlight: 1, maxQueued: 0 });
+    expect(tasks.run('fails', async () => Promise.reject(new Error('boom')))).toBe(true);
+    await tasks.drain(5_000);
+    let ran = false;
+    expect(tasks.run('next', async () => void (ran = true))).toBe(true);
+    await tasks.drain(5_000);
+    expect(ran).toBe(true);
+  });
+});
