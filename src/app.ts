@@ -50,12 +50,16 @@ export interface BotOptions {
 export interface Bot {
   /** Starts serving; resolves with the HTTP port the bot's routes listen on. */
   start(): Promise<{ port: number }>;
-  /** Stops taking requests, lets the work in flight finish (up to `drainMs`), then closes. */
-  stop(drainMs?: number): Promise<void>;
+  /**
+   * Stops taking requests, lets the work in flight finish (up to `drainMs`), then closes;
+   * `onStep` hears what it is waiting for at each point, for a shutdown deadline to report.
+   */
+  stop(drainMs?: number, onStep?: (waitingFor: string) => void): Promise<void>;
 }
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
-  const logger = options.logger ?? createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config) });
+  const logger =
+    options.logger ?? createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config), maxQueuedBytes: config.logBufferBytes });
   const now = options.now ?? (() => new Date());
 
   const db = await openDatabase(config.databaseUrl);
@@ -165,15 +169,20 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
-    async stop(drainMs = 10_000) {
+    async stop(drainMs = 10_000, onStep = () => {}) {
       ready = false;
+      onStep('the periodic sweeps to stop');
       await sweeping?.stop();
       await delivering?.stop();
       await revoking?.stop();
+      onStep('the Slack receiver to close (requests still being received)');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
+      onStep('the work in flight to finish');
       const drained = await tasks.drain(drainMs);
       if (!drained) logger.warn({ pending: tasks.size }, 'stopped with work still in flight');
+      onStep('the upstream HTTP connections to close');
       await dispatcher.close().catch(() => {});
+      onStep('the database to close');
       await db.close();
       logger.info('bot stopped');
     },

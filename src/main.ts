@@ -1,11 +1,24 @@
 /**
  * Entry point (`npm start`): read the settings, start the bot, and shut down cleanly on SIGTERM
- * or SIGINT, letting work in flight finish first.
+ * or SIGINT, letting work in flight finish first, within a hard deadline.
  */
 import process from 'node:process';
-import { createBot } from './app.ts';
+import { createBot, type Bot } from './app.ts';
 import { ConfigError, knownSecrets, loadConfig } from './infrastructure/config.ts';
-import { createLogger } from './infrastructure/logger.ts';
+import { createLogger, type Logger } from './infrastructure/logger.ts';
+import {
+  DEADLINE_EXIT_CODE,
+  flushLogsWithin,
+  lastLine,
+  prepareLastLine,
+  stopWithin,
+  type StopOutcome,
+} from './infrastructure/shutdownDeadline.ts';
+
+/** Past the drain, the time left to close connections and the database and write the last logs. */
+const CLOSING_GRACE_MS = 5_000;
+/** How long the last log lines may take to reach a slow reader before the process exits anyway. */
+const LOG_FLUSH_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
@@ -18,27 +31,45 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config) });
+  const logger = createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config), maxQueuedBytes: config.logBufferBytes });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   const bot = await createBot(config, { logger });
   await bot.start();
+  stopOnSignals(bot, logger, config.shutdownDrainMs);
+}
 
+/** SIGTERM or SIGINT: stop once, within the drain time plus a grace, then exit. */
+function stopOnSignals(bot: Bot, logger: Logger, drainMs: number): void {
+  prepareLastLine();
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    bot.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    const deadlineMs = drainMs + CLOSING_GRACE_MS;
+    void stopWithin(deadlineMs, async (step) => {
+      await bot.stop(drainMs, step);
+      step('the last log lines to be written');
+      await flushLogsWithin(logger, LOG_FLUSH_MS);
+    }).then((outcome) => exitAfter(outcome, logger, deadlineMs));
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** 0 when the bot stopped, 1 when stopping failed, DEADLINE_EXIT_CODE when it took too long. */
+async function exitAfter(outcome: StopOutcome, logger: Logger, deadlineMs: number): Promise<never> {
+  if (outcome.kind === 'deadline') {
+    lastLine(`The bot did not stop within ${deadlineMs / 1000} s; exiting while still waiting for ${outcome.waitingFor}.`);
+    process.exit(DEADLINE_EXIT_CODE);
+  }
+  if (outcome.kind === 'failed') {
+    logger.error({ err: outcome.error }, 'shutdown failed');
+    await flushLogsWithin(logger, LOG_FLUSH_MS);
+    process.exit(1);
+  }
+  process.exit(0);
 }
 
 main().catch((err: unknown) => {

@@ -61,6 +61,8 @@ const schema = z
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
+    LOG_BUFFER_KB: z.coerce.number({ error: 'must be a whole number of kilobytes, e.g. 1024' }).int().min(16, 'must be at least 16').default(1024),
+    SHUTDOWN_DRAIN_SECONDS: z.coerce.number({ error: 'must be a number of seconds, e.g. 10' }).positive().max(3600).default(10),
     GMAIL_CONNECTION_NAME: z.string().trim().min(1).default('gmail'),
     DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
@@ -106,6 +108,10 @@ export interface Config {
   port: number;
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** LOG_BUFFER_KB: log lines waiting for a slow stdout reader, at most; the oldest go first. */
+  logBufferBytes: number;
+  /** SHUTDOWN_DRAIN_SECONDS: how long work in flight may take to finish after SIGTERM. */
+  shutdownDrainMs: number;
   agentAuth: AgentAuthConfig;
   gmail: { connectionName: string; apiUrl: string };
   calendar: { connectionName: string; apiUrl: string };
@@ -163,6 +169,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),
     logLevel: e.LOG_LEVEL,
+    logBufferBytes: e.LOG_BUFFER_KB * 1024,
+    shutdownDrainMs: Math.round(e.SHUTDOWN_DRAIN_SECONDS * 1000),
     agentAuth: agentAuth.settings,
     gmail: { connectionName: e.GMAIL_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.GMAIL_API_URL) },
     calendar: { connectionName: e.CALENDAR_CONNECTION_NAME, apiUrl: withoutTrailingSlash(e.CALENDAR_API_URL) },
