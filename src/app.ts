@@ -7,6 +7,7 @@ import { RequestAuthorization } from './actions/requestAuthorization.ts';
 import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
 import { createConnections } from './composition/connections.ts';
 import { createLlmIntent } from './composition/llm.ts';
+import { checkSettingsWithServices, logUrlsToConfigure } from './composition/startup.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
 import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
@@ -23,6 +24,7 @@ import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStor
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
+import { appTokenRefusal, type BotIdentity } from './slack/botTokenCheck.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { createResponder } from './slack/responseUrl.ts';
@@ -38,10 +40,16 @@ export interface BotOptions {
   keptRequestSweepMs?: number;
   /** How often to post due team alerts (default 2 s; each accepted alert also starts a pass at once). */
   alertDeliveryMs?: number;
+  /** Waits between start-up checks of a service that does not answer (default 1, 2, 4, 8, 15 s). */
+  startupRetryDelaysMs?: number[];
 }
 
 export interface Bot {
-  /** Starts serving; resolves with the HTTP port the bot's routes listen on. */
+  /**
+   * Starts serving, checks the settings only Slack and Scalekit can judge (waiting while they do
+   * not answer), then resolves with the HTTP port the bot's routes listen on. Rejects with
+   * SettingRefusedError when a service refuses a setting.
+   */
   start(): Promise<{ port: number }>;
   /** Stops taking requests, lets the work in flight finish (up to `drainMs`), then closes. */
   stop(drainMs?: number): Promise<void>;
@@ -69,6 +77,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
 
   let ready = false;
+  let identity: BotIdentity | undefined;
+  const starting = new AbortController();
   const routes = webRoutes({
     browserAuthorization,
     onConnected: (completed) => onConnected(completed),
@@ -77,13 +87,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     secureCookies: config.publicUrl.startsWith('https:'),
     logger,
   });
-  const app = createSlackApp(config, { routes, logger, dispatcher });
+  const { app, client } = createSlackApp(config, { routes, logger, dispatcher, identity: () => identity });
   const users = new SqlUserDirectory(db);
   const audit = new SqlAuditLog(db);
-  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, logger, now });
+  const teamAlerts = createTeamAlerts(config, { db, client, users, audit, tasks, logger, now });
 
   const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now });
-  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, client: app.client, logger, now });
+  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, client, logger, now });
   const resume = new ResumeKeptRequests({
     catalog,
     keptRequests,
@@ -94,17 +104,17 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
   const { channels, directory } = teamAlerts;
   const defaultChannel = config.alerts.defaultChannel;
-  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client: app.client, logger, now });
-  const onConnected = afterConnected({ client: app.client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
+  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now });
+  const onConnected = afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
-  const deliverKept = deliverKeptOutcome({ client: app.client, logger });
+  const deliverKept = deliverKeptOutcome({ client, logger });
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
   registerListeners(app, {
     runner,
     tasks,
     respondTo: createResponder(dispatcher),
-    timeZones: new UserTimeZones({ client: app.client, now }),
+    timeZones: new UserTimeZones({ client, now }),
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
@@ -119,13 +129,29 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     logger.error({ err: error }, 'Slack listener failed');
   });
 
+  const delays = options.startupRetryDelaysMs ? { delaysMs: options.startupRetryDelaysMs } : {};
+  const listen = async () => {
+    // A deep accept queue: under a burst, a full default backlog drops connections and Slack's
+    // requests would wait for TCP's retransmission (1 s, 3 s), past Slack's 3-second limit.
+    const started = (await app.start({ port: config.port, backlog: 4096 }).catch((err: unknown) => {
+      throw appTokenRefusal(err) ?? err;
+    })) as unknown;
+    const address = (started as { address?: () => unknown }).address?.();
+    return typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+  };
+
   return {
     async start() {
-      // A deep accept queue: under a burst, a full default backlog drops connections and Slack's
-      // requests would wait for TCP's retransmission (1 s, 3 s), past Slack's 3-second limit.
-      const started = (await app.start({ port: config.port, backlog: 4096 })) as unknown;
-      const address = (started as { address?: () => unknown }).address?.();
-      const port = typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+      const checks = () => checkSettingsWithServices(config, { dispatcher, logger, signal: starting.signal, ...delays });
+      // Socket Mode's start needs Slack; in HTTP mode /readyz answers "not ready" while the checks wait.
+      const socketMode = Boolean(config.slack.appToken);
+      if (socketMode) identity = await checks();
+      const port = await listen();
+      logUrlsToConfigure(config, logger);
+      if (!socketMode) identity = await checks().catch(async (err: unknown) => {
+        await app.stop().catch(() => {});
+        throw err;
+      });
       ready = true;
       sweeping = every(options.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
         const carried = await sweeper.sweep(deliverKept);
@@ -137,6 +163,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     },
     async stop(drainMs = 10_000) {
       ready = false;
+      starting.abort(new Error('the bot is stopping'));
       await sweeping?.stop();
       await delivering?.stop();
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));

@@ -6,6 +6,7 @@ import process from 'node:process';
 import { createBot } from './app.ts';
 import { ConfigError, knownSecrets, loadConfig } from './infrastructure/config.ts';
 import { createLogger } from './infrastructure/logger.ts';
+import { SettingRefusedError } from './infrastructure/settingRefused.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -41,7 +42,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** A setting Slack or Scalekit refused at start: named, with where to copy the right value; exit 78 as for a malformed one. */
+function exitIfSettingRefused(err: unknown): void {
+  if (!(err instanceof SettingRefusedError)) return;
+  process.stderr.write(`The bot cannot start. ${err.message}\nSee .env.example and README.md for each setting.\n`);
+  process.exit(78);
+}
+
 main().catch((err: unknown) => {
+  exitIfSettingRefused(err);
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`The bot failed to start: ${message}\n`);
   process.exit(1);
