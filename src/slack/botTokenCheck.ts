@@ -4,7 +4,7 @@
  * to copy the right value; anything else (unreachable, 5xx, rate limited) is thrown as it is, for
  * the caller to retry. Its answer (the bot's own ids) is what Bolt's authorize hands to listeners.
  */
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { SettingRefusedError } from '../infrastructure/settingRefused.ts';
 
 export interface BotIdentity {
@@ -37,8 +37,10 @@ const OTHER_KINDS: Record<string, string> = {
 export async function checkBotToken(token: string, apiUrl: string): Promise<BotIdentity> {
   const otherKind = Object.entries(OTHER_KINDS).find(([prefix]) => token.startsWith(prefix))?.[1];
   if (otherKind) throw wrongKind(otherKind);
-  // No client-side retries: the caller retries, and logs what it is waiting for between attempts.
-  const client = new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+  // No client-side retries or warnings: the caller retries, and logs what it is waiting for between attempts.
+  const client = new WebClient(token, {
+    slackApiUrl: apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000, logLevel: LogLevel.ERROR,
+  });
   let answer;
   try {
     answer = await client.auth.test();
