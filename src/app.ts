@@ -9,6 +9,7 @@ import { ResumeKeptRequests } from './actions/resumeKeptRequests.ts';
 import { createBudgets } from './composition/budgets.ts';
 import { createConnections } from './composition/connections.ts';
 import { createLlmIntent } from './composition/llm.ts';
+import { checkSettingsWithServices, logUrlsToConfigure } from './composition/startup.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
 import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
@@ -26,6 +27,7 @@ import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.
 import { SqlAlertProposals } from './infrastructure/storage/sqlAlertProposals.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
+import { appTokenRefusal, type BotIdentity } from './slack/botTokenCheck.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
 import { registerListeners } from './slack/listeners/index.ts';
 import { createResponder } from './slack/responseUrl.ts';
@@ -45,10 +47,16 @@ export interface BotOptions {
   alertDeliveryMs?: number;
   /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
   revocationRetryMs?: number;
+  /** Waits between start-up checks of a service that does not answer (default 1, 2, 4, 8, 15 s). */
+  startupRetryDelaysMs?: number[];
 }
 
 export interface Bot {
-  /** Starts serving; resolves with the HTTP port the bot's routes listen on. */
+  /**
+   * Starts serving, checks the settings only Slack and Scalekit can judge (waiting while they do
+   * not answer), then resolves with the HTTP port the bot's routes listen on. Rejects with
+   * SettingRefusedError when a service refuses a setting.
+   */
   start(): Promise<{ port: number }>;
   /**
    * Stops taking requests, lets the work in flight finish (up to `drainMs`), then closes;
@@ -91,6 +99,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   });
 
   let ready = false;
+  let identity: BotIdentity | undefined;
+  const starting = new AbortController();
   const routes = webRoutes({
     browserAuthorization,
     onConnected: (completed) => onConnected(completed),
@@ -100,13 +110,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     secureCookies: config.publicUrl.startsWith('https:'),
     logger,
   });
-  const app = createSlackApp(config, { routes, logger, dispatcher });
+  const { app, client } = createSlackApp(config, { routes, logger, dispatcher, identity: () => identity });
   const users = new SqlUserDirectory(db);
   const audit = new SqlAuditLog(db);
-  const teamAlerts = createTeamAlerts(config, { db, client: app.client, users, audit, tasks, alertLimiter, logger, now });
+  const teamAlerts = createTeamAlerts(config, { db, client, users, audit, tasks, alertLimiter, logger, now });
 
   const requestAuthorization = new RequestAuthorization({ agentAuth, links, keptRequests, publicUrl: config.publicUrl, now, budgets });
-  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, budgets, client: app.client, logger, now });
+  const runner = new RequestRunner({ catalog, users, audit, requestAuthorization, budgets, client, logger, now });
   const resume = new ResumeKeptRequests({
     catalog,
     keptRequests,
@@ -117,11 +127,11 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
   const { channels, directory } = teamAlerts;
   const defaultChannel = config.alerts.defaultChannel;
-  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client: app.client, logger, now });
-  const onConnected = afterConnected({ client: app.client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
-  const warnOwner = linkOpenedBySomeoneElse({ client: app.client, tasks });
+  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now });
+  const onConnected = afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
+  const warnOwner = linkOpenedBySomeoneElse({ client, tasks });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
-  const deliverKept = deliverKeptOutcome({ client: app.client, logger });
+  const deliverKept = deliverKeptOutcome({ client, logger });
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
   let revoking: Periodic | undefined;
@@ -129,7 +139,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     runner,
     tasks,
     respondTo: createResponder(dispatcher),
-    timeZones: new UserTimeZones({ client: app.client, now }),
+    timeZones: new UserTimeZones({ client, now }),
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
@@ -146,13 +156,29 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     logger.error({ err: error }, 'Slack listener failed');
   });
 
+  const delays = options.startupRetryDelaysMs ? { delaysMs: options.startupRetryDelaysMs } : {};
+  const listen = async () => {
+    // A deep accept queue: under a burst, a full default backlog drops connections and Slack's
+    // requests would wait for TCP's retransmission (1 s, 3 s), past Slack's 3-second limit.
+    const started = (await app.start({ port: config.port, backlog: 4096 }).catch((err: unknown) => {
+      throw appTokenRefusal(err) ?? err;
+    })) as unknown;
+    const address = (started as { address?: () => unknown }).address?.();
+    return typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+  };
+
   return {
     async start() {
-      // A deep accept queue: under a burst, a full default backlog drops connections and Slack's
-      // requests would wait for TCP's retransmission (1 s, 3 s), past Slack's 3-second limit.
-      const started = (await app.start({ port: config.port, backlog: 4096 })) as unknown;
-      const address = (started as { address?: () => unknown }).address?.();
-      const port = typeof address === 'object' && address && 'port' in address ? Number(address.port) : config.port;
+      const checks = () => checkSettingsWithServices(config, { dispatcher, logger, signal: starting.signal, ...delays });
+      // Socket Mode's start needs Slack; in HTTP mode /readyz answers "not ready" while the checks wait.
+      const socketMode = Boolean(config.slack.appToken);
+      if (socketMode) identity = await checks();
+      const port = await listen();
+      logUrlsToConfigure(config, logger);
+      if (!socketMode) identity = await checks().catch(async (err: unknown) => {
+        await app.stop().catch(() => {});
+        throw err;
+      });
       ready = true;
       sweeping = every(options.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
         const carried = await sweeper.sweep(deliverKept);
@@ -172,6 +198,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     async stop(drainMs = 10_000, onStep = () => {}) {
       ready = false;
       onStep('the periodic sweeps to stop');
+      starting.abort(new Error('the bot is stopping'));
       await sweeping?.stop();
       await delivering?.stop();
       await revoking?.stop();

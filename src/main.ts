@@ -14,6 +14,7 @@ import {
   stopWithin,
   type StopOutcome,
 } from './infrastructure/shutdownDeadline.ts';
+import { SettingRefusedError } from './infrastructure/settingRefused.ts';
 
 /** Past the drain, the time left to close connections and the database and write the last logs. */
 const CLOSING_GRACE_MS = 5_000;
@@ -72,7 +73,15 @@ async function exitAfter(outcome: StopOutcome, logger: Logger, deadlineMs: numbe
   process.exit(0);
 }
 
+/** A setting Slack or Scalekit refused at start: named, with where to copy the right value; exit 78 as for a malformed one. */
+function exitIfSettingRefused(err: unknown): void {
+  if (!(err instanceof SettingRefusedError)) return;
+  process.stderr.write(`The bot cannot start. ${err.message}\nSee .env.example and README.md for each setting.\n`);
+  process.exit(78);
+}
+
 main().catch((err: unknown) => {
+  exitIfSettingRefused(err);
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`The bot failed to start: ${message}\n`);
   process.exit(1);

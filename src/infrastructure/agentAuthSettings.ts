@@ -36,7 +36,11 @@ const scalekitSchema = z.object({
 });
 
 const localSchema = z.object({
-  GOOGLE_CLIENT_ID: requiredString(`is required for the built-in agent auth: the client id of your Google OAuth client (${GOOGLE_CREDENTIALS})`),
+  GOOGLE_CLIENT_ID: requiredString(`is required for the built-in agent auth: the client id of your Google OAuth client (${GOOGLE_CREDENTIALS})`).refine(
+    // Every Google OAuth client id ends so; anything else is a pasted secret, project id or placeholder.
+    (value) => /^[A-Za-z0-9][\w.-]*\.apps\.googleusercontent\.com$/.test(value),
+    `must be the client id of your Google OAuth client, ending in .apps.googleusercontent.com (${GOOGLE_CREDENTIALS}: copy "Client ID", not the secret or the project id)`,
+  ),
   GOOGLE_CLIENT_SECRET: requiredString(`is required for the built-in agent auth: the client secret of your Google OAuth client (${GOOGLE_CREDENTIALS})`),
   GOOGLE_AUTH_URL: optionalUrl("must be a URL; leave it unset for Google's https://accounts.google.com/o/oauth2/v2/auth"),
   GOOGLE_TOKEN_URL: optionalUrl("must be a URL; leave it unset for Google's https://oauth2.googleapis.com/token"),

@@ -74,6 +74,10 @@ export interface SlackApiStandinOptions extends Partial<typeof STANDIN_DEFAULTS>
   appMethods?: Record<string, (body: Body) => Body>;
   /** The app's OAuth client for Sign in with Slack (default SLACK_CLIENT_ID / SLACK_CLIENT_SECRET of slackOidc.ts). */
   oauthClient?: { id: string; secret: string };
+  /** Tokens Slack knows as a user's (xoxp-), not a bot's: auth.test answers them without bot_id. */
+  userTokens?: string[];
+  /** Listen on this port (default: any free one), e.g. to become reachable where the bot already looks. */
+  port?: number;
 }
 
 export async function startSlackApiStandin(options: SlackApiStandinOptions): Promise<SlackApiStandin> {
@@ -103,10 +107,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   }
 
   const handlers: Record<string, (b: Body) => Body> = {
-    'auth.test': () => ({
-      url: 'https://standin.slack.com/', team: 'Standin', user: 'bot', team_id: ids.teamId,
-      user_id: ids.botUserId, bot_id: ids.botId, is_enterprise_install: false,
-    }),
+    'auth.test': () => authTestAnswer(ids, 'bot'),
     'conversations.open': (b) => {
       const user = String(b.users ?? '').split(',')[0];
       return user ? { channel: { id: `D${user}` } } : { ok: false, error: 'users_list_not_supplied' };
@@ -192,6 +193,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     const appMethod = options.appMethods?.[method];
     if (appMethod && options.appToken && token === options.appToken) return answer(200, { ok: true, ...appMethod(body) });
+    if (method === 'auth.test' && options.userTokens?.includes(String(token))) return answer(200, { ok: true, ...authTestAnswer(ids, 'user') });
     if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const failure = failures.get(method)?.shift();
     if (failure && 'hang' in failure) return;
@@ -206,7 +208,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       if (!res.headersSent) res.writeHead(500).end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const oidc = slackOidc(base, options.oauthClient);
 
@@ -284,6 +286,17 @@ function conversationsMembers(channels: Map<string, StandinChannel>, members: Ma
   const page = all.slice(offset, offset + limit);
   const next = offset + limit < all.length ? Buffer.from(`offset:${offset + limit}`).toString('base64') : '';
   return { members: page, response_metadata: { next_cursor: next } };
+}
+
+/**
+ * auth.test's answer (api.slack.com/methods/auth.test): who the token belongs to. A bot token's
+ * answer carries bot_id; a user token's does not, which is how the bot tells the two apart.
+ */
+function authTestAnswer(ids: typeof STANDIN_DEFAULTS, kind: 'bot' | 'user'): Body {
+  const common = { url: 'https://standin.slack.com/', team: 'Standin', team_id: ids.teamId, is_enterprise_install: false };
+  return kind === 'bot'
+    ? { ...common, user: 'bot', user_id: ids.botUserId, bot_id: ids.botId }
+    : { ...common, user: 'a.person', user_id: 'U0PERSON' };
 }
 
 function sendFailure(failure: Failure, send: Send): void {

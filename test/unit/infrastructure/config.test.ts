@@ -114,6 +114,16 @@ describe('loadConfig: choosing the agent-auth backend', () => {
 });
 
 describe('loadConfig: the built-in backend', () => {
+  it('refuses a Google client id that cannot be one, saying where the real one is', () => {
+    for (const wrong of ['GOCSPX-secret-pasted-here', 'my-project-123456', '....apps.googleusercontent.com', 'cid.apps.googleusercontent.com.evil']) {
+      const text = problemsOf({ ...local, GOOGLE_CLIENT_ID: wrong }).join('\n');
+      expect(text).toContain('GOOGLE_CLIENT_ID');
+      expect(text).toContain('.apps.googleusercontent.com');
+      expect(text).toContain('Credentials');
+    }
+    expect(loadConfig({ ...local, GOOGLE_CLIENT_ID: '123456789012-abc123def456.apps.googleusercontent.com' }).agentAuth.kind).toBe('local');
+  });
+
   it("leaves Google's endpoints to the connector description unless overridden", () => {
     const config = loadConfig(local);
     if (config.agentAuth.kind !== 'local') throw new Error('expected local');
