@@ -14,8 +14,12 @@ export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: '
 
 export type Body = Record<string, unknown>;
 export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown }
-export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date }
+/** `status`: what the stand-in answered; 0 when it never answered (a hang) or reset the connection. */
+export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date; status: number }
 export type Arrival = RecordedCall | RecordedResponse;
+/** Slack took it: a 200 and, for a Web API call, `ok: true` (a failed or refused arrival is recorded too). */
+export const delivered = (a: Arrival): boolean =>
+  a.status === 200 && (a.kind === 'response' || (a.answer as { ok?: unknown } | undefined)?.ok === true);
 /** `{error}`: a Slack platform error (HTTP 200, ok:false). A status: an HTTP-level failure. */
 export type Failure =
   | { status: 429; retryAfterSeconds: number }
@@ -54,6 +58,11 @@ export interface SlackApiStandin {
   setDelay(ms: number): void;
   /** Forgets calls, responses, failures, users, channels, user groups and delay. */
   reset(): void;
+  /**
+   * Waits until the bot is idle here (no request open, none for `quietMs`), then reset(): failures
+   * queued by one test, and the bot's late work for it, cannot leak into the next test.
+   */
+  settle(quietMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +87,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const waiters = new Set<(arrival: Arrival) => void>();
   let delayMs = 0;
   let counter = 0;
+  let open = 0;
+  let lastArrival = 0;
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
 
   const message = (b: Body, ts: string) =>
@@ -156,8 +167,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       res.end(JSON.stringify(body));
     };
     if (req.method === 'POST' && path.startsWith('/response/')) {
-      record({ kind: 'response', path, body: parseJson(raw), at: new Date() });
       const failure = failures.get('response')?.shift();
+      const status = !failure ? 200 : 'status' in failure ? failure.status : 'error' in failure ? 200 : 0;
+      record({ kind: 'response', path, body: parseJson(raw), at: new Date(), status });
       if (failure && 'hang' in failure) return;
       if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
       return failure ? sendFailure(failure, send) : send(200, { ok: true });
@@ -176,17 +188,30 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (appMethod && options.appToken && token === options.appToken) return answer(200, { ok: true, ...appMethod(body) });
     if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const failure = failures.get(method)?.shift();
-    if (failure && 'hang' in failure) return;
-    if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
+    // Recorded as failed (status 0: no HTTP answer), so a test cannot take it for a delivery.
+    const unanswered = (error: string) => record({ kind: 'call', method, body, at: new Date(), status: 0, answer: { ok: false, error } });
+    if (failure && 'hang' in failure) return unanswered('standin_hang');
+    if (failure && 'reset' in failure) return void (unanswered('standin_reset'), req.socket.resetAndDestroy());
     if (failure) return sendFailure(failure, answer);
     const handler = handlers[method];
     answer(200, handler ? { ok: true, ...handler(body) } : { ok: false, error: 'unknown_method' });
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
+    open += 1;
+    let counted = true;
+    const done = () => {
+      if (counted) open -= 1;
+      counted = false;
+      lastArrival = Date.now();
+    };
+    res.on('close', done);
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(error));
+      })
+      // A hung request stays open on purpose: the bot gives up on it, so it does not count as busy.
+      .finally(() => void (res.writableEnded || done()));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -223,6 +248,14 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
     },
     setDelay: (ms) => void (delayMs = ms),
+    async settle(quietMs = 1_500) {
+      for (;;) {
+        const quietFor = Date.now() - lastArrival;
+        if (open === 0 && quietFor >= quietMs) break;
+        await new Promise((resolve) => setTimeout(resolve, open === 0 ? quietMs - quietFor : 50));
+      }
+      this.reset();
+    },
     reset: () => {
       calls.length = 0;
       responses.length = 0;
