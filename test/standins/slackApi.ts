@@ -235,7 +235,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     });
   }
 
-  return {
+  const standin: SlackApiStandin = {
     url: `${base}/api/`,
     calls,
     responses,
@@ -254,7 +254,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         if (open === 0 && quietFor >= quietMs) break;
         await new Promise((resolve) => setTimeout(resolve, open === 0 ? quietMs - quietFor : 50));
       }
-      this.reset();
+      standin.reset();
     },
     reset: () => {
       calls.length = 0;
@@ -272,6 +272,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         server.closeAllConnections();
       }),
   };
+  return standin;
 }
 
 function sendFailure(failure: Failure, send: Send): void {
