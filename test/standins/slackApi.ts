@@ -29,7 +29,8 @@ export type Failure =
   | { hang: true }
   /** The connection is reset instead of an answer. */
   | { reset: true };
-export interface StandinUser { tz?: string; email?: string; name?: string; isAdmin?: boolean }
+/** `tz: null`: a user Slack has no time zone for (users.info then has no `tz`, as Slack answers for some users). */
+export interface StandinUser { tz?: string | null; email?: string; name?: string; isAdmin?: boolean }
 /** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
 export interface StandinChannel { id: string; name: string; member?: boolean; archived?: boolean; isPrivate?: boolean }
 
@@ -145,7 +146,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       if (!id) return { ok: false, error: 'user_not_found' };
       const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com`, isAdmin = false } = users.get(id) ?? {};
       const profile = { email, real_name: name, display_name: name };
-      const user = { id, team_id: ids.teamId, name, real_name: name, tz, tz_offset: tzOffsetSeconds(tz), profile };
+      const zone = tz === null ? {} : { tz, tz_offset: tzOffsetSeconds(tz) };
+      const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, is_admin: isAdmin, is_owner: false } };
     },
     'views.publish': (b) =>
