@@ -99,6 +99,16 @@ describe('/alert', () => {
     await h.slack.waitFor(postedIn('C0OPS'));
   });
 
+  it('finds a channel that conversations.list gives on its second page', async () => {
+    h.slack.setPageSize(2);
+    for (const name of ['aa', 'bb', 'cc']) h.slack.addChannel({ id: `C0${name.toUpperCase()}`, name });
+    h.slack.addChannel({ id: 'C0PAGE2', name: 'page-two' });
+    await h.command('/alert', 'U0OPS', '#page-two info found on page two');
+    await h.slack.waitFor(postedIn('C0PAGE2'));
+    const cursors = h.slack.calls.filter((c) => c.method === 'conversations.list').map((c) => Boolean(c.body.cursor));
+    expect(cursors).toEqual([false, true]);
+  });
+
   it('tells the sender how to invite the bot into a channel it is not in', async () => {
     h.slack.addChannel({ id: 'C0SECRET', name: 'secret', member: false });
     await h.command('/alert', 'U0OPS', '#secret deploy failed');

@@ -48,6 +48,8 @@ export interface SlackApiStandin {
    * `not_in_channel`, to an archived one `is_archived`; unknown C… ids are accepted as before.
    */
   addChannel(channel: StandinChannel): void;
+  /** conversations.list gives at most this many channels a page (default: as many as `limit` asks). */
+  setPageSize(size: number): void;
   /** usergroups.users.list answers with these members. */
   setUserGroup(groupId: string, userIds: string[]): void;
   /** The first arrival (already recorded or still to come) matching `predicate`. */
@@ -87,6 +89,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const userGroups = new Map<string, string[]>();
   const waiters = new Set<(arrival: Arrival) => void>();
   let delayMs = 0;
+  let pageSize = Number.POSITIVE_INFINITY;
   let counter = 0;
   let open = 0;
   let lastArrival = 0;
@@ -131,7 +134,14 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         id: c.id, name: c.name, is_channel: !c.isPrivate, is_private: c.isPrivate === true,
         is_archived: c.archived === true, is_member: c.member !== false,
       });
-      return { channels: listed.map(shape), response_metadata: { next_cursor: '' } };
+      // Pages as Slack does: at most `limit` (and at most the stand-in's page size: Slack may return
+      // fewer than asked), with an opaque next_cursor until the last page; a bad cursor is refused.
+      const start = b.cursor ? Number(Buffer.from(String(b.cursor), 'base64url').toString().replace(/^offset:/, '')) : 0;
+      if (!Number.isInteger(start) || start < 0) return { ok: false, error: 'invalid_cursor' };
+      const size = Math.min(Number(b.limit) > 0 ? Number(b.limit) : 100, pageSize);
+      const end = start + size;
+      const next = end < listed.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
+      return { channels: listed.slice(start, end).map(shape), response_metadata: { next_cursor: next } };
     },
     'usergroups.users.list': (b) => {
       const members = userGroups.get(String(b.usergroup ?? ''));
@@ -245,6 +255,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     setUser: (userId, user) => void users.set(userId, user),
     addChannel: (channel) => void channels.set(channel.id, channel),
     setUserGroup: (groupId, userIds) => void userGroups.set(groupId, userIds),
+    setPageSize: (size) => void (pageSize = size),
     waitFor: waitFor as SlackApiStandin['waitFor'],
     failNext: (method, count, failure) => {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
@@ -266,6 +277,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       channels.clear();
       userGroups.clear();
       delayMs = 0;
+      pageSize = Number.POSITIVE_INFINITY;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
