@@ -50,6 +50,19 @@ describe('/event', () => {
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
   });
 
+  it('creates the event in UTC for a user Slack has no time zone for', async () => {
+    h.activateCalendar('U0NOTZ');
+    h.slack.setUser('U0NOTZ', { tz: null });
+    const sent = await h.command('/event', 'U0NOTZ', 'tomorrow 3pm for an hour called Zone-less sync');
+    expect(sent.status).toBe(200);
+    const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const event = h.calendar.events[0];
+    expect(event).toMatchObject({ summary: 'Zone-less sync', start: { timeZone: 'UTC' } });
+    expect(event?.start.dateTime).toMatch(/T15:00:00(Z|\+00:00)$/);
+    expect(JSON.stringify(answer.body)).toContain('Zone-less sync');
+    expect(JSON.stringify(answer.body)).not.toMatch(/something went wrong on my side/i);
+  });
+
   it('makes an event without a time all day', async () => {
     h.activateCalendar('U0CAL');
     const sent = await h.command('/event', 'U0CAL', 'dec 3: Offsite');

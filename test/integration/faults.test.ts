@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/botHarness.ts';
-import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
+import { delivered, type Arrival, type RecordedCall, type RecordedResponse } from '../standins/slackApi.ts';
 
 let h: Harness;
 const unhandled: unknown[] = [];
@@ -20,8 +20,15 @@ afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   await h?.close();
 });
-beforeEach(() => {
-  h.slack.reset();
+/** The generic answer for a bug of ours: a fault upstream must never be answered with it. */
+const INTERNAL = /something went wrong on my side/i;
+const GMAIL_DOWN = /Gmail isn't answering right now; nothing was lost, please try again in a minute/;
+const GMAIL_BUSY = /Gmail is busy and asked me to slow down; please try again/;
+const AGENT_AUTH_DOWN = /The service I use to reach Gmail isn't answering right now; nothing was lost/;
+
+beforeEach(async () => {
+  // Idle first: the previous test's retries and fallbacks land before its records and failures go.
+  await h.slack.settle();
   h.gmail.reset();
   h.scalekit.setDown(false);
   h.scalekit.setDelay(0);
@@ -29,20 +36,30 @@ beforeEach(() => {
   h.gmail.addMessage({ from: 'Ann <ann@example.com>', subject: 'Status report', date: new Date(), snippet: 'all good' });
 });
 
-/** Runs /unread and returns what the user was finally told, on the response_url or in the DM. */
-async function unreadOutcome(timeoutMs = 30_000): Promise<'answer' | 'message'> {
+/**
+ * Runs /unread and returns what the user was finally told: the first delivery Slack accepted, on
+ * the response_url or in the user's DM (failed posts are recorded as failed and skipped), with
+ * where it went.
+ */
+async function unreadOutcome(timeoutMs = 30_000): Promise<{ to: 'response_url' | 'dm'; text: string; answered: boolean }> {
   const sent = await h.unread(USER);
   expect(sent.status).toBe(200);
-  const told = await h.slack.waitFor(
+  const told = (await h.slack.waitFor(
     (a: Arrival) =>
-      (a.kind === 'response' && sent.responseUrl.endsWith(a.path)) ||
-      (a.kind === 'call' && a.method === 'chat.postMessage' && a.status === 200 && (a.answer as { ok?: boolean }).ok === true),
+      delivered(a) &&
+      ((a.kind === 'response' && sent.responseUrl.endsWith(a.path)) ||
+        (a.kind === 'call' && a.method === 'chat.postMessage' && a.body.channel === `D${USER}`)),
     timeoutMs,
-  );
-  const body = JSON.stringify((told as RecordedResponse | RecordedCall).body);
+  )) as RecordedResponse | RecordedCall;
+  const body = JSON.stringify(told.body);
   expect(body).not.toMatch(/\bat \S+\.ts:\d+|Error:|ECONN|undefined/);
-  return body.includes('Status report') ? 'answer' : 'message';
+  expect(body).not.toMatch(INTERNAL);
+  return { to: told.kind === 'response' ? 'response_url' : 'dm', text: body, answered: body.includes('Status report') };
 }
+
+/** The response_url post that failed, recorded with the status the stand-in gave it. */
+const failedResponses = () => h.slack.responses.filter((r) => r.status !== 200);
+const callsOf = (method: string) => h.slack.calls.filter((c) => c.method === method);
 
 describe('Gmail faults', () => {
   it.each([
@@ -51,12 +68,21 @@ describe('Gmail faults', () => {
     ['503 on the batch call, twice', () => h.gmail.failNext(2, { status: 503, path: '/batch/gmail/v1' }), 'answer'],
     ['a connection reset, once', () => h.gmail.resetNext(1), 'answer'],
     ['hanging past the timeout, once', () => h.gmail.hangNext(1), 'answer'],
-    ['503, every time', () => h.gmail.failNext(50, { status: 503 }), 'message'],
-    ['429, every time', () => h.gmail.failNext(50, { status: 429, retryAfterSeconds: 1 }), 'message'],
-    ['connection resets, every time', () => h.gmail.resetNext(50), 'message'],
   ] as const)('%s', async (_name, inject, expected) => {
     inject();
-    expect(await unreadOutcome()).toBe(expected);
+    const told = await unreadOutcome();
+    expect(told.to).toBe('response_url');
+    expect(told.answered).toBe(expected === 'answer');
+  });
+
+  it.each([
+    ['503, every time', () => h.gmail.failNext(50, { status: 503 }), GMAIL_DOWN],
+    ['429, every time', () => h.gmail.failNext(50, { status: 429, retryAfterSeconds: 1 }), GMAIL_BUSY],
+    ['connection resets, every time', () => h.gmail.resetNext(50), GMAIL_DOWN],
+  ] as const)('%s: the message for that fault', async (_name, inject, message) => {
+    inject();
+    const told = await unreadOutcome();
+    expect(told.text).toMatch(message);
   });
 });
 
@@ -66,7 +92,8 @@ describe('Scalekit faults', () => {
     h.scalekit.setDown(true);
     const sent = await h.unread('U0FRESH');
     const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 30_000);
-    expect(JSON.stringify(told)).toMatch(/try again/i);
+    expect(JSON.stringify(told)).toMatch(AGENT_AUTH_DOWN);
+    expect(JSON.stringify(told)).not.toMatch(INTERNAL);
   });
 
   it('hanging past the SDK timeout: a clear message', async () => {
@@ -75,31 +102,41 @@ describe('Scalekit faults', () => {
     const sent = await h.unread('U0SLOWSK');
     expect(sent.status).toBe(200);
     const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 40_000);
-    expect(JSON.stringify(told)).toMatch(/try again/i);
+    expect(JSON.stringify(told)).toMatch(AGENT_AUTH_DOWN);
+    expect(JSON.stringify(told)).not.toMatch(INTERNAL);
   }, 60_000);
 });
 
 describe('Slack faults', () => {
+  /** The answer was refused on the response_url (recorded with that status), then delivered to the DM. */
+  async function answeredInDmAfter(status: number) {
+    const told = await unreadOutcome();
+    expect(told).toMatchObject({ to: 'dm', answered: true });
+    expect(failedResponses().map((r) => r.status)).toEqual([status]);
+  }
+
   it('a 429 with Retry-After on the response_url: answered in the DM instead', async () => {
     h.slack.failNext('response', 1, { status: 429, retryAfterSeconds: 1 });
-    expect(await unreadOutcome()).toBe('answer');
+    await answeredInDmAfter(429);
   });
 
   it('a 500 on the response_url: answered in the DM instead', async () => {
     h.slack.failNext('response', 1, { status: 500 });
-    expect(await unreadOutcome()).toBe('answer');
+    await answeredInDmAfter(500);
   });
 
   it('a 429 with Retry-After on chat.postMessage: retried, then delivered', async () => {
     h.slack.failNext('response', 1, { status: 500 });
     h.slack.failNext('chat.postMessage', 1, { status: 429, retryAfterSeconds: 1 });
-    expect(await unreadOutcome()).toBe('answer');
+    await answeredInDmAfter(500);
+    expect(callsOf('chat.postMessage').map((c) => c.status)).toEqual([429, 200]);
   });
 
   it('a 503 on conversations.open: retried, then delivered', async () => {
     h.slack.failNext('response', 1, { status: 500 });
     h.slack.failNext('conversations.open', 1, { status: 503 });
-    expect(await unreadOutcome()).toBe('answer');
+    await answeredInDmAfter(500);
+    expect(callsOf('conversations.open').map((c) => c.status)).toEqual([503, 200]);
   });
 });
 
@@ -122,7 +159,9 @@ describe('Slack connection faults', () => {
   it('a reset on conversations.open: retried, then delivered', async () => {
     h.slack.failNext('response', 1, { status: 500 });
     h.slack.failNext('conversations.open', 1, { reset: true });
-    expect(await unreadOutcome()).toBe('answer');
+    const told = await unreadOutcome();
+    expect(told).toMatchObject({ to: 'dm', answered: true });
+    expect(callsOf('conversations.open').map((c) => c.status)).toEqual([0, 200]);
   });
 });
 

@@ -47,6 +47,19 @@ async function sendRaw(request: RawRequest): Promise<number> {
 }
 
 const isEphemeral = (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === 'chat.postEphemeral';
+/** The generic answer for a bug of ours: hostile input must never reach it. */
+const INTERNAL = /something went wrong on my side/i;
+
+/** What the bot actually said, in a few words, for the printed tally. */
+function observed(message: unknown): string {
+  const json = JSON.stringify(message);
+  if (json.includes('Plain subject')) return 'summary of the mailbox';
+  if (json.includes('No unread email matches')) return 'answer: no unread email matches the search';
+  if (json.includes('Added to your Google Calendar')) return 'answer: event added';
+  // Control characters are shown as escapes: the tally is printed to a terminal.
+  const text = JSON.stringify(String((message as { text?: unknown }).text ?? '').replace(/\s+/g, ' ')).slice(1, -1);
+  return `message "${text.slice(0, 50)}${text.length > 50 ? '…' : ''}"`; // first words only
+}
 
 async function run(c: HostileCase): Promise<string> {
   h.slack.reset();
@@ -77,9 +90,10 @@ async function run(c: HostileCase): Promise<string> {
       message = inAck ? JSON.parse(inAck) : ((await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)) as RecordedResponse).body;
       if (c.expect.kind === 'usage') {
         expect(JSON.stringify(message), c.name).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
+        expect(JSON.stringify(message), c.name).not.toMatch(INTERNAL);
         expect(h.calendar.events, c.name).toEqual([]);
         expect(h.slack.calls.filter((call) => call.method === 'chat.postMessage' && call.body.channel === 'C0ALERTS'), c.name).toEqual([]);
-        return 'refused with a clear message';
+        return `refused: ${observed(message)}`;
       }
     }
   } else if (c.unreadText !== undefined || c.email) {
@@ -89,7 +103,8 @@ async function run(c: HostileCase): Promise<string> {
       const ack = JSON.parse(sent.body) as { response_type: string; text: string };
       expect(ack.response_type, c.name).toBe('ephemeral');
       expect(ack.text, c.name).toMatch(/unread/i);
-      return 'usage in the acknowledgement';
+      expect(ack.text, c.name).not.toMatch(INTERNAL);
+      return `in the acknowledgement: ${observed(ack)}`;
     }
     const answer = (await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)) as RecordedResponse;
     message = answer.body;
@@ -98,7 +113,10 @@ async function run(c: HostileCase): Promise<string> {
       { type: 'app_mention', user: ACTIVE_USER, text: c.mentionText, channel: 'C0GENERAL', ts: `${Date.now() / 1000}` },
       { eventId: `EvHostile${tally.size}${Math.random()}`, teamId: TEAM });
     expect(sent.status, c.name).toBe(200);
-    message = (await h.slack.waitFor(isEphemeral, 15_000)).body;
+    const ephemeral = await h.slack.waitFor(isEphemeral, 15_000);
+    // Privately, to the one who mentioned the bot, in the channel of the mention.
+    expect(ephemeral.body, c.name).toMatchObject({ user: ACTIVE_USER, channel: 'C0GENERAL' });
+    message = ephemeral.body;
   }
   const json = JSON.stringify(message);
   const blocks = (message as { blocks?: unknown }).blocks;
@@ -107,8 +125,13 @@ async function run(c: HostileCase): Promise<string> {
     for (const bad of c.expect.mustNotContain) expect(json.includes(JSON.stringify(bad).slice(1, -1)), `${c.name}: ${JSON.stringify(bad)}`).toBe(false);
   }
   expect(json, c.name).not.toMatch(/\bat \S+\.ts:\d+|Error:/);
-  if (c.expect.kind === 'inert-post') return 'posted to the team channel, inert';
-  return c.expect.kind === 'usage' ? 'help or usage message' : 'private answer, inert';
+  // An apology for a bug of ours contains none of the injected text either: it must not pass as inert.
+  expect(json, c.name).not.toMatch(INTERNAL);
+  // "Inert in the answer" only counts if the answer was given (the summary, the search's result, the
+  // event), not some other message that happens to leave the injected text out.
+  if (c.expect.kind === 'inert-summary') expect(observed(message), c.name).toMatch(/^(summary of the mailbox|answer: )/);
+  if (c.expect.kind === 'inert-post') return `posted to the team channel: ${observed(message)}`;
+  return `private answer: ${observed(message)}`;
 }
 
 beforeAll(async () => {

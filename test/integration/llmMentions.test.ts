@@ -42,12 +42,58 @@ beforeEach(() => {
   for (let i = 0; i < 6; i++) h.gmail.addMessage({ from: `S${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: 's' });
 });
 
+const TOOLS = ['show_unread_email', 'create_calendar_event', 'send_team_alert'];
+
+/** The model was asked once, with the mention and the actions as tools: the answer that follows is the bot's use of its reply. */
+function expectModelAsked(about: string) {
+  expect(llm.requests.map((r) => r.path)).toEqual(['/v1/chat/completions']);
+  const sent = llm.requests[0]!;
+  expect(sent.body.model).toBe('standin-model');
+  expect(sent.body.tools?.map((t) => t.function.name)).toEqual(TOOLS);
+  expect(JSON.stringify(sent.body.messages)).toContain(about);
+}
+
+const toolCall = (name: string, args: unknown) => ({
+  id: 'chatcmpl-inline', object: 'chat.completion', created: 1774602000, model: 'standin-model',
+  choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null,
+    tool_calls: [{ id: 'call_1', type: 'function', function: { name, arguments: JSON.stringify(args) } }] } }],
+});
+
 describe('mentions with a chat model', () => {
+  it('does what the model chose, not what the parser would have read', async () => {
+    // The parser reads "what's waiting for me" as the default count (5); the model says 1.
+    llm.reply({ body: toolCall('show_unread_email', { count: 1 }) });
+    await mention('<@U0BOT> what is waiting for me');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expectModelAsked('what is waiting for me');
+    expect(JSON.stringify(answer.body)).toContain('Subject 0');
+    expect(JSON.stringify(answer.body)).not.toContain('Subject 1');
+  });
+
+  it('falls back to the parser when the model never answers (its timeout)', async () => {
+    llm.reply({ body: {}, hang: true });
+    await mention('<@U0BOT> show me the last 2 unread emails');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'), 25_000);
+    expectModelAsked('last 2 unread');
+    expect(JSON.stringify(answer.body)).toContain('Subject 1');
+    expect(JSON.stringify(answer.body)).not.toContain('Subject 2');
+  }, 40_000);
+
+  it('falls back to the parser when the model answers garbage', async () => {
+    llm.reply({ body: '<html>502 Bad Gateway</html>{"choices":' });
+    await mention('<@U0BOT> show me the last 2 unread emails');
+    const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expectModelAsked('last 2 unread');
+    expect(JSON.stringify(answer.body)).toContain('Subject 1');
+    expect(JSON.stringify(answer.body)).not.toMatch(/Subject 2|something went wrong on my side/i);
+  });
+
   it('carries out a valid proposal, with tools made from the actions\' schemas', async () => {
     llm.replyWithFixture('event');
     await mention('<@U0BOT> could you pencil in the design review for tomorrow afternoon at 3');
     await h.slack.waitFor(isCall('chat.postEphemeral'));
     expect(h.calendar.events.map((e) => e.summary)).toEqual(['Design review']);
+    expectModelAsked('design review');
     const sent = llm.requests[0];
     expect(sent?.authorization).toBe(`Bearer ${LLM_KEY}`);
     expect(sent?.body.tools?.map((t) => t.function.name)).toEqual(['show_unread_email', 'create_calendar_event', 'send_team_alert']);
@@ -58,6 +104,7 @@ describe('mentions with a chat model', () => {
     llm.replyWithFixture('malformed-arguments');
     await mention('<@U0BOT> show me the last 2 unread emails');
     const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expectModelAsked('last 2 unread');
     expect(JSON.stringify(answer.body)).toContain('Subject 1');
     expect(JSON.stringify(answer.body)).not.toContain('Subject 2');
   });
@@ -66,6 +113,7 @@ describe('mentions with a chat model', () => {
     llm.replyWithFixture('invalid-input');
     await mention('<@U0BOT> last three unread');
     const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expectModelAsked('last three unread');
     expect(JSON.stringify(answer.body)).toContain('Subject 2');
   });
 
@@ -73,6 +121,7 @@ describe('mentions with a chat model', () => {
     llm.reply({ status: 500, body: { error: { message: 'boom', type: 'server_error' } } });
     await mention('<@U0BOT> any unread mail?');
     const answer = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expectModelAsked('any unread mail?');
     expect(JSON.stringify(answer.body)).toContain('Subject 0');
     expect(h.logs.leaks([LLM_KEY])).toEqual([]);
   });

@@ -104,6 +104,26 @@ describe('/alert', () => {
     await h.slack.waitFor(postedIn('C0OPS'));
   });
 
+  it('finds a channel that conversations.list gives on its second page', async () => {
+    h.slack.setPageSize(2);
+    for (const name of ['aa', 'bb', 'cc']) h.slack.addChannel({ id: `C0${name.toUpperCase()}`, name });
+    h.slack.addChannel({ id: 'C0PAGE2', name: 'page-two' });
+    await h.command('/alert', 'U0OPS', '#page-two info found on page two');
+    await h.slack.waitFor(postedIn('C0PAGE2'));
+    const cursors = h.slack.calls.filter((c) => c.method === 'conversations.list').map((c) => Boolean(c.body.cursor));
+    expect(cursors).toEqual([false, true]);
+  });
+
+  it('tells the sender when the team channel is archived, and posts nothing', async () => {
+    h.slack.addChannel({ id: 'C0ALERTS', name: 'alerts', archived: true });
+    await h.command('/alert', 'U0OPS', 'archive drill');
+    const dm = await h.slack.waitFor(dmTo('U0OPS', /is archived, so your alert was not posted/));
+    expect(JSON.stringify(dm.body)).toContain('<#C0ALERTS>');
+    const attempts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS');
+    // Refused once as permanent: not retried, and never delivered.
+    expect(attempts.map((c) => (c.answer as { error?: string }).error)).toEqual(['is_archived']);
+  });
+
   it('tells the sender how to invite the bot into a channel it is not in', async () => {
     h.slack.addChannel({ id: 'C0SECRET', name: 'secret', member: false });
     await h.command('/alert', 'U0OPS', '#secret deploy failed');

@@ -15,8 +15,12 @@ export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: '
 
 export type Body = Record<string, unknown>;
 export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown }
-export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date }
+/** `status`: what the stand-in answered; 0 when it never answered (a hang) or reset the connection. */
+export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date; status: number }
 export type Arrival = RecordedCall | RecordedResponse;
+/** Slack took it: a 200 and, for a Web API call, `ok: true` (a failed or refused arrival is recorded too). */
+export const delivered = (a: Arrival): boolean =>
+  a.status === 200 && (a.kind === 'response' || (a.answer as { ok?: unknown } | undefined)?.ok === true);
 /** `{error}`: a Slack platform error (HTTP 200, ok:false). A status: an HTTP-level failure. */
 export type Failure =
   | { status: 429; retryAfterSeconds: number }
@@ -26,7 +30,8 @@ export type Failure =
   | { hang: true }
   /** The connection is reset instead of an answer. */
   | { reset: true };
-export interface StandinUser { tz?: string; email?: string; name?: string; isAdmin?: boolean }
+/** `tz: null`: a user Slack has no time zone for (users.info then has no `tz`, as Slack answers for some users). */
+export interface StandinUser { tz?: string | null; email?: string; name?: string; isAdmin?: boolean }
 /** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
 export interface StandinChannel { id: string; name: string; member?: boolean; archived?: boolean; isPrivate?: boolean }
 
@@ -50,6 +55,8 @@ export interface SlackApiStandin {
   addChannel(channel: StandinChannel): void;
   /** conversations.members answers with these members of a known channel (paginated). */
   setChannelMembers(channelId: string, userIds: string[]): void;
+  /** conversations.list gives at most this many channels a page (default: as many as `limit` asks). */
+  setPageSize(size: number): void;
   /** usergroups.users.list answers with these members. */
   setUserGroup(groupId: string, userIds: string[]): void;
   /** The first arrival (already recorded or still to come) matching `predicate`. */
@@ -61,6 +68,11 @@ export interface SlackApiStandin {
   setDelay(ms: number): void;
   /** Forgets calls, responses, failures, users, channels, user groups and delay. */
   reset(): void;
+  /**
+   * Waits until the bot is idle here (no request open, none for `quietMs`), then reset(): failures
+   * queued by one test, and the bot's late work for it, cannot leak into the next test.
+   */
+  settle(quietMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +104,10 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const channelMembers = new Map<string, string[]>();
   const waiters = new Set<(arrival: Arrival) => void>();
   let delayMs = 0;
+  let pageSize = Number.POSITIVE_INFINITY;
   let counter = 0;
+  let open = 0;
+  let lastArrival = 0;
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++counter).padStart(6, '0')}`;
 
   const message = (b: Body, ts: string) =>
@@ -133,7 +148,14 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         id: c.id, name: c.name, is_channel: !c.isPrivate, is_private: c.isPrivate === true,
         is_archived: c.archived === true, is_member: c.member !== false,
       });
-      return { channels: listed.map(shape), response_metadata: { next_cursor: '' } };
+      // Pages as Slack does: at most `limit` (and at most the stand-in's page size: Slack may return
+      // fewer than asked), with an opaque next_cursor until the last page; a bad cursor is refused.
+      const start = b.cursor ? Number(Buffer.from(String(b.cursor), 'base64url').toString().replace(/^offset:/, '')) : 0;
+      if (!Number.isInteger(start) || start < 0) return { ok: false, error: 'invalid_cursor' };
+      const size = Math.min(Number(b.limit) > 0 ? Number(b.limit) : 100, pageSize);
+      const end = start + size;
+      const next = end < listed.length ? Buffer.from(`offset:${end}`).toString('base64url') : '';
+      return { channels: listed.slice(start, end).map(shape), response_metadata: { next_cursor: next } };
     },
     'conversations.members': (b) => conversationsMembers(channels, channelMembers, b),
     'usergroups.users.list': (b) => {
@@ -149,7 +171,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       if (!id) return { ok: false, error: 'user_not_found' };
       const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com`, isAdmin = false } = users.get(id) ?? {};
       const profile = { email, real_name: name, display_name: name };
-      const user = { id, team_id: ids.teamId, name, real_name: name, tz, tz_offset: tzOffsetSeconds(tz), profile };
+      const zone = tz === null ? {} : { tz, tz_offset: tzOffsetSeconds(tz) };
+      const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, is_admin: isAdmin, is_owner: false } };
     },
     'views.publish': (b) =>
@@ -172,8 +195,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     };
     if (oidc.page(req, res, path)) return;
     if (req.method === 'POST' && path.startsWith('/response/')) {
-      record({ kind: 'response', path, body: parseJson(raw), at: new Date() });
       const failure = failures.get('response')?.shift();
+      const status = !failure ? 200 : 'status' in failure ? failure.status : 'error' in failure ? 200 : 0;
+      record({ kind: 'response', path, body: parseJson(raw), at: new Date(), status });
       if (failure && 'hang' in failure) return;
       if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
       return failure ? sendFailure(failure, send) : send(200, { ok: true });
@@ -196,17 +220,30 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (method === 'auth.test' && options.userTokens?.includes(String(token))) return answer(200, { ok: true, ...authTestAnswer(ids, 'user') });
     if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
     const failure = failures.get(method)?.shift();
-    if (failure && 'hang' in failure) return;
-    if (failure && 'reset' in failure) return void req.socket.resetAndDestroy();
+    // Recorded as failed (status 0: no HTTP answer), so a test cannot take it for a delivery.
+    const unanswered = (error: string) => record({ kind: 'call', method, body, at: new Date(), status: 0, answer: { ok: false, error } });
+    if (failure && 'hang' in failure) return unanswered('standin_hang');
+    if (failure && 'reset' in failure) return void (unanswered('standin_reset'), req.socket.resetAndDestroy());
     if (failure) return sendFailure(failure, answer);
     const handler = handlers[method];
     answer(200, handler ? { ok: true, ...handler(body) } : { ok: false, error: 'unknown_method' });
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
+    open += 1;
+    let counted = true;
+    const done = () => {
+      if (counted) open -= 1;
+      counted = false;
+      lastArrival = Date.now();
+    };
+    res.on('close', done);
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500).end(String(error));
+      })
+      // A hung request stays open on purpose: the bot gives up on it, so it does not count as busy.
+      .finally(() => void (res.writableEnded || done()));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -231,7 +268,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     });
   }
 
-  return {
+  const standin: SlackApiStandin = {
     url: `${base}/api/`,
     oidc,
     history,
@@ -242,11 +279,20 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     addChannel: (channel) => void channels.set(channel.id, channel),
     setUserGroup: (groupId, userIds) => void userGroups.set(groupId, userIds),
     setChannelMembers: (channelId, userIds) => void channelMembers.set(channelId, userIds),
+    setPageSize: (size) => void (pageSize = size),
     waitFor: waitFor as SlackApiStandin['waitFor'],
     failNext: (method, count, failure) => {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
     },
     setDelay: (ms) => void (delayMs = ms),
+    async settle(quietMs = 1_500) {
+      for (;;) {
+        const quietFor = Date.now() - lastArrival;
+        if (open === 0 && quietFor >= quietMs) break;
+        await new Promise((resolve) => setTimeout(resolve, open === 0 ? quietMs - quietFor : 50));
+      }
+      standin.reset();
+    },
     reset: () => {
       calls.length = 0;
       responses.length = 0;
@@ -256,6 +302,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       userGroups.clear();
       channelMembers.clear();
       delayMs = 0;
+      pageSize = Number.POSITIVE_INFINITY;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -264,6 +311,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
         server.closeAllConnections();
       }),
   };
+  return standin;
 }
 
 /**

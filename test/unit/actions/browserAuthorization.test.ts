@@ -72,6 +72,13 @@ describe('browser authorization', () => {
     const state = new URL(opened!.redirectUrl).searchParams.get('state')!;
     const done = await browser.complete(opened!.sessionToken, new URLSearchParams({ auth_request_id: 'ar1', state }));
     expect(done).toMatchObject({ identifier: 'id-1', connection: 'gmail', requester: alice, status: 'ACTIVE' });
+    // What the code under test passed on, not what the stub answers: the link's account and the return's query.
+    expect(agentAuth.completeAuthorization).toHaveBeenCalledTimes(1);
+    const [ref, query] = vi.mocked(agentAuth.completeAuthorization).mock.calls[0]!;
+    expect(ref).toMatchObject({ identifier: 'id-1', connection: 'gmail' });
+    expect(query.get('auth_request_id')).toBe('ar1');
+    // The session is used up: the same return a second time connects nothing more.
+    await expect(browser.complete(opened!.sessionToken, new URLSearchParams({ auth_request_id: 'ar1', state }))).rejects.toBeInstanceOf(BadInputError);
     expect(agentAuth.completeAuthorization).toHaveBeenCalledTimes(1);
   });
 

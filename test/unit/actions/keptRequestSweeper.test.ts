@@ -1,34 +1,33 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ActionCatalog } from '../../../src/actions/catalog.ts';
 import { KeptRequestSweeper } from '../../../src/actions/keptRequestSweeper.ts';
-import type { KeptRequest, KeptRequestStore } from '../../../src/actions/ports.ts';
 import { ResumeKeptRequests } from '../../../src/actions/resumeKeptRequests.ts';
 import type { AgentAuth } from '../../../src/agentAuth/port.ts';
 import { NeedsAuthorizationError } from '../../../src/core/errors.ts';
+import { openDatabase } from '../../../src/infrastructure/storage/database.ts';
+import { migrate } from '../../../src/infrastructure/storage/migrations.ts';
+import { SqlKeptRequestStore } from '../../../src/infrastructure/storage/sqlKeptRequestStore.ts';
 import { z } from 'zod';
 
-function storeWith(requests: KeptRequest[]): KeptRequestStore {
-  const waiting = new Map(requests.map((r) => [r.id, r]));
-  return {
-    keep: vi.fn(),
-    accountsAwaiting: async () => [...new Map([...waiting.values()].map((r) => [`${r.identifier}`, { identifier: r.identifier, connection: r.connection }])).values()],
-    claimWaiting: async (identifier, connection) => {
-      const claimed = [...waiting.values()].filter((r) => r.identifier === identifier && r.connection === connection);
-      for (const r of claimed) waiting.delete(r.id);
-      return claimed;
-    },
-    finish: vi.fn(async () => {}),
-  };
+// The real store: what is left waiting is read back from it, not from a stub the test wrote.
+async function storeWith(identifiers: string[], now: Date) {
+  const db = await openDatabase('memory://');
+  await migrate(db);
+  const store = new SqlKeptRequestStore(db);
+  const kept = [];
+  for (const identifier of identifiers) {
+    kept.push(await store.keep({
+      identifier, connection: 'gmail', requester: { teamId: 'T', userId: identifier }, action: 'echo', input: { n: 1 },
+      expiresAt: new Date(now.getTime() + 15 * 60_000),
+    }, now));
+  }
+  return { store, kept, close: () => db.close() };
 }
-
-const request = (id: string, identifier: string): KeptRequest => ({
-  id, identifier, connection: 'gmail', requester: { teamId: 'T', userId: identifier }, action: 'echo', input: { n: 1 },
-  createdAt: new Date(0), expiresAt: new Date(1e13),
-});
 
 describe('KeptRequestSweeper', () => {
   it('carries out requests of accounts that have become usable, and leaves the others waiting', async () => {
-    const store = storeWith([request('r1', 'connected'), request('r2', 'not-yet')]);
+    const now = new Date('2026-11-25T12:00:00Z');
+    const { store, kept, close } = await storeWith(['connected', 'not-yet'], now);
     const agentAuth = {
       getAccessToken: vi.fn(async (ref: { identifier: string }) => {
         if (ref.identifier === 'not-yet') throw new NeedsAuthorizationError('gmail');
@@ -36,11 +35,15 @@ describe('KeptRequestSweeper', () => {
       }),
     } as unknown as AgentAuth;
     const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', input: z.object({ n: z.number() }), run: async (_id, input) => input.n });
-    const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => new Date(0) });
+    const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
     const delivered: string[] = [];
-    const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => new Date(0) });
+    const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });
     expect(await sweeper.sweep(async (r, outcome) => void delivered.push(`${r.id}:${outcome.ok}`))).toBe(1);
-    expect(delivered).toEqual(['r1:true']);
-    expect(await store.accountsAwaiting(new Date(0))).toEqual([{ identifier: 'not-yet', connection: 'gmail' }]);
+    expect(delivered).toEqual([`${kept[0]!.id}:true`]);
+    expect(await store.accountsAwaiting(now)).toEqual([{ identifier: 'not-yet', connection: 'gmail' }]);
+    // The carried-out request is finished in the store: a second sweep finds nothing more to do.
+    expect(await sweeper.sweep(async (r) => void delivered.push(r.id))).toBe(0);
+    expect(delivered).toHaveLength(1);
+    await close();
   });
 });
