@@ -1,13 +1,14 @@
 /**
  * Part of the composition root: the Bolt app on the receiver the settings choose (Socket Mode with
- * an app token, else HTTP), serving the bot's own web routes too, with a bounded Web API client.
+ * an app token, else HTTP through our own front door, receiver/slackReceiver.ts), serving the bot's own web routes too, with a bounded Web API client.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Config } from '../infrastructure/config.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { boltLogger } from './boltLogger.ts';
+import { SlackReceiver } from './receiver/slackReceiver.ts';
 
 export function createSlackApp(config: Config, deps: { routes: CustomRoute[]; logger: Logger; dispatcher: Dispatcher }): App {
   const slackLogger = boltLogger(deps.logger);
@@ -19,10 +20,11 @@ export function createSlackApp(config: Config, deps: { routes: CustomRoute[]; lo
         installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
         logger: slackLogger,
       })
-    : new HTTPReceiver({
+    : new SlackReceiver({
         signingSecret: config.slack.signingSecret ?? '',
-        customRoutes: deps.routes,
-        logger: slackLogger,
+        routes: deps.routes,
+        logger: deps.logger,
+        port: config.port,
       });
   // Slack calls share the bounded keep-alive pool with the other upstreams instead of the global fetch.
   const pooledFetch = ((url: string | URL, init?: object) =>
