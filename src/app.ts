@@ -112,6 +112,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     home,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
+    inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
     now,
   });

@@ -41,6 +41,11 @@ export interface Harness {
   /** Sends a slash command as Slack would, signed, from a user of TEAM, with its own response_url. */
   /** `raw`: the text is sent as given (Slack's own markup, e.g. `<#C1|ops>`), not escaped as typed text. */
   command(command: string, userId: string, text: string, options?: { channelId?: string; raw?: boolean }): Promise<SentRequest & { responseUrl: string }>;
+  /**
+   * What a command was answered with: the body of its acknowledgement when the answer came inline
+   * (INLINE_ANSWER_MS), else the first post to its response_url.
+   */
+  answerOf(sent: SentRequest & { responseUrl: string }, timeoutMs?: number): Promise<{ where: 'ack' | 'response_url'; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -121,6 +126,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         { rawText: options.raw === true },
       );
       return { ...sent, responseUrl };
+    },
+    async answerOf(sent, timeoutMs = 30_000) {
+      if (sent.body.length > 0) return { where: 'ack', body: JSON.parse(sent.body) as unknown };
+      const posted = await slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), timeoutMs);
+      return { where: 'response_url', body: (posted as { body: unknown }).body };
     },
     async close() {
       await bot.stop(5_000);

@@ -37,6 +37,8 @@ export interface ListenerDeps {
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
+  /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
+  inlineAnswerMs?: number;
   logger: Logger;
   now: () => Date;
 }
