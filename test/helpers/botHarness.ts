@@ -13,7 +13,7 @@ import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalek
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../standins/slackApi.ts';
 import { TestBrowser } from './browser.ts';
 import { LogCapture } from './logCapture.ts';
-import { sendSlashCommand, type SentRequest } from './slackRequests.ts';
+import { commandAnswer, sendSlashCommand, type SentRequest } from './slackRequests.ts';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 export const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
@@ -127,11 +127,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       );
       return { ...sent, responseUrl };
     },
-    async answerOf(sent, timeoutMs = 30_000) {
-      if (sent.body.length > 0) return { where: 'ack', body: JSON.parse(sent.body) as unknown };
-      const posted = await slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), timeoutMs);
-      return { where: 'response_url', body: (posted as { body: unknown }).body };
-    },
+    answerOf: (sent, timeoutMs) => commandAnswer(slack, sent, timeoutMs),
     async close() {
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);
