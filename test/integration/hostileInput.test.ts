@@ -96,8 +96,8 @@ async function run(c: HostileCase): Promise<string> {
       expect(ack.text, c.name).toMatch(/unread/i);
       return 'usage in the acknowledgement';
     }
-    const answer = (await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)) as RecordedResponse;
-    message = answer.body;
+    // Inside the acknowledgement when ready within INLINE_ANSWER_MS, else on the response_url.
+    message = (await h.answerOf(sent, 15_000)).body;
   } else {
     const sent = await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET,
       { type: 'app_mention', user: ACTIVE_USER, text: c.mentionText, channel: 'C0GENERAL', ts: `${Date.now() / 1000}` },
