@@ -121,7 +121,8 @@ export function render(doc: BenchDocument): string {
       );
     }
     const o = c.botOverOldFloor;
-    if (o) out.push(`floor program, old (3 round trips, answer on the response_url): bot p50 +${o.p50Ms} ms = ${o.p50Percent}% above it, p99 +${o.p99Ms} ms = ${o.p99Percent}%.`);
+    const signed = (n: number) => (n < 0 ? `${n}` : `+${n}`);
+    if (o) out.push(`floor program, old (3 round trips, answer on the response_url): bot p50 ${signed(o.p50Ms)} ms = ${signed(o.p50Percent)}% against it, p99 ${signed(o.p99Ms)} ms = ${signed(o.p99Percent)}%.`);
     if (c.botOverFloorRatio !== undefined) {
       out.push(`bot p50 / (2 x ${delayMs} ms) = ${c.botOverFloorRatio}x (target <= 1.1x); bot p50 / (3 x ${delayMs} ms) = ${c.botOverOldFloorRatio}x.`);
     }
