@@ -129,6 +129,12 @@ export interface LatencyComparison {
    * and percent. Undefined when the floor program did not run.
    */
   botOverMeasuredFloor: { p50Ms: number; p99Ms: number; p50Percent: number; p99Percent: number } | undefined;
+  /** The same against the old floor program (3 round trips: ack first, answer on the response_url). */
+  botOverOldFloor?: { p50Ms: number; p99Ms: number; p50Percent: number; p99Percent: number } | undefined;
+  /** The bot's p50 over the old theoretical floor, 3 round trips x the added delay (undefined with no delay). */
+  botOverOldFloorRatio?: number | undefined;
+  /** The bot's p50 over the new theoretical floor, 2 round trips x the added delay (undefined with no delay). */
+  botOverFloorRatio?: number | undefined;
 }
 
 /** How the bot compares with the floor (3 round trips x delay) and with the baseline. */
@@ -136,8 +142,18 @@ export function compareLatency(results: LatencyResult[], delayMs: number): Laten
   const bot = results.find((result) => result.target === 'bot');
   const baseline = results.find((result) => result.target === 'baseline');
   const measuredFloor = results.find((result) => result.target === 'floor');
+  const oldFloor = results.find((result) => result.target === 'floor3');
   if (!bot || !baseline) return undefined;
-  const floorRoundTrips = 3;
+  // The new floor: Gmail list and Gmail batch, the answer inside the acknowledgement.
+  const floorRoundTrips = 2;
+  const over = (floor: LatencyResult | undefined) => floor
+    ? {
+        p50Ms: round(bot.endToEndMs.p50 - floor.endToEndMs.p50),
+        p99Ms: round(bot.endToEndMs.p99 - floor.endToEndMs.p99),
+        p50Percent: round(((bot.endToEndMs.p50 - floor.endToEndMs.p50) / floor.endToEndMs.p50) * 100),
+        p99Percent: round(((bot.endToEndMs.p99 - floor.endToEndMs.p99) / floor.endToEndMs.p99) * 100),
+      }
+    : undefined;
   const floorMs = floorRoundTrips * delayMs;
   const above = (value: number) => round(((value - floorMs) / floorMs) * 100);
   return {
@@ -153,13 +169,9 @@ export function compareLatency(results: LatencyResult[], delayMs: number): Laten
       p50: round(baseline.endToEndMs.p50 / bot.endToEndMs.p50, 2),
       p99: round(baseline.endToEndMs.p99 / bot.endToEndMs.p99, 2),
     },
-    botOverMeasuredFloor: measuredFloor
-      ? {
-          p50Ms: round(bot.endToEndMs.p50 - measuredFloor.endToEndMs.p50),
-          p99Ms: round(bot.endToEndMs.p99 - measuredFloor.endToEndMs.p99),
-          p50Percent: round(((bot.endToEndMs.p50 - measuredFloor.endToEndMs.p50) / measuredFloor.endToEndMs.p50) * 100),
-          p99Percent: round(((bot.endToEndMs.p99 - measuredFloor.endToEndMs.p99) / measuredFloor.endToEndMs.p99) * 100),
-        }
-      : undefined,
+    botOverMeasuredFloor: over(measuredFloor),
+    botOverOldFloor: over(oldFloor),
+    botOverFloorRatio: delayMs > 0 ? round(bot.endToEndMs.p50 / (2 * delayMs), 2) : undefined,
+    botOverOldFloorRatio: delayMs > 0 ? round(bot.endToEndMs.p50 / (3 * delayMs), 2) : undefined,
   };
 }

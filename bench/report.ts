@@ -47,7 +47,7 @@ export const METHOD = {
     "longest chain of upstream requests (Scalekit, Gmail outer requests, Slack) in which each started after the previous one was answered, from the stand-ins' server-side diagnostics_channel events",
   ownTime: 'end-to-end minus the time the upstreams took to answer the requests on that chain',
   floor:
-    "bench/floor/app.ts: verifies the signature, acks, lists, reads the messages in one batch and posts to the response_url, with nothing else (no framework, known token, no parsing or formatting): what the network and this machine allow for 3 round trips",
+    "bench/floor/app.ts: verifies the signature, lists, reads the messages in one batch and answers inside the ack (floor: 2 round trips) or acks first and posts to the response_url (floor3: the old 3 round trips), with nothing else (no framework, known token, no parsing or formatting): what the network and this machine allow",
   cpu: 'utime + stime of the target process (all threads) from /proc/<pid>/stat around the measured commands; the probe\'s process.cpuUsage() as a cross-check',
   memory: 'VmHWM from /proc/<pid>/status, reset before each burst with clear_refs 5',
   eventLoop: "monitorEventLoopDelay (10 ms resolution) in the bot, via a probe preloaded with --import; 'bench loop' is the same in the bench process (stand-ins and load generator)",
@@ -116,9 +116,15 @@ export function render(doc: BenchDocument): string {
     const f = c.botOverMeasuredFloor;
     if (f) {
       out.push(
-        `floor program (the same 3 round trips, no other work): bot p50 +${f.p50Ms} ms = ${f.p50Percent}% above it, p99 +${f.p99Ms} ms = ${f.p99Percent}%. ` +
+        `floor program, new (2 round trips, answer in the ack, no other work): bot p50 +${f.p50Ms} ms = ${f.p50Percent}% above it, p99 +${f.p99Ms} ms = ${f.p99Percent}%. ` +
           "own time = end-to-end minus the upstreams' time on the path; 'to 1st call' and 'between calls' split it (p50s).",
       );
+    }
+    const o = c.botOverOldFloor;
+    const signed = (n: number) => (n < 0 ? `${n}` : `+${n}`);
+    if (o) out.push(`floor program, old (3 round trips, answer on the response_url): bot p50 ${signed(o.p50Ms)} ms = ${signed(o.p50Percent)}% against it, p99 ${signed(o.p99Ms)} ms = ${signed(o.p99Percent)}%.`);
+    if (c.botOverFloorRatio !== undefined) {
+      out.push(`bot p50 / (2 x ${delayMs} ms) = ${c.botOverFloorRatio}x (target <= 1.1x); bot p50 / (3 x ${delayMs} ms) = ${c.botOverOldFloorRatio}x.`);
     }
   }
 

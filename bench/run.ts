@@ -44,14 +44,17 @@ async function main(options: BenchOptions): Promise<void> {
     progress('starting the bot (node src/main.ts), the floor program (node bench/floor/app.ts) and the baseline (node bench/baseline/app.ts)');
     const bot = await startBot(upstreams);
     targets.push(bot);
-    const floor = await startFloor(upstreams);
+    const floor = await startFloor(upstreams, 2);
     targets.push(floor);
+    const floor3 = await startFloor(upstreams, 3);
+    targets.push(floor3);
     const baseline = await startBaseline(upstreams);
     targets.push(baseline);
 
     progress(`latency: ${options.samples} commands each, one at a time, ${options.delayMs} ms added per upstream request`);
-    const latency = await measureLatency({ targets: [bot, floor, baseline], commands, trace: upstreams.trace, samples: options.samples, warmup: 5, userId: latencyUser });
+    const latency = await measureLatency({ targets: [bot, floor, floor3, baseline], commands, trace: upstreams.trace, samples: options.samples, warmup: 5, userId: latencyUser });
     await stop(floor);
+    await stop(floor3);
 
     progress(`cpu: ${options.cpuCommands} commands, ${options.cpuConcurrency} at a time, no added delay`);
     upstreams.setDelay(0);

@@ -23,6 +23,8 @@ export interface SendResult {
   sentAt: number;
   ackedAt: number | undefined;
   status: number | undefined;
+  /** The acknowledgement's body when it carried one (an answer inside the ack). */
+  body?: string;
   error: string | undefined;
 }
 
@@ -52,8 +54,8 @@ async function send(batch: SendBatch, item: SendBatch['requests'][number], dispa
       dispatcher,
       signal: AbortSignal.timeout(batch.timeoutMs),
     });
-    await response.body.text();
-    return { key: item.key, sentAt, ackedAt: now(), status: response.statusCode, error: undefined };
+    const body = await response.body.text();
+    return { key: item.key, sentAt, ackedAt: now(), status: response.statusCode, ...(body ? { body } : {}), error: undefined };
   } catch (error) {
     return { key: item.key, sentAt, ackedAt: undefined, status: undefined, error: (error as Error).message };
   }

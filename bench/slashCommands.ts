@@ -134,6 +134,14 @@ export class SlashCommands {
     this.worker.postMessage(batch);
     const reply = await acked;
     const results = new Map(reply.results.map((result) => [result.key, result]));
+    // An answer inside the acknowledgement completes the command when the ack arrived.
+    const inline = new Map<string, { blocks?: unknown; text?: unknown }>();
+    for (const result of reply.results) {
+      const answer = result.body ? parseAnswer(result.body) : undefined;
+      if (!answer || result.ackedAt === undefined) continue;
+      inline.set(result.key, answer);
+      this.waiting.get(result.key)?.(result.ackedAt - performance.timeOrigin);
+    }
     const deadline = Math.max(0, timeoutMs - (performance.now() - started));
     await Promise.race([Promise.all(completed), sleep(deadline)]);
 
@@ -158,7 +166,7 @@ export class SlashCommands {
       else if (result.status !== 200) outcome.error = `acknowledged with HTTP ${result.status}`;
       else if (completedAt === undefined) outcome.error = `no response_url post within ${timeoutMs} ms`;
       else {
-        const answer = this.answerPostedTo(command.path);
+        const answer = inline.get(command.path) ?? this.answerPostedTo(command.path);
         outcome.ok = Array.isArray(answer?.blocks) && answer.blocks.length > 0;
         if (!outcome.ok) outcome.error = `answered without a summary: ${String(answer?.text ?? '').slice(0, 120)}`;
       }
@@ -181,6 +189,15 @@ export class SlashCommands {
     for (let i = responses.length - 1; i >= 0; i--) {
       if (responses[i]!.path === path) return responses[i]!.body as { blocks?: unknown; text?: unknown };
     }
+    return undefined;
+  }
+}
+
+function parseAnswer(body: string): { blocks?: unknown; text?: unknown } | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as { blocks?: unknown; text?: unknown }) : undefined;
+  } catch {
     return undefined;
   }
 }

@@ -13,7 +13,7 @@ import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } f
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Target {
-  name: 'bot' | 'floor' | 'baseline';
+  name: 'bot' | 'floor' | 'floor3' | 'baseline';
   url: string;
   process: Child;
 }
@@ -84,7 +84,7 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
 }
 
 /** One of the bench's own programs (bench/<dir>/app.ts), told its port through `portVariable`. */
-async function startProgram(name: 'floor' | 'baseline', portVariable: string, env: Record<string, string>): Promise<Target> {
+async function startProgram(name: 'floor' | 'baseline', portVariable: string, env: Record<string, string>, as: Target['name'] = name): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await Child.start({
@@ -94,18 +94,22 @@ async function startProgram(name: 'floor' | 'baseline', portVariable: string, en
     env: { ...baseEnv(), ...env, [portVariable]: String(port) },
     healthUrl: `${url}/healthz`,
   });
-  return { name, url, process: child };
+  return { name: as, url, process: child };
 }
 
 export function startBaseline(upstreams: Upstreams): Promise<Target> {
   return startProgram('baseline', 'BASELINE_PORT', { ...slackAndGmailEnv(upstreams), ...scalekitEnv(upstreams) });
 }
 
-/** The floor program: three round trips and nothing else (see bench/floor/app.ts). */
-export function startFloor(upstreams: Upstreams): Promise<Target> {
+/**
+ * The floor program (see bench/floor/app.ts): 2 round trips with the answer in the ack ('floor', the
+ * new floor) or 3 with the answer on the response_url ('floor3', the old one), and nothing else.
+ */
+export function startFloor(upstreams: Upstreams, roundTrips: 2 | 3 = 2): Promise<Target> {
   return startProgram('floor', 'FLOOR_PORT', {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     GMAIL_API_URL: upstreams.gmail.url,
     FLOOR_TOKEN_PREFIX: TOKEN_PREFIX,
-  });
+    FLOOR_ROUND_TRIPS: String(roundTrips),
+  }, roundTrips === 2 ? 'floor' : 'floor3');
 }

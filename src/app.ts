@@ -149,6 +149,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
     proposals: new SqlAlertProposals(db),
+    inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
     now,
   });

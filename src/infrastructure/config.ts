@@ -88,6 +88,7 @@ const schema = z
     LLM_BASE_URL: optionalString.pipe(urlSetting('must be an OpenAI-compatible base URL, e.g. https://api.openai.com/v1').optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
+    INLINE_ANSWER_MS: z.coerce.number({ error: 'must be a number of milliseconds, e.g. 1000' }).int().min(0, 'must be 0 (never inline) to 2500').max(2500, 'must stay well inside Slack\'s 3 s: at most 2500').default(1000),
     CALENDAR_API_URL: urlSetting('must be a URL such as https://www.googleapis.com').default('https://www.googleapis.com'),
   });
 
@@ -104,6 +105,8 @@ export interface Config {
     clientId: string;
     clientSecret: string;
     oidcAuthorizeUrl: string;
+    /** INLINE_ANSWER_MS: a command answer ready this soon goes back inside the acknowledgement. */
+    inlineAnswerMs: number;
   };
   port: number;
   publicUrl: string;
@@ -165,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       clientId: e.SLACK_CLIENT_ID,
       clientSecret: e.SLACK_CLIENT_SECRET,
       oidcAuthorizeUrl: e.SLACK_OIDC_AUTHORIZE_URL,
+      inlineAnswerMs: e.INLINE_ANSWER_MS,
     },
     port: e.PORT,
     publicUrl: withoutTrailingSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`),

@@ -1,6 +1,6 @@
 /**
  * Part of the composition root: the Bolt app on the receiver the settings choose (Socket Mode with
- * an app token, else HTTP), serving the bot's own web routes too, with a bounded Web API client.
+ * an app token, else HTTP through our own front door, receiver/slackReceiver.ts), serving the bot's own web routes too, with a bounded Web API client.
  *
  * Bolt is given an `authorize` hook rather than the token: given the token, it calls auth.test in
  * its constructor, where a refused token or an unreachable Slack becomes an unhandled rejection and
@@ -8,13 +8,14 @@
  * (botTokenCheck.ts) and hands the ids it learnt to `identity`; `client` carries the token for
  * calls made outside a listener.
  */
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import { App, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Config } from '../infrastructure/config.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import type { BotIdentity } from './botTokenCheck.ts';
 import { boltLogger } from './boltLogger.ts';
+import { SlackReceiver } from './receiver/slackReceiver.ts';
 
 export interface SlackAppDeps {
   routes: CustomRoute[];
@@ -34,10 +35,11 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): { app: App; 
         installerOptions: { port: config.port, clientOptions: { slackApiUrl: config.slack.apiUrl } },
         logger: slackLogger,
       })
-    : new HTTPReceiver({
+    : new SlackReceiver({
         signingSecret: config.slack.signingSecret ?? '',
-        customRoutes: deps.routes,
-        logger: slackLogger,
+        routes: deps.routes,
+        logger: deps.logger,
+        port: config.port,
       });
   // Slack calls share the bounded keep-alive pool with the other upstreams instead of the global fetch.
   const pooledFetch = ((url: string | URL, init?: object) =>

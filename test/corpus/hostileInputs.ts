@@ -11,6 +11,8 @@ export type Expectation =
   | { kind: 'usage' }
   /** Accepted (200) and answered with a summary in which the injected text is inert. */
   | { kind: 'inert-summary'; mustNotContain: string[] }
+  /** Answered 200 at the door (ssl_check, url_verification), the answer containing `bodyIncludes`. */
+  | { kind: 'accepted'; bodyIncludes?: string }
   /** Accepted (200) and ignored without an answer (e.g. an unknown payload type). */
   | { kind: 'ignored' }
   /** Accepted (200) and posted to the team channel with the injected text inert. */
@@ -20,14 +22,13 @@ export interface RawRequest {
   /** Sent as is to POST /slack/events, signed unless `signature` says otherwise. */
   body: string;
   contentType: string;
-  // A future-dated request is not in the corpus: only a holder of the signing secret can sign one,
-  // and Bolt, like Slack's own verification guide, only bounds a timestamp's age.
-  signature?: 'valid' | 'broken' | 'stale' | 'missing' | 'wrong-version';
+  /** `future`: a correct signature over a timestamp an hour ahead (Slack's window is 5 minutes either way). */
+  signature?: 'valid' | 'broken' | 'stale' | 'future' | 'missing' | 'wrong-version';
 }
 
 export interface HostileCase {
   name: string;
-  class: 'signature' | 'body' | 'command-text' | 'mention-text' | 'email-content' | 'alert-text' | 'event-text';
+  class: 'signature' | 'body' | 'wrong-shape' | 'command-text' | 'mention-text' | 'email-content' | 'alert-text' | 'event-text';
   /** A raw request, a /unread text, a mention text, or a message to seed in the mailbox. */
   request?: RawRequest;
   unreadText?: string;
@@ -54,7 +55,16 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'wrong signature', class: 'signature', request: { body: validCommand, contentType: form, signature: 'broken' }, expect: { kind: 'refused', status: 401 } },
   { name: 'stale timestamp (replay)', class: 'signature', request: { body: validCommand, contentType: form, signature: 'stale' }, expect: { kind: 'refused', status: 401 } },
   { name: 'unknown signature version', class: 'signature', request: { body: validCommand, contentType: form, signature: 'wrong-version' }, expect: { kind: 'refused', status: 401 } },
+  { name: 'timestamp an hour in the future', class: 'signature', request: { body: validCommand, contentType: form, signature: 'future' }, expect: { kind: 'refused', status: 401 } },
   // Bodies
+  { name: 'form payload=null', class: 'body', request: { body: 'payload=null', contentType: form }, expect: { kind: 'refused', status: 400 } },
+  { name: 'JSON body null', class: 'body', request: { body: 'null', contentType: json }, expect: { kind: 'refused', status: 400 } },
+  { name: 'event_callback with event null', class: 'body', request: { body: JSON.stringify({ type: 'event_callback', team_id: 'T0TEAM', event_id: 'EvNull', event: null }), contentType: json }, expect: { kind: 'refused', status: 400 } },
+  { name: 'JSON array nested 20,000 deep', class: 'body', request: { body: `${'['.repeat(20_000)}${']'.repeat(20_000)}`, contentType: json }, expect: { kind: 'refused', status: 400 } },
+  { name: 'JSON object nested 20,000 deep in a payload', class: 'body', request: { body: `payload=${encodeURIComponent(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`)}`, contentType: form }, expect: { kind: 'refused', status: 400 } },
+  { name: 'unsupported content type', class: 'body', request: { body: 'hello', contentType: 'text/plain' }, expect: { kind: 'refused', status: 400 } },
+  { name: 'ssl_check is answered', class: 'body', request: { body: 'ssl_check=1&token=x', contentType: form, signature: 'missing' }, expect: { kind: 'accepted' } },
+  { name: 'url_verification is answered', class: 'body', request: { body: JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'chal-123' }), contentType: json }, expect: { kind: 'accepted', bodyIncludes: 'chal-123' } },
   { name: 'malformed JSON', class: 'body', request: { body: '{"type": "event_callback", ', contentType: json }, expect: { kind: 'refused', status: '4xx' } },
   { name: 'JSON that is not an object', class: 'body', request: { body: '[1,2,3]', contentType: json }, expect: { kind: 'refused', status: '4xx' } },
   { name: 'malformed form encoding', class: 'body', request: { body: 'team_id=%zz&command=%E0%A4%A', contentType: form }, expect: { kind: 'refused', status: '4xx' } },
@@ -106,3 +116,42 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'event of 40,000 characters ("meeting a a a …")', class: 'event-text', eventText: `meeting ${'a '.repeat(20_000)}`.slice(0, 40_000), expect: { kind: 'usage' } },
   { name: 'event lasting a year', class: 'event-text', eventText: 'tomorrow at 9am for 9000 hours called Forever', expect: { kind: 'usage' } },
 ];
+
+// Bodies that parse but have the wrong shape: null, arrays and wrong types in every field Bolt reads.
+const WRONG_VALUES: Array<[string, unknown]> = [['null', null], ['an array', []], ['a number', 7], ['an object', { x: 1 }], ['a boolean', true]];
+const goodEvent = { type: 'event_callback', team_id: 'T0TEAM', event_id: 'EvShape', api_app_id: 'A0APP', event: { type: 'app_mention', user: 'U0HOSTILE', text: 'hi', channel: 'C1', ts: '1.0' } };
+const goodAction = {
+  type: 'block_actions', user: { id: 'U0HOSTILE' }, team: { id: 'T0TEAM' }, trigger_id: '1.t', response_url: 'http://127.0.0.1:9/never',
+  actions: [{ type: 'button', action_id: 'a', block_id: 'b', value: 'v' }],
+};
+const shapeCase = (name: string, body: string, contentType: string): HostileCase => ({
+  name: `wrong shape: ${name}`, class: 'wrong-shape', request: { body, contentType }, expect: { kind: 'refused', status: 400 },
+});
+const commandFields = { team_id: 'T0TEAM', user_id: 'U0HOSTILE', channel_id: 'C1', command: '/unread', text: '', response_url: 'http://127.0.0.1:9/never' };
+const replaced = (base: object, path: string[], value: unknown): unknown => {
+  const copy = structuredClone(base) as Record<string, unknown>;
+  let at: Record<string, unknown> = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+  at[path[path.length - 1] as string] = value;
+  return copy;
+};
+
+HOSTILE_CASES.push(
+  ...WRONG_VALUES.flatMap(([label, value]) => [
+    shapeCase(`JSON body ${label}`, JSON.stringify(value), json),
+    shapeCase(`payload ${label}`, `payload=${encodeURIComponent(JSON.stringify(value))}`, form),
+    ...[['type'], ['event'], ['event', 'type'], ['event', 'user'], ['event', 'channel'], ['event', 'text'], ['team_id'], ['event_id'], ['authorizations']]
+      .filter(([first, second]) => !(label === 'an object' && (first === 'event' && (second === undefined || second === 'user' || second === 'channel'))))
+      .map((path) => shapeCase(`event_callback ${path.join('.')} ${label}`, JSON.stringify(replaced(goodEvent, path, value)), json)),
+    ...[['type'], ['user'], ['user', 'id'], ['team'], ['actions'], ['response_url'], ['trigger_id'], ['channel'], ['container']]
+      .filter(([first]) => !(label === 'null' && (first === 'team' || first === 'channel' || first === 'container')))
+      .filter(([first]) => !(label === 'an object' && (first === 'user' || first === 'team' || first === 'channel' || first === 'container')))
+      .map((path) => shapeCase(`block_actions ${path.join('.')} ${label}`, `payload=${encodeURIComponent(JSON.stringify(replaced(goodAction, path, value)))}`, form)),
+    shapeCase(`block_actions actions[0] ${label}`, `payload=${encodeURIComponent(JSON.stringify(replaced(goodAction, ['actions'], [value])))}`, form),
+    ...(label === 'an object' ? [] : [shapeCase(`block_actions action_id ${label}`, `payload=${encodeURIComponent(JSON.stringify(replaced(goodAction, ['actions'], [{ type: 'button', action_id: value }])))}`, form)]),
+  ]),
+  ...['command', 'user_id', 'team_id', 'response_url'].map((field) =>
+    shapeCase(`slash command without ${field}`, new URLSearchParams(Object.fromEntries(Object.entries(commandFields).filter(([k]) => k !== field))).toString(), form)),
+  shapeCase('slash command with a repeated field', `${new URLSearchParams(commandFields).toString()}&user_id=U0OTHER`, form),
+  shapeCase('slash command name that is not a command', new URLSearchParams({ ...commandFields, command: 'unread now' }).toString(), form),
+);

@@ -14,7 +14,7 @@ import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '.
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { TestBrowser } from './browser.ts';
 import { LogCapture } from './logCapture.ts';
-import { sendSlashCommand, type SentRequest } from './slackRequests.ts';
+import { commandAnswer, sendSlashCommand, type SentRequest } from './slackRequests.ts';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 export const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
@@ -45,6 +45,11 @@ export interface Harness {
   /** Sends a slash command as Slack would, signed, from a user of TEAM, with its own response_url. */
   /** `raw`: the text is sent as given (Slack's own markup, e.g. `<#C1|ops>`), not escaped as typed text. */
   command(command: string, userId: string, text: string, options?: { channelId?: string; raw?: boolean }): Promise<SentRequest & { responseUrl: string }>;
+  /**
+   * What a command was answered with: the body of its acknowledgement when the answer came inline
+   * (INLINE_ANSWER_MS), else the first post to its response_url.
+   */
+  answerOf(sent: SentRequest & { responseUrl: string }, timeoutMs?: number): Promise<{ where: 'ack' | 'response_url'; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -130,6 +135,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       );
       return { ...sent, responseUrl };
     },
+    answerOf: (sent, timeoutMs) => commandAnswer(slack, sent, timeoutMs),
     async close() {
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);

@@ -4,6 +4,7 @@ import type { GmailStandin } from '../standins/gmailStandin.ts';
 import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
 import { authorizationLinkIn } from './botHarness.ts';
 import type { LocalHarness } from './localHarness.ts';
+import { commandAnswer } from './slackRequests.ts';
 
 export const isCall = (method: string, match: (c: RecordedCall) => boolean = () => true) =>
   (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === method && match(a);
@@ -23,7 +24,7 @@ export async function askAndGetLink(h: LocalHarness, user: string): Promise<stri
   const sent = await h.unread(user);
   expect(sent.status).toBe(200);
   const dm = await h.slack.waitFor(isDmTo(user, (text) => text.includes('/connect/')));
-  const notice = await h.slack.waitFor(isResponse(sent.responseUrl));
+  const notice = await commandAnswer(h.slack, sent);
   expect(JSON.stringify(notice.body)).toMatch(/direct message/i);
   return authorizationLinkIn(dm);
 }
@@ -36,9 +37,9 @@ export async function connectUser(h: LocalHarness, user: string): Promise<void> 
   await h.slack.waitFor(isDmTo(user, (text) => text.includes('Lunch?')));
 }
 
-/** `/unread` from a connected user: the answer through the response_url. */
+/** `/unread` from a connected user: the answer, inside the ack or through the response_url. */
 export async function unreadAnswer(h: LocalHarness, user: string, timeoutMs?: number): Promise<string> {
   const sent = await h.unread(user);
-  const answer = await h.slack.waitFor(isResponse(sent.responseUrl), timeoutMs);
+  const answer = await commandAnswer(h.slack, sent, timeoutMs);
   return JSON.stringify(answer.body);
 }

@@ -53,6 +53,20 @@ export async function sendSigned(
   return { status: response.status, body: text, elapsedMs: performance.now() - started };
 }
 
+/**
+ * What a slash command was answered with: the body of its acknowledgement when the answer came
+ * inline (INLINE_ANSWER_MS), else the first post to its response_url.
+ */
+export async function commandAnswer(
+  slack: { waitFor(predicate: (a: { kind: string; path?: string }) => boolean, timeoutMs?: number): Promise<unknown> },
+  sent: { body: string; responseUrl: string },
+  timeoutMs = 30_000,
+): Promise<{ where: 'ack' | 'response_url'; body: unknown }> {
+  if (sent.body.length > 0) return { where: 'ack', body: JSON.parse(sent.body) as unknown };
+  const posted = await slack.waitFor((a) => a.kind === 'response' && a.path !== undefined && sent.responseUrl.endsWith(a.path), timeoutMs);
+  return { where: 'response_url', body: (posted as { body: unknown }).body };
+}
+
 export interface SlashCommand {
   command: string;
   text: string;

@@ -33,7 +33,7 @@ describe('the audit log', () => {
     h.activateCalendar('U0AUD');
     h.gmail.addMessage({ from: 'S <secret-sender@example.com>', subject: 'SecretSubjectLine', date: new Date(), snippet: 'x' });
     const unread = await h.unread('U0AUD', '3 from:secret-sender');
-    await h.slack.waitFor(isResponse(unread.responseUrl));
+    await h.answerOf(unread);
     const event = await h.command('/event', 'U0AUD', 'tomorrow 9am called SecretMeetingTitle');
     await h.slack.waitFor(isResponse(event.responseUrl));
     await h.command('/alert', 'U0AUD', 'SecretAlertText');

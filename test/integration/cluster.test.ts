@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, signInWithSlack, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { startCluster, type Cluster } from '../helpers/cluster.ts';
-import { sendEvent, sendSlashCommand } from '../helpers/slackRequests.ts';
+import { commandAnswer, sendEvent, sendSlashCommand } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 
 let cluster: Cluster;
@@ -31,7 +31,7 @@ describe('two instances on one database', () => {
       const responseUrl = cluster.slack.responseUrl(`alt-${i}`);
       const sent = await sendSlashCommand(endpoint(i), SIGNING_SECRET, { command: '/unread', text: '', userId: 'U0ALT', teamId: TEAM, channelId: 'C1', responseUrl });
       expect(sent.status).toBe(200);
-      const answer = await cluster.slack.waitFor((a) => a.kind === 'response' && responseUrl.endsWith(a.path), 15_000);
+      const answer = await commandAnswer(cluster.slack, { ...sent, responseUrl }, 15_000);
       expect(JSON.stringify(answer)).toContain('Shared inbox');
     }
   });

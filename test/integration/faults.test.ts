@@ -3,7 +3,7 @@
  * timeout, connection resets. Every request ends with the right answer or a clear message to the
  * user, within a bound; nothing is left unhandled.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/botHarness.ts';
 import { delivered, type Arrival, type RecordedCall, type RecordedResponse } from '../standins/slackApi.ts';
 
@@ -37,13 +37,18 @@ beforeEach(async () => {
 });
 
 /**
- * Runs /unread and returns what the user was finally told: the first delivery Slack accepted, on
- * the response_url or in the user's DM (failed posts are recorded as failed and skipped), with
- * where it went.
+ * Runs /unread and returns what the user was finally told: inside the acknowledgement, or the
+ * first delivery Slack accepted, on the response_url or in the user's DM (failed posts are
+ * recorded as failed and skipped), with where it went.
  */
-async function unreadOutcome(timeoutMs = 30_000): Promise<{ to: 'response_url' | 'dm'; text: string; answered: boolean }> {
+async function unreadOutcome(timeoutMs = 30_000): Promise<{ to: 'ack' | 'response_url' | 'dm'; text: string; answered: boolean }> {
   const sent = await h.unread(USER);
   expect(sent.status).toBe(200);
+  if (sent.body.length > 0) {
+    expect(sent.body).not.toMatch(/\bat \S+\.ts:\d+|Error:|ECONN|undefined/);
+    expect(sent.body).not.toMatch(INTERNAL);
+    return { to: 'ack', text: sent.body, answered: sent.body.includes('Status report') };
+  }
   const told = (await h.slack.waitFor(
     (a: Arrival) =>
       delivered(a) &&
@@ -71,7 +76,8 @@ describe('Gmail faults', () => {
   ] as const)('%s', async (_name, inject, expected) => {
     inject();
     const told = await unreadOutcome();
-    expect(told.to).toBe('response_url');
+    // Answered privately: inside the acknowledgement when the retry was quick, else on the response_url.
+    expect(['ack', 'response_url']).toContain(told.to);
     expect(told.answered).toBe(expected === 'answer');
   });
 
@@ -91,9 +97,9 @@ describe('Scalekit faults', () => {
     h.activate('U0FRESH');
     h.scalekit.setDown(true);
     const sent = await h.unread('U0FRESH');
-    const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 30_000);
-    expect(JSON.stringify(told)).toMatch(AGENT_AUTH_DOWN);
-    expect(JSON.stringify(told)).not.toMatch(INTERNAL);
+    const told = await h.answerOf(sent, 30_000);
+    expect(JSON.stringify(told.body)).toMatch(AGENT_AUTH_DOWN);
+    expect(JSON.stringify(told.body)).not.toMatch(INTERNAL);
   });
 
   it('hanging past the SDK timeout: a clear message', async () => {
@@ -101,9 +107,9 @@ describe('Scalekit faults', () => {
     h.scalekit.setDelay(12_000);
     const sent = await h.unread('U0SLOWSK');
     expect(sent.status).toBe(200);
-    const told = await h.slack.waitFor((a) => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 40_000);
-    expect(JSON.stringify(told)).toMatch(AGENT_AUTH_DOWN);
-    expect(JSON.stringify(told)).not.toMatch(INTERNAL);
+    const told = await h.answerOf(sent, 40_000);
+    expect(JSON.stringify(told.body)).toMatch(AGENT_AUTH_DOWN);
+    expect(JSON.stringify(told.body)).not.toMatch(INTERNAL);
   }, 60_000);
 });
 
@@ -141,6 +147,11 @@ describe('Slack faults', () => {
 });
 
 describe('Slack connection faults', () => {
+  // These faults are on the response_url, which a warm answer no longer uses: Gmail answers after
+  // the inline deadline, so the answer takes the response_url path again.
+  beforeEach(() => h.gmail.setDelay(h.config.slack.inlineAnswerMs + 500));
+  afterEach(() => h.gmail.setDelay(0));
+
   it('a response_url that never answers: given up after its own 5 s deadline (not the pool\'s 15 s), answered in the DM', async () => {
     h.slack.failNext('response', 1, { hang: true });
     const sent = await h.unread(USER);

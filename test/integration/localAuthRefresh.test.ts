@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationLinkIn } from '../helpers/botHarness.ts';
 import { startLocalHarness, type LocalHarness } from '../helpers/localHarness.ts';
 import { blocksText, connectUser, isDmTo, isResponse, seedInbox, unreadAnswer } from '../helpers/localFlows.ts';
+import { commandAnswer } from '../helpers/slackRequests.ts';
 
 let h: LocalHarness;
 let latestAccessToken = '';
@@ -37,7 +38,7 @@ describe('an access token that has run out', () => {
     h.advance(2 * HOUR);
     const sent = await Promise.all(Array.from({ length: 50 }, (_, i) => h.unread(user, '', `burst-${i}`)));
     expect(sent.every((s) => s.status === 200)).toBe(true);
-    const answers = await Promise.all(sent.map((s) => h.slack.waitFor(isResponse(s.responseUrl), 20_000)));
+    const answers = await Promise.all(sent.map((s) => commandAnswer(h.slack, s, 20_000)));
     expect(answers.filter((a) => blocksText(a.body).includes('Lunch?'))).toHaveLength(50);
     expect(refreshes()).toHaveLength(1);
     expect(refreshes()[0]?.status).toBe(200);
@@ -89,7 +90,7 @@ describe('a grant the provider no longer honours (invalid_grant)', () => {
     const sent = await h.unread(user);
     const dm = await h.slack.waitFor(isDmTo(user, (text) => text.includes('/connect/')));
     expect(blocksText(dm.body)).toContain('Reconnect Gmail');
-    const notice = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const notice = await commandAnswer(h.slack, sent);
     expect(JSON.stringify(notice.body)).toMatch(/direct message/i);
     expect(refreshes()).toHaveLength(1);
   });

@@ -18,7 +18,7 @@ const buttonsIn = (blocks: unknown[]): Button[] =>
 
 async function summary(user: string, text: string): Promise<unknown[]> {
   const sent = await h.unread(user, text);
-  const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
+  const answer = await h.answerOf(sent);
   return (answer.body as { blocks: unknown[] }).blocks;
 }
 

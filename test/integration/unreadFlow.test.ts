@@ -12,6 +12,8 @@ let h: Harness;
 const isCall = (method: string, match: (c: RecordedCall) => boolean = () => true) =>
   (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === method && match(a);
 const isResponse = (url: string) => (a: Arrival): a is RecordedResponse => a.kind === 'response' && url.endsWith(a.path);
+/** A command's answer, inside its acknowledgement (INLINE_ANSWER_MS) or on its response_url. */
+const answerTo = async (sent: Parameters<Harness['answerOf']>[0], timeoutMs?: number) => ({ body: (await h.answerOf(sent, timeoutMs)).body });
 const blocksText = (body: unknown) => JSON.stringify((body as { blocks?: unknown }).blocks ?? []);
 
 function seedInbox(): void {
@@ -48,7 +50,7 @@ describe('a first /unread from a user who has not connected Gmail', () => {
     expect(dm.body).toMatchObject({ channel: `D${user}` });
     linkUrl = authorizationLinkIn(dm);
     expect(linkUrl.startsWith(`${h.botUrl}/connect/`)).toBe(true);
-    const notice = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const notice = await answerTo(sent);
     expect(notice.body).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(notice.body)).toMatch(/direct message/i);
     expect(JSON.stringify(notice.body)).not.toContain('/connect/');
@@ -84,7 +86,7 @@ describe('a first /unread from a user who has not connected Gmail', () => {
 
   it('answers a second /unread with the summary, in two Gmail round trips', async () => {
     const sent = await h.unread(user, '5');
-    const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const answer = await answerTo(sent);
     expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
     expect(blocksText(answer.body)).toContain('Lunch?');
     expect(h.gmail.requests.map((r) => r.path)).toEqual(['/gmail/v1/users/me/messages', '/batch/gmail/v1']);
@@ -94,7 +96,7 @@ describe('a first /unread from a user who has not connected Gmail', () => {
 
   it('shows a subject of <!channel> and @here inert', async () => {
     const sent = await h.unread(user);
-    const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const answer = await answerTo(sent);
     const text = blocksText(answer.body);
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).toContain('&lt;@U123&gt;');
@@ -109,7 +111,7 @@ describe('a first /unread from a user who has not connected Gmail', () => {
   it('retries a Gmail 429 and then answers', async () => {
     h.gmail.failNext(1, { status: 429, retryAfterSeconds: 1 });
     const sent = await h.unread(user);
-    const answer = await h.slack.waitFor(isResponse(sent.responseUrl), 15_000);
+    const answer = await answerTo(sent, 15_000);
     expect(blocksText(answer.body)).toContain('Lunch?');
     expect(h.gmail.requests.length).toBe(3);
   });
@@ -117,7 +119,7 @@ describe('a first /unread from a user who has not connected Gmail', () => {
   it('tells the user clearly when Gmail stays down', async () => {
     h.gmail.failNext(10, { status: 503 });
     const sent = await h.unread(user);
-    const answer = await h.slack.waitFor(isResponse(sent.responseUrl), 20_000);
+    const answer = await answerTo(sent, 20_000);
     expect(JSON.stringify(answer.body)).toMatch(/Gmail/);
     expect(JSON.stringify(answer.body)).not.toMatch(/stack|Error:|at .*\.ts/);
   });
@@ -136,7 +138,7 @@ describe('other requests', () => {
     h.scalekit.setDown(true);
     const sent = await h.unread('U0CAROL');
     expect(sent.status).toBe(200);
-    const answer = await h.slack.waitFor(isResponse(sent.responseUrl), 25_000);
+    const answer = await answerTo(sent, 25_000);
     // Scalekit's own message, not the generic answer for a bug of ours (which also says "try again").
     expect(JSON.stringify(answer.body)).toMatch(/The service I use to reach Gmail isn't answering right now/);
     expect(JSON.stringify(answer.body)).not.toMatch(/something went wrong on my side/i);
@@ -150,7 +152,7 @@ describe('other requests', () => {
     // The acknowledgement came back while the bot was still waiting on Scalekit.
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
     expect(h.slack.responses).toEqual([]);
-    await h.slack.waitFor(isResponse(sent.responseUrl), 20_000);
+    await answerTo(sent, 20_000);
   });
 
   it('refuses a request with a bad signature or a stale timestamp', async () => {
@@ -186,7 +188,7 @@ describe('tokens Gmail refuses', () => {
     const user = 'U0FRANK';
     const stale = h.activate(user, 'ya29.stale-frank');
     const first = await h.unread(user);
-    await h.slack.waitFor(isResponse(first.responseUrl));
+    await answerTo(first);
     // Scalekit refreshed the token; Gmail no longer takes the one the bot has cached.
     h.gmail.revokeToken(stale);
     h.activate(user, 'ya29.fresh-frank');
@@ -194,7 +196,7 @@ describe('tokens Gmail refuses', () => {
     h.gmail.reset();
     seedInbox();
     const second = await h.unread(user);
-    const answer = await h.slack.waitFor(isResponse(second.responseUrl));
+    const answer = await answerTo(second);
     expect(blocksText(answer.body)).toContain('Lunch?');
     expect(h.gmail.requests.map((r) => r.path)).toEqual([
       '/gmail/v1/users/me/messages',
@@ -210,7 +212,7 @@ describe('tokens Gmail refuses', () => {
     const sent = await h.unread(user);
     const dm = await h.slack.waitFor(isCall('chat.postMessage'));
     expect(authorizationLinkIn(dm)).toContain('/connect/');
-    const notice = await h.slack.waitFor(isResponse(sent.responseUrl));
+    const notice = await answerTo(sent);
     expect(JSON.stringify(notice.body)).toMatch(/direct message/i);
   });
 
@@ -218,7 +220,10 @@ describe('tokens Gmail refuses', () => {
     const user = 'U0HEIDI';
     h.activate(user);
     h.slack.failNext('response', 1, { status: 404 });
+    // Gmail answers after the inline deadline, so the answer takes the response_url path.
+    h.gmail.setDelay(h.config.slack.inlineAnswerMs + 500);
     await h.unread(user);
+    h.gmail.setDelay(0);
     const dm = await h.slack.waitFor(isCall('chat.postMessage'));
     expect(dm.body).toMatchObject({ channel: `D${user}` });
     expect(blocksText(dm.body)).toContain('Lunch?');

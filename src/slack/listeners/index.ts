@@ -45,6 +45,8 @@ export interface ListenerDeps {
   deliveries: DeliveryLog;
   /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
   proposals: AlertProposals;
+  /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
+  inlineAnswerMs?: number;
   logger: Logger;
   now: () => Date;
 }

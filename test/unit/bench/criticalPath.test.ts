@@ -53,10 +53,14 @@ function result(target: string, endToEnd: number[]): LatencyResult {
 
 describe('compareLatency', () => {
   it('puts the bot next to the theoretical floor, the measured floor program and the baseline', () => {
-    const comparison = compareLatency([result('bot', [132, 132, 140]), result('floor', [128, 128, 139]), result('baseline', [330, 330, 350])], 40);
-    expect(comparison?.floorMs).toBe(120);
-    expect(comparison?.botAboveFloorPercent).toEqual({ p50: 10, p99: 16.7 });
-    expect(comparison?.botOverMeasuredFloor).toEqual({ p50Ms: 4, p99Ms: 1, p50Percent: 3.1, p99Percent: 0.7 });
+    const comparison = compareLatency([result('bot', [88, 88, 96]), result('floor', [84, 84, 95]), result('floor3', [128, 128, 139]), result('baseline', [220, 220, 240])], 40);
+    expect(comparison?.floorRoundTrips).toBe(2);
+    expect(comparison?.floorMs).toBe(80);
+    expect(comparison?.botAboveFloorPercent).toEqual({ p50: 10, p99: 20 });
+    expect(comparison?.botOverMeasuredFloor).toEqual({ p50Ms: 4, p99Ms: 1, p50Percent: 4.8, p99Percent: 1.1 });
+    expect(comparison?.botOverOldFloor).toMatchObject({ p50Ms: -40, p99Ms: -43 });
+    expect(comparison?.botOverFloorRatio).toBe(1.1);
+    expect(comparison?.botOverOldFloorRatio).toBe(0.73);
     expect(comparison?.baselineOverBot).toEqual({ p50: 2.5, p99: 2.5 });
   });
 

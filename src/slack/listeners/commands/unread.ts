@@ -1,4 +1,8 @@
-/** `/unread [count] [gmail search]`: acknowledged at once, answered privately when the mail is read. */
+/**
+ * `/unread [count] [gmail search]`: answered privately when the mail is read: inside the
+ * acknowledgement when that happens before `inlineAnswerMs`, else on the response_url after an
+ * empty acknowledgement at that deadline.
+ */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
 import { buildUnreadUsage } from '../../blocks/help.ts';
@@ -8,25 +12,39 @@ import { dmReply, responseUrlReply } from '../../replies.ts';
 import type { RequestRunner } from '../../requestRunner.ts';
 import type { RespondTo } from '../../responseUrl.ts';
 import { tellBusy } from '../../errorMessages.ts';
+import { inlineAnswer, type AckFn } from '../../inlineAnswer.ts';
 
-export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo }) {
+export const DEFAULT_INLINE_ANSWER_MS = 1_000;
+
+export function unreadCommand(deps: { runner: RequestRunner; tasks: BackgroundTasks; respondTo: RespondTo; inlineAnswerMs?: number }) {
   return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseUnreadArgs(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', ...buildUnreadUsage(parsed.problem) });
       return;
     }
-    await ack();
+    const later = responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id));
+    const answer = inlineAnswer(ack as AckFn, deps.inlineAnswerMs ?? DEFAULT_INLINE_ANSWER_MS, later);
     const user = {
       teamId: command.team_id,
       enterpriseId: command.enterprise_id || undefined,
       userId: command.user_id,
     };
-    const reply = responseUrlReply(deps.respondTo(command.response_url), dmReply(client, command.user_id));
     const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
-    deps.tasks.run('unread command', () =>
-      deps.runner.run(user, { action: UNREAD_ACTION, input }, reply),
-      tellBusy(reply),
-    );
+    deps.tasks.run('unread command', async () => {
+      try {
+        await deps.runner.run(user, { action: UNREAD_ACTION, input }, answer.reply);
+      } finally {
+        await answer.done();
+      }
+    }, async () => {
+      try {
+        await tellBusy(answer.reply)();
+      } finally {
+        await answer.done();
+      }
+    });
+    // Bolt's request ends when this listener returns: it returns once the command is acknowledged.
+    await answer.acknowledged;
   };
 }
