@@ -51,7 +51,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const logger = options.logger ?? createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config) });
   const now = options.now ?? (() => new Date());
 
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, { notice: (message) => logger.warn(message) });
   await migrate(db);
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger);

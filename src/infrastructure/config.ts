@@ -49,7 +49,7 @@ const schema = z
       .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
     GMAIL_CONNECTION_NAME: z.string().trim().min(1).default('gmail'),
-    DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
+    DATABASE_URL: z.string().trim().min(1).default('./data/bot.sqlite'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
     GMAIL_API_URL: urlSetting('must be a URL such as https://gmail.googleapis.com').default('https://gmail.googleapis.com'),
     // Scalekit names its Google Calendar connector `googlecalendar`; the built-in backend accepts any name.

@@ -11,7 +11,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.gmail).toEqual({ connectionName: 'gmail', apiUrl: 'https://gmail.googleapis.com' });
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
-    expect(config.databaseUrl).toBe('./data/bot');
+    expect(config.databaseUrl).toBe('./data/bot.sqlite');
     expect(config.agentAuth).toEqual({
       kind: 'scalekit',
       envUrl: 'https://acme.scalekit.dev',
