@@ -5,6 +5,9 @@
  * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
  */
 import { freePort } from '../test/helpers/freePort.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Child } from './processes.ts';
 import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } from './upstreams.ts';
@@ -51,9 +54,11 @@ export interface BotOptions {
   nodeArgs?: string[];
 }
 
-/** The bot, as `npm start` runs it. */
+/** The bot, as `npm start` runs it, on its embedded database in a new, empty data directory. */
 export async function startBot(upstreams: Upstreams, options: BotOptions = {}): Promise<Target> {
   const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-bot-data-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   const child = await Child.start({
     name: 'bot',
@@ -66,7 +71,7 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
       PORT: String(port),
       PUBLIC_URL: url,
       LOG_LEVEL: 'warn',
-      DATABASE_URL: 'memory://',
+      DATABASE_URL: join(dataDir, 'bot.sqlite'),
     },
     healthUrl: `${url}/healthz`,
   });
@@ -80,7 +85,8 @@ async function startProgram(name: 'floor' | 'baseline', portVariable: string, en
   const child = await Child.start({
     name,
     cwd: ROOT,
-    args: [`bench/${name}/app.ts`],
+    // The probe too, so its bursts are measured as the bot's are (peak RSS, CPU, acks as it saw them).
+    args: ['--import', './bench/probe.ts', `bench/${name}/app.ts`],
     env: { ...baseEnv(), ...env, [portVariable]: String(port) },
     healthUrl: `${url}/healthz`,
   });
