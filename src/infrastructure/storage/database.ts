@@ -3,6 +3,10 @@
  * results on both databases. The embedded default is SQLite (`node:sqlite`, built into Node: one
  * file, nothing to install); `postgres://` URLs use a PostgreSQL server, for several instances.
  * Where the two dialects differ, `dialect` says how (see dialect.ts).
+ *
+ * Portable SQL runs on both as it is: pass times as Date parameters (not `now()` or interval
+ * arithmetic), cast with `CAST(x AS integer)` (not `::int`), upsert with `ON CONFLICT`, and read
+ * back with `RETURNING`.
  */
 import type { SqlDialect } from './dialect.ts';
 
