@@ -124,7 +124,8 @@ describe('the entry point', () => {
       const run = runMain({ ...env, DATABASE_URL: './data/bot' }, cwd);
       try {
         expect(await run.exited).not.toBe(0);
-        expect(run.output()).toContain('DATABASE_URL names ./data/bot, a data directory of the embedded PostgreSQL (PGlite)');
+        expect(run.output()).toContain('DATABASE_URL names ./data/bot, a PostgreSQL data directory such as the embedded PGlite of earlier versions left');
+        expect(run.output()).toContain('can be deleted');
         expect(run.output()).toContain('./data/bot.sqlite');
         expect(run.output()).not.toMatch(/\n\s+at /);
       } finally {

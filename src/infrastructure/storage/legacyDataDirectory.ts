@@ -3,8 +3,8 @@
  * `./data/bot`. Such a directory holds `PG_VERSION`. The project had no release, so nothing in it
  * needs keeping; the bot says what it is instead of failing on it.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 
 export function isPostgresDataDirectory(path: string): boolean {
   return existsSync(join(path, 'PG_VERSION'));
@@ -13,28 +13,27 @@ export function isPostgresDataDirectory(path: string): boolean {
 export class LegacyDataDirectoryError extends Error {
   constructor(path: string) {
     super(
-      `DATABASE_URL names ${path}, a data directory of the embedded PostgreSQL (PGlite) that earlier versions used. ` +
+      `DATABASE_URL names ${path}, a PostgreSQL data directory such as the embedded PGlite of earlier versions left. ` +
         'The embedded database is now one SQLite file: set DATABASE_URL to a file such as ./data/bot.sqlite ' +
-        '(or leave it unset). That directory is no longer read and can be deleted.',
+        '(or leave it unset). If that directory was the bot\'s, nothing in it is needed and it can be deleted.',
     );
     this.name = 'LegacyDataDirectoryError';
   }
 }
 
-/** Old data directories next to the SQLite file (the old default sat at ./data/bot). */
-export function legacyDataDirectoriesBeside(file: string): string[] {
-  const parent = dirname(file);
-  if (!existsSync(parent)) return [];
-  const found = isPostgresDataDirectory(parent) ? [parent] : [];
-  for (const entry of readdirSync(parent)) {
-    const path = join(parent, entry);
-    try {
-      if (statSync(path).isDirectory() && isPostgresDataDirectory(path)) found.push(path);
-    } catch {
-      // A dangling link or an unreadable entry is none of ours.
-    }
+/**
+ * The old data directory where the old default put it: beside the SQLite file, under the file's
+ * name without its extension (./data/bot for ./data/bot.sqlite). Only that one place is looked at,
+ * so an unrelated PostgreSQL data directory is never called deletable.
+ */
+export function legacyDataDirectoryBeside(file: string): string | undefined {
+  const candidate = join(dirname(file), basename(file, extname(file)));
+  if (candidate === file) return undefined;
+  try {
+    return statSync(candidate).isDirectory() && isPostgresDataDirectory(candidate) ? candidate : undefined;
+  } catch {
+    return undefined;
   }
-  return found;
 }
 
 export function legacyNotice(directory: string): string {

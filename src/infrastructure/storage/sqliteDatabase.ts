@@ -14,7 +14,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { fileURLToPath } from 'node:url';
 import type { Database, OpenOptions, Queryable } from './database.ts';
 import { SQLITE } from './dialect.ts';
-import { isPostgresDataDirectory, legacyDataDirectoriesBeside, LegacyDataDirectoryError, legacyNotice } from './legacyDataDirectory.ts';
+import { isPostgresDataDirectory, legacyDataDirectoryBeside, LegacyDataDirectoryError, legacyNotice } from './legacyDataDirectory.ts';
 
 /** How long a statement waits for another process's write lock before failing. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -51,7 +51,8 @@ export function openSqlite(url: string, options: OpenOptions = {}): SqliteDataba
       throw new Error(`DATABASE_URL names ${path}, a directory; it must name the SQLite file, e.g. ./data/bot.sqlite.`);
     }
     mkdirSync(dirname(path), { recursive: true });
-    for (const directory of legacyDataDirectoriesBeside(path)) options.notice?.(legacyNotice(directory));
+    const legacy = legacyDataDirectoryBeside(path);
+    if (legacy) options.notice?.(legacyNotice(legacy));
   }
   return new SqliteDatabase(new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true }));
 }

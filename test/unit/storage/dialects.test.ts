@@ -3,7 +3,7 @@
  * SQLite adapter keeps the promises the stores rely on (Date and boolean round trips, time order,
  * a file in WAL mode, transactions that other statements cannot join).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -126,6 +126,22 @@ describe('the SQLite file', () => {
     expect(await second.query('SELECT channel_id, updated_at FROM alert_channels')).toEqual([{ channel_id: 'C1', updated_at: new Date(0) }]);
     expect(await migrate(second)).toEqual([]);
     await second.close();
+  });
+
+  it('names an old PGlite directory where the old default put it, and no other PostgreSQL directory', async () => {
+    const place = join(dir, 'notices');
+    for (const name of ['bot', 'postgres']) {
+      mkdirSync(join(place, name), { recursive: true });
+      writeFileSync(join(place, name, 'PG_VERSION'), '17\n');
+    }
+    const notices: string[] = [];
+    const db = await openDatabase(join(place, 'bot.sqlite'), { notice: (message) => notices.push(message) });
+    await db.close();
+    expect(notices).toEqual([expect.stringContaining(`${join(place, 'bot')} is a data directory of the embedded PostgreSQL (PGlite)`)]);
+    expect(notices[0]).toContain('can be deleted');
+    const other: string[] = [];
+    await (await openDatabase(join(place, 'other.sqlite'), { notice: (message) => other.push(message) })).close();
+    expect(other).toEqual([]);
   });
 
   it('refuses a directory with a message naming the setting', async () => {
