@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { measureCpu, type CpuResult } from './cpu.ts';
 import { compareLatency, measureLatency } from './latency.ts';
 import { burst, warmUp, type LoadResult } from './load.ts';
@@ -44,6 +45,8 @@ async function main(options: BenchOptions): Promise<void> {
     progress('starting the bot (node src/main.ts), the floor program (node bench/floor/app.ts) and the baseline (node bench/baseline/app.ts)');
     const bot = await startBot(upstreams);
     targets.push(bot);
+    await sleep(1_000); // idle: started, nothing asked of it yet
+    const botIdleRssAtStartMiB = bot.process.memory().rssMiB;
     const floor = await startFloor(upstreams, 2);
     targets.push(floor);
     const floor3 = await startFloor(upstreams, 3);
@@ -65,18 +68,22 @@ async function main(options: BenchOptions): Promise<void> {
       cpu.push(await measureCpu({ target, commands, userIds: cpuUsers, count: options.cpuCommands, concurrency: options.cpuConcurrency }));
     }
     upstreams.setDelay(options.delayMs);
-    await stop(baseline);
 
-    progress(`load: warming ${loadUsers.length} users, then bursts of ${options.sizes.join(', ')}, ${options.repeats} of each`);
+    progress(`load: warming ${loadUsers.length} users, then bursts of ${options.sizes.join(', ')}, ${options.repeats} of each, bot then baseline`);
     await warmUp(commands, bot, loadUsers, 100);
+    await warmUp(commands, baseline, loadUsers.slice(0, 200), 100);
     const botIdleRssMiB = bot.process.memory().rssMiB;
     const bursts: LoadResult[] = [];
+    const baselineBursts: LoadResult[] = [];
     for (const size of options.sizes) {
-      bursts.push(await burst({ target: bot, commands, trace: upstreams.trace, userIds: loadUsers.slice(0, size), repeats: options.repeats }));
+      const userIds = loadUsers.slice(0, size);
+      bursts.push(await burst({ target: bot, commands, trace: upstreams.trace, userIds, repeats: options.repeats }));
+      baselineBursts.push(await burst({ target: baseline, commands, trace: upstreams.trace, userIds, repeats: options.repeats }));
       progress(`  ${size} in flight: done`);
     }
     const botWarnings = bot.process.warnings();
     await stop(bot);
+    await stop(baseline);
 
     progress(`refresh storm: ${options.stormRequests} commands over ${options.stormAccounts} accounts with expired tokens`);
     const refreshStorm = await runRefreshStorm({ options, upstreams, commands, targets, progress });
@@ -92,7 +99,7 @@ async function main(options: BenchOptions): Promise<void> {
       method: METHOD,
       latency: { results: latency, comparison: compareLatency(latency, options.delayMs) },
       cpu,
-      load: { botIdleRssMiB, bursts },
+      load: { botIdleRssAtStartMiB, botIdleRssMiB, bursts, baselineBursts },
       botWarnings: { count: botWarnings.length, first: botWarnings.slice(0, 3) },
       refreshStorm,
     };
@@ -100,7 +107,7 @@ async function main(options: BenchOptions): Promise<void> {
     writeJson(options.out, document);
     progress(`wrote ${options.out}`);
 
-    const failures = [...latency, ...cpu, ...bursts, ...(refreshStorm.status === 'ran' ? [refreshStorm] : [])].filter((r) => r.errors > 0);
+    const failures = [...latency, ...cpu, ...bursts, ...baselineBursts, ...(refreshStorm.status === 'ran' ? [refreshStorm] : [])].filter((r) => r.errors > 0);
     if (failures.length > 0) {
       throw new Error(`commands failed: ${failures.map((r) => `${r.errors} (e.g. ${r.firstError})`).join('; ')}`);
     }

@@ -6,6 +6,9 @@
  */
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../test/standins/slackOidc.ts';
 import { freePort } from '../test/helpers/freePort.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Child } from './processes.ts';
 import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } from './upstreams.ts';
@@ -55,9 +58,11 @@ export interface BotOptions {
   nodeArgs?: string[];
 }
 
-/** The bot, as `npm start` runs it. */
+/** The bot, as `npm start` runs it, on its embedded database in a new, empty data directory. */
 export async function startBot(upstreams: Upstreams, options: BotOptions = {}): Promise<Target> {
   const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-bot-data-'));
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   const child = await Child.start({
     name: 'bot',
@@ -70,7 +75,7 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
       PORT: String(port),
       PUBLIC_URL: url,
       LOG_LEVEL: 'warn',
-      DATABASE_URL: 'memory://',
+      DATABASE_URL: join(dataDir, 'bot.sqlite'),
       // The bench measures speed, not the per-user budgets or the background cap: a few simulated
       // users send thousands of requests each, so both are set out of its way.
       READ_RATE_BURST: '1000000',
@@ -90,7 +95,8 @@ async function startProgram(name: 'floor' | 'baseline', portVariable: string, en
   const child = await Child.start({
     name,
     cwd: ROOT,
-    args: [`bench/${name}/app.ts`],
+    // The probe too, so its bursts are measured as the bot's are (peak RSS, CPU, acks as it saw them).
+    args: ['--import', './bench/probe.ts', `bench/${name}/app.ts`],
     env: { ...baseEnv(), ...env, [portVariable]: String(port) },
     healthUrl: `${url}/healthz`,
   });

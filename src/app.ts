@@ -70,7 +70,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     options.logger ?? createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config), maxQueuedBytes: config.logBufferBytes });
   const now = options.now ?? (() => new Date());
 
-  const db = await openDatabase(config.databaseUrl);
+  const db = await openDatabase(config.databaseUrl, { notice: (message) => logger.warn(message) });
   await migrate(db);
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger, config.background);

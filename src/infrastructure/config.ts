@@ -64,7 +64,7 @@ const schema = z
     LOG_BUFFER_KB: z.coerce.number({ error: 'must be a whole number of kilobytes, e.g. 1024' }).int().min(16, 'must be at least 16').default(1024),
     SHUTDOWN_DRAIN_SECONDS: z.coerce.number({ error: 'must be a number of seconds, e.g. 10' }).positive().max(3600).default(10),
     GMAIL_CONNECTION_NAME: z.string().trim().min(1).default('gmail'),
-    DATABASE_URL: z.string().trim().min(1).default('./data/bot'),
+    DATABASE_URL: z.string().trim().min(1).default('./data/bot.sqlite'),
     SLACK_API_URL: urlSetting('must be a URL such as https://slack.com/api/').default('https://slack.com/api/'),
     GMAIL_API_URL: urlSetting('must be a URL such as https://gmail.googleapis.com').default('https://gmail.googleapis.com'),
     // Scalekit names its Google Calendar connector `googlecalendar`; the built-in backend accepts any name.

@@ -29,7 +29,7 @@ export async function freshPostgresUrl(): Promise<string> {
 }
 
 export const DATABASE_KINDS: DatabaseKind[] = [
-  { name: 'embedded (PGlite)', open: () => openDatabase('memory://') },
+  { name: 'embedded (SQLite)', open: () => openDatabase('memory://') },
   { name: 'PostgreSQL server', open: async () => new PostgresDatabase(await freshPostgresUrl()) },
 ];
 

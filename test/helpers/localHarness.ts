@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { DatabaseSync } from 'node:sqlite';
 import { createBot, type Bot } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
@@ -83,7 +83,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     GOOGLE_TOKEN_URL: provider.tokenUrl,
     GOOGLE_REVOKE_URL: provider.revocationUrl,
     TOKEN_ENCRYPTION_KEY: newKey(),
-    DATABASE_URL: dataDir,
+    DATABASE_URL: join(dataDir, 'bot.sqlite'),
     SLACK_API_URL: slack.url,
     GMAIL_API_URL: gmail.url,
     ...env,
@@ -136,16 +136,14 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     stopBot,
     async rawDatabase() {
       if (bot) throw new Error('stop the bot first: the embedded database has one user at a time');
-      const db = await PGlite.create(dataDir);
+      const db = new DatabaseSync(join(dataDir, 'bot.sqlite'), { readOnly: true });
       try {
-        const tables = await db.query<{ name: string }>(
-          "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
-        );
+        const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>;
         const rows: Record<string, Array<Record<string, unknown>>> = {};
-        for (const { name } of tables.rows) rows[name] = (await db.query<Record<string, unknown>>(`SELECT * FROM "${name}"`)).rows;
+        for (const { name } of tables) rows[name] = db.prepare(`SELECT * FROM "${name}"`).all() as Array<Record<string, unknown>>;
         return { rows, files: filesUnder(dataDir).map((file) => readFileSync(file)) };
       } finally {
-        await db.close();
+        db.close();
       }
     },
     async close() {

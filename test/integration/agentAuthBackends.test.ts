@@ -1,6 +1,6 @@
 /**
  * The agent-auth port, held to the same answers by both backends: Scalekit (its emulator, through
- * the real SDK) and the built-in one (oauth2-mock-server as the provider, PGlite in memory, built by
+ * the real SDK) and the built-in one (oauth2-mock-server as the provider, SQLite in memory, built by
  * createAgentAuth as the bot builds it). Then what only the built-in backend does itself: refusing
  * replayed or misdirected returns, leaving an account alone when the user declines, and
  * disconnecting by revoking at the provider before deleting the tokens.

@@ -1,17 +1,22 @@
 /**
- * The one storage interface: SQL with numbered parameters, as PostgreSQL speaks it. The embedded
- * default is PGlite (PostgreSQL compiled to WebAssembly, no native build); `postgres://` URLs use
- * a PostgreSQL server. One set of migrations serves both.
+ * The one storage interface: SQL with numbered parameters (`$1`), Date parameters and Date
+ * results on both databases. The embedded default is SQLite (`node:sqlite`, built into Node: one
+ * file, nothing to install); `postgres://` URLs use a PostgreSQL server, for several instances.
+ * Where the two dialects differ, `dialect` says how (see dialect.ts).
+ *
+ * Portable SQL runs on both as it is: pass times as Date parameters (not `now()` or interval
+ * arithmetic), cast with `CAST(x AS integer)` (not `::int`), upsert with `ON CONFLICT`, and read
+ * back with `RETURNING`.
  */
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { SqlDialect } from './dialect.ts';
 
 export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
 }
 
 export interface Database extends Queryable {
-  /** Runs several statements with no parameters (migrations). */
+  readonly dialect: SqlDialect;
+  /** Runs several statements with no parameters. */
   exec(sql: string): Promise<void>;
   /**
    * Runs `work` in one transaction on one connection: committed when it resolves, rolled back
@@ -21,48 +26,22 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-class PGliteDatabase implements Database {
-  private readonly db: PGlite;
-
-  constructor(db: PGlite) {
-    this.db = db;
-  }
-
-  async query<Row>(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const result = await this.db.query<Row>(sql, params);
-    return result.rows;
-  }
-
-  async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
-  }
-
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({
-        query: async <Row>(sql: string, params: unknown[] = []) => (await tx.query<Row>(sql, params)).rows,
-      }),
-    );
-  }
-
-  async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
-  }
+export interface OpenOptions {
+  /** Told about things the operator should know but that do not stop the bot (an old data directory). */
+  notice?: (message: string) => void;
 }
 
 /**
  * `postgres://` or `postgresql://`: a PostgreSQL server. `memory://` keeps everything in memory
- * (tests). Anything else is a directory for the embedded database (created if missing).
+ * (tests). Anything else is the SQLite file (a path or a `file:` URL; created if missing).
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const { PostgresDatabase } = await import('./postgresDatabase.ts');
     const db = new PostgresDatabase(url);
     await db.query('SELECT 1');
     return db;
   }
-  if (url === 'memory://' || url === ':memory:') return new PGliteDatabase(await PGlite.create());
-  const dir = url.replace(/^file:\/\//, '');
-  mkdirSync(dir, { recursive: true });
-  return new PGliteDatabase(await PGlite.create(dir));
+  const { openSqlite } = await import('./sqliteDatabase.ts');
+  return openSqlite(url, options);
 }

@@ -1,14 +1,62 @@
 /**
  * Schema migrations, applied in order at start-up. Never edit one that has shipped: add another.
- * Plain PostgreSQL, so the embedded database and a PostgreSQL server share them.
+ *
+ * A new migration goes at the end of MIGRATIONS with the next id, written twice: `sql` for
+ * PostgreSQL and `sqlite` for SQLite. The SQLite text keeps PostgreSQL's declared types
+ * `timestamptz`, `boolean` and `jsonb`, which tell the SQLite adapter to give values back as
+ * Date, boolean and parsed JSON (see sqliteDatabase.ts); elsewhere it differs only where SQLite
+ * must (e.g. `INTEGER PRIMARY KEY AUTOINCREMENT` for `bigserial`, `strftime(...)` for `DEFAULT now()`).
+ * `test/unit/storage/migrations.test.ts` checks that both give the same tables and columns.
  */
 import type { Database } from './database.ts';
 
 interface Migration {
   id: number;
   name: string;
+  /** PostgreSQL. */
   sql: string;
+  /** The same change for SQLite. */
+  sqlite: string;
 }
+
+// Where both dialects take the same text, it is written once.
+const CONNECTED_ACCOUNTS_AND_FLOWS = `
+      CREATE TABLE connected_accounts (
+        connection text NOT NULL,
+        identifier text NOT NULL,
+        status text NOT NULL CHECK (status IN ('ACTIVE', 'PENDING_AUTH', 'EXPIRED', 'DISCONNECTED')),
+        access_token text,
+        refresh_token text,
+        token_expires_at timestamptz,
+        granted_scopes text NOT NULL DEFAULT '',
+        refresh_owner text,
+        refresh_lease_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (connection, identifier)
+      );
+
+      CREATE TABLE oauth_flows (
+        state_hash text PRIMARY KEY,
+        connection text NOT NULL,
+        identifier text NOT NULL,
+        code_verifier text NOT NULL,
+        redirect_uri text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE INDEX oauth_flows_expiry ON oauth_flows (expires_at);
+    `;
+
+const RATE_BUCKETS = `
+      CREATE TABLE rate_buckets (
+        key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX rate_buckets_at ON rate_buckets (at);
+    `;
 
 const MIGRATIONS: Migration[] = [
   {
@@ -71,45 +119,77 @@ const MIGRATIONS: Migration[] = [
         expires_at timestamptz NOT NULL
       );
     `,
+    sqlite: `
+      CREATE TABLE slack_users (
+        scope_id text NOT NULL,
+        user_id text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        identifier text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (scope_id, user_id)
+      );
+
+      CREATE TABLE auth_links (
+        token_hash text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+
+      CREATE TABLE auth_sessions (
+        session_hash text PRIMARY KEY,
+        state_hash text NOT NULL,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        completed_at timestamptz
+      );
+
+      CREATE TABLE kept_requests (
+        id text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        action text NOT NULL,
+        input jsonb NOT NULL,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+      CREATE INDEX kept_requests_waiting ON kept_requests (identifier, connection) WHERE status = 'waiting';
+
+      CREATE TABLE processed_events (
+        key text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+    `,
   },
   {
     id: 2,
     name: 'connected accounts and OAuth flows of the built-in agent-auth backend',
     // Tokens and verifiers are stored sealed (AES-256-GCM, key id inside each value); states only
     // as hashes. The lease columns let one instance at a time refresh an account's token.
-    sql: `
-      CREATE TABLE connected_accounts (
-        connection text NOT NULL,
-        identifier text NOT NULL,
-        status text NOT NULL CHECK (status IN ('ACTIVE', 'PENDING_AUTH', 'EXPIRED', 'DISCONNECTED')),
-        access_token text,
-        refresh_token text,
-        token_expires_at timestamptz,
-        granted_scopes text NOT NULL DEFAULT '',
-        refresh_owner text,
-        refresh_lease_until timestamptz,
-        created_at timestamptz NOT NULL,
-        updated_at timestamptz NOT NULL,
-        PRIMARY KEY (connection, identifier)
-      );
-
-      CREATE TABLE oauth_flows (
-        state_hash text PRIMARY KEY,
-        connection text NOT NULL,
-        identifier text NOT NULL,
-        code_verifier text NOT NULL,
-        redirect_uri text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        used_at timestamptz
-      );
-      CREATE INDEX oauth_flows_expiry ON oauth_flows (expires_at);
-    `,
+    sql: CONNECTED_ACCOUNTS_AND_FLOWS,
+    sqlite: CONNECTED_ACCOUNTS_AND_FLOWS,
   },
   {
     id: 3,
     name: 'kept requests are leased while they run, so another instance can take over from a dead one',
     sql: `ALTER TABLE kept_requests ADD COLUMN claimed_until timestamptz`,
+    sqlite: `ALTER TABLE kept_requests ADD COLUMN claimed_until timestamptz`,
   },
   {
     id: 4,
@@ -153,23 +233,70 @@ const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
     `,
+    sqlite: `
+      CREATE TABLE alert_outbox (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        channel_id text NOT NULL,
+        severity text NOT NULL,
+        text text NOT NULL,
+        mention_channel boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        permalink text,
+        failure text
+      );
+      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+
+      CREATE TABLE alert_channels (
+        team_id text PRIMARY KEY,
+        channel_id text NOT NULL,
+        set_by text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        identifier text NOT NULL,
+        slack_user_id text NOT NULL,
+        team_id text NOT NULL,
+        action text NOT NULL,
+        connection text,
+        at timestamptz NOT NULL,
+        outcome text NOT NULL,
+        error_code text
+      );
+      CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
+    `,
   },
   {
     id: 5,
     name: 'alert rate-limit buckets shared by every instance',
-    sql: `
-      CREATE TABLE rate_buckets (
-        key text PRIMARY KEY,
-        tokens double precision NOT NULL,
-        at timestamptz NOT NULL
-      );
-      CREATE INDEX rate_buckets_at ON rate_buckets (at);
-    `,
+    sql: RATE_BUCKETS,
+    sqlite: RATE_BUCKETS,
   },
   {
     id: 6,
     name: 'alerts a chat model proposed, waiting for their sender to press Post or Cancel',
     sql: `
+      CREATE TABLE alert_proposals (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        request text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        decided_at timestamptz,
+        decision text
+      );
+      CREATE INDEX alert_proposals_expires ON alert_proposals (expires_at);
+    `,
+    sqlite: `
       CREATE TABLE alert_proposals (
         id text PRIMARY KEY,
         team_id text NOT NULL,
@@ -190,30 +317,32 @@ const MIGRATIONS: Migration[] = [
     sql: `
       ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
     `,
+    sqlite: `
+      ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
+    `,
   },
 ];
 
-/** Any fixed number: it names the lock that serialises migrations across instances starting at once. */
-const MIGRATION_LOCK = 7_214_403;
-
 /**
- * Applies what is missing, in one transaction that holds an advisory lock: instances starting
- * together wait for each other, and the later ones find nothing left to do.
+ * Applies what is missing, in one transaction that holds the dialect's migration lock: instances
+ * starting together wait for each other, and the later ones find nothing left to do.
  */
 export async function migrate(db: Database): Promise<number[]> {
   return db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const lock = db.dialect.migrationLock;
+    if (lock) await tx.query(lock.sql, lock.params);
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       id integer PRIMARY KEY,
       name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
+      applied_at timestamptz NOT NULL
     )`);
     const applied = new Set((await tx.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id));
     const ran: number[] = [];
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.id)) continue;
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
-      await tx.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      const sql = db.dialect.name === 'sqlite' ? migration.sqlite : migration.sql;
+      for (const statement of splitStatements(sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [migration.id, migration.name, new Date()]);
       ran.push(migration.id);
     }
     return ran;

@@ -1,12 +1,14 @@
 /**
  * The storage interface on a PostgreSQL server, for running several bot instances against one
- * database. Same SQL and migrations as the embedded default.
+ * database. Same stores as the embedded SQLite default; its own dialect (dialect.ts) and migrations.
  */
 import pg from 'pg';
 import type { Database, Queryable } from './database.ts';
+import { POSTGRES } from './dialect.ts';
 
-// timestamptz columns come back as Date, as PGlite returns them; jsonb is parsed by pg itself.
+// timestamptz columns come back as Date and jsonb parsed, by pg itself.
 export class PostgresDatabase implements Database {
+  readonly dialect = POSTGRES;
   private readonly pool: pg.Pool;
 
   constructor(connectionString: string, options: { maxConnections?: number } = {}) {

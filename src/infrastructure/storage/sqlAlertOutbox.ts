@@ -54,12 +54,13 @@ export class SqlAlertOutbox implements AlertOutbox {
   }
 
   async claimDue(now: Date, options: { limit?: number; leaseMs?: number } = {}): Promise<OutboxAlert[]> {
-    // SKIP LOCKED: two instances claiming at once take different alerts instead of waiting on each other.
+    // On PostgreSQL, SKIP LOCKED: two instances claiming at once take different alerts instead of
+    // waiting on each other. SQLite has a single writer, so its UPDATE claims alone.
     const rows = await this.db.query<Row>(
       `UPDATE alert_outbox SET attempts = attempts + 1, next_attempt_at = $2
        WHERE id IN (
          SELECT id FROM alert_outbox WHERE status = 'pending' AND next_attempt_at <= $1
-         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED
+         ORDER BY created_at LIMIT $3 ${this.db.dialect.claimRows}
        ) RETURNING *`,
       [now, new Date(now.getTime() + (options.leaseMs ?? 60_000)), options.limit ?? 20],
     );

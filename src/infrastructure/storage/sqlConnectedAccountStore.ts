@@ -135,7 +135,7 @@ export class SqlConnectedAccountStore implements ConnectedAccountStore {
    */
   async countByKeyId(): Promise<Record<string, number>> {
     const rows = await this.db.query<{ key_id: string; tokens: number }>(
-      `SELECT split_part(sealed, '.', 2) AS key_id, count(*)::int AS tokens FROM (
+      `SELECT ${this.db.dialect.secondDotField('sealed')} AS key_id, CAST(count(*) AS integer) AS tokens FROM (
          SELECT access_token AS sealed FROM connected_accounts WHERE access_token IS NOT NULL
          UNION ALL SELECT refresh_token FROM connected_accounts WHERE refresh_token IS NOT NULL
        ) AS stored GROUP BY 1`,

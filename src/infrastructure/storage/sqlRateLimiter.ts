@@ -1,7 +1,8 @@
 /**
  * Alert rate limits kept in the database: every instance that shares it takes from the same
  * bucket per user, so running three instances does not triple anyone's burst. Each take reads and
- * writes its bucket in one transaction with the row locked (`FOR UPDATE`), so two instances
+ * writes its bucket in one transaction with the row locked (`FOR UPDATE` on PostgreSQL; SQLite's
+ * transaction holds the single write lock), so two instances
  * taking at once cannot both spend the last token.
  */
 import { capacityOf, takeToken, type AlertRateLimit, type TakeDecision, type TokenBucketLimit } from '../../actions/alerts/rateLimit.ts';
@@ -46,7 +47,7 @@ export class SqlRateLimiter implements AlertRateLimit {
         'INSERT INTO rate_buckets (key, tokens, at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING',
         [key, capacityOf(this.limit), new Date(now)],
       );
-      const rows = await tx.query<{ tokens: number; at: Date }>('SELECT tokens, at FROM rate_buckets WHERE key = $1 FOR UPDATE', [key]);
+      const rows = await tx.query<{ tokens: number; at: Date }>(`SELECT tokens, at FROM rate_buckets WHERE key = $1 ${this.db.dialect.lockRow}`, [key]);
       const row = rows[0]!;
       const result = takeToken({ tokens: Number(row.tokens), at: new Date(row.at).getTime() }, this.limit, now);
       await tx.query('UPDATE rate_buckets SET tokens = $2, at = $3 WHERE key = $1', [key, result.state.tokens, new Date(result.state.at)]);

@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
     expect(config.slack.oidcAuthorizeUrl).toBe('https://slack.com/openid/connect/authorize');
     expect(config.slack).toMatchObject({ clientId: '1111.2222', clientSecret: 'slack-client-secret' });
-    expect(config.databaseUrl).toBe('./data/bot');
+    expect(config.databaseUrl).toBe('./data/bot.sqlite');
     expect(config.agentAuth).toEqual({
       kind: 'scalekit',
       envUrl: 'https://acme.scalekit.dev',

@@ -68,7 +68,7 @@ describe.each(DATABASE_KINDS)('on $name', (kind) => {
         }),
       ),
     );
-    const rows = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_log WHERE identifier = $1', [identifier]);
+    const rows = await db.query<{ n: number }>('SELECT CAST(count(*) AS integer) AS n FROM audit_log WHERE identifier = $1', [identifier]);
     expect(rows[0]!.n).toBe(450);
     const newest = await log.recent(identifier, 3);
     expect(newest.map((e) => [e.slackUserId, e.at.getTime(), e.connection, e.outcome, e.errorCode])).toEqual([
