@@ -14,7 +14,7 @@ const USER = 'U0FAULT';
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  h = await startHarness();
+  h = await startHarness({ INLINE_ANSWER_MS: "0" });
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
