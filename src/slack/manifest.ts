@@ -1,11 +1,13 @@
 /**
  * `manifest.yml` made ready to paste into "Create New App > From a manifest": every request URL
- * pointed at PUBLIC_URL, and Socket Mode switched on (request URLs dropped) when the bot runs in
+ * and the Sign in with Slack redirect URL pointed at PUBLIC_URL, and Socket Mode switched on (request URLs dropped) when the bot runs in
  * it. Parsed and rewritten as YAML, so the file's comments stay where they are.
  */
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 
 export const EVENTS_PATH = '/slack/events';
+/** Where Sign in with Slack returns (web/routes.ts serves it); needed in both modes. */
+export const SIGN_IN_CALLBACK_PATH = '/auth/slack/callback';
 
 export function renderManifest(manifestYaml: string, options: { publicUrl: string; socketMode: boolean }): string {
   // The file's own header says how to fill it in; the output's says what it was filled in with.
@@ -19,6 +21,7 @@ export function renderManifest(manifestYaml: string, options: { publicUrl: strin
   for (const path of [['settings', 'event_subscriptions', 'request_url'], ['settings', 'interactivity', 'request_url']]) {
     if (doc.hasIn(path)) setInOrDelete(doc, path, requestUrl);
   }
+  doc.setIn(['oauth_config', 'redirect_urls'], doc.createNode([`${options.publicUrl}${SIGN_IN_CALLBACK_PATH}`]));
   doc.setIn(['settings', 'socket_mode_enabled'], options.socketMode);
   doc.commentBefore = header(options);
   return doc.toString({ lineWidth: 0 });

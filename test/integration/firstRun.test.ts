@@ -5,6 +5,7 @@
  * named; an unreachable Slack is waited for while /readyz says not ready; the URLs to configure
  * are logged; `npm run manifest` prints the manifest for PUBLIC_URL.
  */
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -102,6 +103,8 @@ async function botSettings(overrides: Record<string, string> = {}): Promise<Reco
   return {
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: 'signing-first-run',
+    SLACK_CLIENT_ID,
+    SLACK_CLIENT_SECRET,
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SLACK_API_URL: slack.url,
@@ -227,7 +230,8 @@ describe('npm run manifest', () => {
     expect(run.stdout()).not.toContain('bot.example.com');
     // The file's explanations are kept.
     expect(run.stdout()).toContain('# should_escape: true makes Slack send #channel');
-    expect(manifest.oauth_config).toEqual(parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')).oauth_config);
+    const original = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8')).oauth_config;
+    expect(manifest.oauth_config).toEqual({ ...original, redirect_urls: ['https://from-dotenv.example.org/auth/slack/callback'] });
 
     const overridden = npmRun('manifest', dir, { PUBLIC_URL: 'https://from-env.example.org' });
     expect(await overridden.exited).toBe(0);
