@@ -84,7 +84,7 @@ describe('checkScalekitCredentials', () => {
 describe('checkSettingsWithServices', () => {
   const scalekitConfig = (secret: string) =>
     loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.url,
+      SLACK_BOT_TOKEN: 'xoxb-good', SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', SLACK_API_URL: slack.url,
       SCALEKIT_ENV_URL: scalekit.url, SCALEKIT_CLIENT_ID: scalekit.clientId, SCALEKIT_CLIENT_SECRET: secret,
     });
 
@@ -113,9 +113,9 @@ describe('checkSettingsWithServices', () => {
 });
 
 describe('urlsToConfigure', () => {
-  const base = { SLACK_BOT_TOKEN: 'xoxb-1', PUBLIC_URL: 'https://bot.example.org/' };
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', PUBLIC_URL: 'https://bot.example.org/', SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret' };
   it('names the Slack request URL in HTTP mode and the Google redirect URI with the built-in backend', () => {
-    const local = loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', GOOGLE_CLIENT_ID: 'c.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'g', NODE_ENV: 'development' });
+    const local = loadConfig({ ...base, SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', GOOGLE_CLIENT_ID: 'c.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'g', NODE_ENV: 'development' });
     expect(urlsToConfigure(local)).toEqual({
       slackRequestEndpoint: 'https://bot.example.org/slack/events',
       googleRedirectUri: 'https://bot.example.org/auth/callback',
