@@ -26,7 +26,9 @@ function mention(text: string, user = 'U0LLM') {
 
 beforeAll(async () => {
   llm = await startLlmStandin();
-  h = await startHarness({ LLM_BASE_URL: llm.url, LLM_API_KEY: LLM_KEY, LLM_MODEL: 'standin-model' });
+  // One user sends every mention here, faster than the default chat-model budget allows; the
+  // budgets have their own tests.
+  h = await startHarness({ LLM_BASE_URL: llm.url, LLM_API_KEY: LLM_KEY, LLM_MODEL: 'standin-model', LLM_RATE_BURST: '100' });
 });
 afterAll(async () => {
   await h?.close();

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
 import { sendBlockAction, sendEvent, sendSlashCommand } from '../helpers/slackRequests.ts';
-import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
+import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 
 let h: Harness;
 let events = 0;
@@ -66,7 +66,7 @@ describe('oversized mentions', () => {
     h.activate(USER);
     h.gmail.addMessage({ from: 'A <a@example.com>', subject: 'Still here', date: new Date(), snippet: 's' });
     const after = await h.unread(USER, '1');
-    await h.slack.waitFor((a) => a.kind === 'response' && after.responseUrl.endsWith(a.path) && JSON.stringify(a.body).includes('Still here'), 15_000);
+    expect(JSON.stringify((await h.answerOf(after, 15_000)).body)).toContain('Still here');
   });
 
   it('a too-long slash command is refused in the acknowledgement, saying how long it may be', async () => {
@@ -86,8 +86,7 @@ describe('oversized button values', () => {
     });
     expect(sent.status).toBe(200);
     expect(h.logs.text).toContain('refused an action with an oversized value');
-    const after = await h.unread(USER, '1');
-    await h.slack.waitFor((a) => a.kind === 'response' && after.responseUrl.endsWith(a.path), 15_000);
+    await h.answerOf(await h.unread(USER, '1'), 15_000);
     expect(h.slack.responses.filter((r) => responseUrl.endsWith(r.path))).toEqual([]);
   });
 });
@@ -132,7 +131,7 @@ describe('replayed commands and button presses', () => {
     h.activate(USER);
     for (let i = 0; i < 4; i++) h.gmail.addMessage({ from: `S${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: 's' });
     const sent = await h.unread(USER, '1');
-    const summary = (await h.slack.waitFor((a): a is RecordedResponse => a.kind === 'response' && sent.responseUrl.endsWith(a.path), 15_000)).body as { blocks: unknown[] };
+    const summary = (await h.answerOf(sent, 15_000)).body as { blocks: unknown[] };
     const button = (summary.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>)
       .flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []))
       .find((b) => b.action_id?.startsWith('mark_read:'));
@@ -149,8 +148,7 @@ describe('replayed commands and button presses', () => {
     // A fresh press of another summary marks when the replay would have run.
     const marker = h.slack.responseUrl('press-fresh');
     await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'show_more_unread_nonexistent', userId: USER, teamId: TEAM, responseUrl: marker });
-    const again = await h.unread(USER, '1');
-    await h.slack.waitFor((a) => a.kind === 'response' && again.responseUrl.endsWith(a.path), 15_000);
+    await h.answerOf(await h.unread(USER, '1'), 15_000);
     expect(modifies()).toBe(1);
     expect(h.slack.responses.filter((r) => responseUrl.endsWith(r.path))).toHaveLength(1);
   });
