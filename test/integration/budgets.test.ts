@@ -51,18 +51,18 @@ describe('budgets per user', () => {
     h.gmail.addMessage({ from: 'A <a@example.com>', subject: 'Hello', date: new Date(), snippet: 's' });
     for (let i = 0; i < 2; i++) {
       const sent = await h.unread('U0READ');
-      expect(textOf((await h.slack.waitFor(isResponse(sent.responseUrl))).body)).toContain('Hello');
+      expect(textOf((await h.answerOf(sent)).body)).toContain('Hello');
     }
     const gmailCalls = h.gmail.requests.length;
     expect(gmailCalls).toBeGreaterThan(0);
     const over = await h.unread('U0READ');
     expect(over.status).toBe(200);
-    expect(textOf((await h.slack.waitFor(isResponse(over.responseUrl))).body)).toMatch(OVER_BUDGET);
+    expect(textOf((await h.answerOf(over)).body)).toMatch(OVER_BUDGET);
     expect(h.gmail.requests.length).toBe(gmailCalls);
     // Another user's allowance is their own.
     h.activate('U0OTHER');
     const other = await h.unread('U0OTHER');
-    expect(textOf((await h.slack.waitFor(isResponse(other.responseUrl))).body)).toContain('Hello');
+    expect(textOf((await h.answerOf(other)).body)).toContain('Hello');
   });
 
   it('mints no link and sends no DM for a Home Connect click over the link budget', async () => {
@@ -127,12 +127,12 @@ describe('the cap on background work', () => {
     for (const user of users) sent.push(await h.unread(user));
     // Two run (held at Gmail), one waits; the last two are refused at once.
     for (const refused of sent.slice(3)) {
-      expect(textOf((await h.slack.waitFor(isResponse(refused.responseUrl))).body)).toContain("couldn't take that one on; nothing was done");
+      expect(textOf((await h.answerOf(refused)).body)).toContain("couldn't take that one on; nothing was done");
     }
     await expect.poll(() => h.gmail.inFlight).toBe(2);
     release();
     for (const answered of sent.slice(0, 3)) {
-      expect(textOf((await h.slack.waitFor(isResponse(answered.responseUrl))).body)).toContain('Queued mail');
+      expect(textOf((await h.answerOf(answered)).body)).toContain('Queued mail');
     }
     expect(h.gmail.maxInFlight).toBe(2);
   });

@@ -93,6 +93,8 @@ describe('the entry point', () => {
       const env = {
         SLACK_BOT_TOKEN: 'xoxb-old',
         SLACK_SIGNING_SECRET: 'secret-old',
+        SLACK_CLIENT_ID: '1111.2222',
+        SLACK_CLIENT_SECRET: 'slack-client-secret',
         PORT: String(port),
         SCALEKIT_ENV_URL: scalekit.url,
         SCALEKIT_CLIENT_ID: scalekit.clientId,
