@@ -46,6 +46,8 @@ export interface CompletedAuthorization {
   identifier: string;
   connection: string;
   status: AccountStatus;
+  /** The connected account's address, when the backend learnt it: for this user's eyes only. */
+  address: string | undefined;
 }
 
 /** The return does not belong to this browser's session: nothing was used up or changed. */
@@ -140,7 +142,7 @@ export class BrowserAuthorization {
       throw new ForeignReturnError('This return does not belong to the connection this browser started, or it has expired or was already used.');
     }
     const ref = { connection: session.connection, identifier: session.identifier };
-    const status = await this.deps.agentAuth.completeAuthorization(ref, query);
-    return { requester: session.requester, identifier: session.identifier, connection: session.connection, status };
+    const { status, address } = await this.deps.agentAuth.completeAuthorization(ref, query);
+    return { requester: session.requester, identifier: session.identifier, connection: session.connection, status, address };
   }
 }

@@ -28,6 +28,16 @@ export interface AuthorizationLink {
   expiresAt: Date | undefined;
 }
 
+/** How an authorization ended: the account's status, and its address when the backend learnt it. */
+export interface CompletedAccount {
+  status: AccountStatus;
+  /**
+   * The provider account's address as the provider vouched for it (e.g. Google's verified email),
+   * for telling the user which account they connected; undefined when the backend was not told.
+   */
+  address?: string | undefined;
+}
+
 export interface AgentAuth {
   /** Finds the account, creating it (not yet authorized) if it does not exist. */
   ensureAccount(ref: AccountRef): Promise<AccountStatus>;
@@ -54,7 +64,7 @@ export interface AgentAuth {
    * Called when the browser comes back to `returnUrl`, once the bot has checked that the browser
    * belongs to the user of `ref`. `query` is the return URL's query string, as received.
    */
-  completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<AccountStatus>;
+  completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<CompletedAccount>;
 
   /**
    * Gives up the account's grant: revoked at the provider where the backend can, and the tokens

@@ -18,6 +18,12 @@ export const providerSchema = z.object({
   tokenUrl: endpoint,
   /** RFC 7009 revocation endpoint, where the provider has one. */
   revocationUrl: endpoint.optional(),
+  /**
+   * OpenID Connect scopes asked for on top of every connector's own, so that the token answer
+   * carries an ID token naming the account (its address goes in the "connected" DM). They grant
+   * no access to the provider's APIs. Empty for a provider without OpenID Connect.
+   */
+  identityScopes: z.array(z.string().min(1)).default([]),
 });
 
 export const connectorSchema = z.object({
@@ -45,6 +51,8 @@ export const PROVIDERS: Record<string, ProviderDescription> = {
     authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUrl: 'https://oauth2.googleapis.com/token',
     revocationUrl: 'https://oauth2.googleapis.com/revoke',
+    // The verified email address in the ID token, and nothing else about the person.
+    identityScopes: ['openid', 'email'],
   },
 };
 
@@ -85,6 +93,8 @@ export interface ResolvedConnector {
   tokenUrl: string;
   revocationUrl: string | undefined;
   scopes: string[];
+  /** The provider's OpenID Connect scopes, asked for beside `scopes` to learn the account's address. */
+  identityScopes: string[];
   authorizationParams: Record<string, string>;
 }
 
@@ -115,6 +125,7 @@ export function resolveConnector(
     tokenUrl: provider.tokenUrl,
     revocationUrl: provider.revocationUrl,
     scopes: connector.scopes,
+    identityScopes: provider.identityScopes,
     authorizationParams: connector.authorizationParams,
   };
 }

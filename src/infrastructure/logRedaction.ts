@@ -16,6 +16,8 @@ const TOKEN_PATTERNS: Array<[RegExp, string]> = [
   [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic ' + REDACTED],
   [/\bya29\.[\w.-]+/g, REDACTED],
   [/\b1\/\/[\w-]{20,}/g, REDACTED],
+  // A JWT (an ID token, or a provider's JWT access token) wherever it turns up in free text.
+  [/\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, REDACTED],
   [/https:\/\/hooks\.slack\.com\/\S+/g, 'https://hooks.slack.com/' + REDACTED],
   [/\/(connect|magic)\/[A-Za-z0-9_-]{12,}/g, '/$1/' + REDACTED],
   [

@@ -27,7 +27,7 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
   return (completed) =>
     deps.tasks.run('after connected', async () => {
       const connectorLabel = deps.connectionLabels[completed.connection] ?? completed.connection;
-      await dmReply(deps.client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel, connection: completed.connection }));
+      await dmReply(deps.client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel, connection: completed.connection, address: completed.address }));
       await deps.refreshHome?.(completed.requester).catch((err: unknown) => deps.logger.warn({ err }, 'refreshing the Home tab failed'));
       const count = await deps.resume.run(completed.identifier, completed.connection, deliver);
       deps.logger.info({ user: completed.requester.userId, count }, 'kept requests carried out');

@@ -39,7 +39,7 @@ async function returnFrom(auth: AgentAuth, ref: AccountRef, state = newState()):
 }
 
 async function activateLocal(ref: AccountRef): Promise<void> {
-  expect(await local.completeAuthorization(ref, await returnFrom(local, ref))).toBe('ACTIVE');
+  expect(await local.completeAuthorization(ref, await returnFrom(local, ref))).toMatchObject({ status: 'ACTIVE' });
 }
 
 beforeAll(async () => {
@@ -127,7 +127,7 @@ describe('the built-in backend, on its own', () => {
   it('refuses a replayed return: the flow is used up', async () => {
     const ref = nextRef();
     const query = await returnFrom(local, ref);
-    expect(await local.completeAuthorization(ref, query)).toBe('ACTIVE');
+    expect(await local.completeAuthorization(ref, query)).toMatchObject({ status: 'ACTIVE' });
     await expect(local.completeAuthorization(ref, query)).rejects.toThrow(/expired or was already used/);
     expect(exchanges()).toHaveLength(1);
   });
@@ -138,7 +138,7 @@ describe('the built-in backend, on its own', () => {
     await local.ensureAccount(other);
     await expect(local.completeAuthorization(other, query)).rejects.toBeInstanceOf(BadInputError);
     await expect(local.getAccessToken(other)).rejects.toBeInstanceOf(NeedsAuthorizationError);
-    expect(await local.completeAuthorization(owner, query)).toBe('ACTIVE');
+    expect(await local.completeAuthorization(owner, query)).toMatchObject({ status: 'ACTIVE' });
   });
 
   it('leaves an ACTIVE account as it was when the user declines a new authorization', async () => {

@@ -64,7 +64,8 @@ describe('a first /unread, connected through the built-in backend', () => {
       client_id: 'test-client.apps.googleusercontent.com',
       redirect_uri: `${h.botUrl}/auth/callback`,
       response_type: 'code',
-      scope: `${GMAIL_SCOPE} ${GMAIL_MODIFY_SCOPE}`,
+      // Its own scopes, and OpenID Connect's to learn which account it is.
+      scope: `${GMAIL_SCOPE} ${GMAIL_MODIFY_SCOPE} openid email`,
       code_challenge_method: 'S256',
       access_type: 'offline',
       prompt: 'consent',

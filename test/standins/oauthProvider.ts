@@ -5,10 +5,16 @@
  * rotated unless asked, and the granted scope is the one requested. Its authorization endpoint
  * redirects straight back with a code, so no browser page is involved.
  *
+ * OpenID Connect as Google does it: when `openid` is granted, the token answer carries an ID token
+ * (RS256, signed with the mock's key) with `aud` and `azp` the client id, and, when `email` is
+ * granted too, the account's `email` and `email_verified`; the granted scope reports `email` as
+ * `https://www.googleapis.com/auth/userinfo.email`, as Google's does.
+ *
  * The token and revocation endpoints are reached through a small front door that records each
  * request and can answer in the mock's place (a 503, an OAuth error), as a provider's edge does:
  * failing there leaves the code unused, so the bot's retry meets the real server.
  */
+import { createPrivateKey, sign } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Events, OAuth2Server, type MutableRedirectUri, type MutableResponse, type TokenRequestIncomingMessage } from 'oauth2-mock-server';
@@ -36,7 +42,7 @@ export interface OAuthProviderStandin {
   tokenCalls: TokenCall[];
   /** Tokens posted to the revocation endpoint. */
   revocations: string[];
-  /** Every access and refresh token issued, to look for in logs and databases. */
+  /** Every access, refresh and ID token issued, to look for in logs and databases. */
   issued: string[];
   /** Called with each access token issued (e.g. to make the Gmail stand-in accept it). */
   onAccessToken(listener: (token: string) => void): void;
@@ -47,6 +53,8 @@ export interface OAuthProviderStandin {
   setGrantedScope(scope: string | undefined): void;
   setTokenLifetime(seconds: number): void;
   setRotation(rotate: boolean): void;
+  /** The Google account that consents from now on: its address and whether Google has verified it. */
+  setAccount(account: { email: string; emailVerified?: boolean }): void;
   /** Forgets recorded calls and queued failures and restores the defaults; issued grants stay valid. */
   reset(): void;
   close(): Promise<void>;
@@ -68,6 +76,19 @@ export async function startOAuthProvider(): Promise<OAuthProviderStandin> {
   let grantedScope: string | undefined;
   let lifetime = 3600;
   let rotate = false;
+  let account = { ...DEFAULT_ACCOUNT };
+
+  /** An ID token shaped like Google's, signed synchronously (the mock's hooks cannot wait). */
+  function idTokenFor(clientId: string, scopes: string[]): string {
+    const key = server.issuer.keys.get() as unknown as { kid: string; alg: string } & Record<string, unknown>;
+    const now = Math.floor(Date.now() / 1000);
+    const claims: Record<string, unknown> = { iss: 'https://accounts.google.com', azp: clientId, aud: clientId, sub: account.sub, iat: now, exp: now + 3600 };
+    if (scopes.includes(USERINFO_EMAIL)) Object.assign(claims, { email: account.email, email_verified: account.emailVerified });
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const signingInput = `${part({ alg: 'RS256', kid: key.kid, typ: 'JWT' })}.${part(claims)}`;
+    const signature = sign('sha256', Buffer.from(signingInput), createPrivateKey({ key: key as never, format: 'jwk' }));
+    return `${signingInput}.${signature.toString('base64url')}`;
+  }
 
   server.service.on(Events.BeforeAuthorizeRedirect, ({ url }: MutableRedirectUri, req: IncomingMessage) => {
     const code = url.searchParams.get('code');
@@ -90,11 +111,13 @@ export async function startOAuthProvider(): Promise<OAuthProviderStandin> {
       if (rotate) liveRefreshTokens.delete(String(form.refresh_token));
       else delete body.refresh_token; // Google keeps the refresh token it gave at consent
     }
-    body.scope = grantedScope ?? scope;
+    body.scope = asGoogleReportsIt(grantedScope ?? scope);
     body.expires_in = lifetime;
-    delete body.id_token;
+    const granted = String(body.scope).split(' ');
+    if (granted.includes('openid')) body.id_token = idTokenFor(String(form.client_id), granted);
+    else delete body.id_token;
     if (typeof body.refresh_token === 'string') liveRefreshTokens.set(body.refresh_token, String(body.scope));
-    issued.push(String(body.access_token), ...(typeof body.refresh_token === 'string' ? [body.refresh_token] : []));
+    issued.push(String(body.access_token), ...[body.refresh_token, body.id_token].filter((token): token is string => typeof token === 'string'));
     for (const listener of listeners) listener(String(body.access_token));
   });
 
@@ -152,6 +175,7 @@ export async function startOAuthProvider(): Promise<OAuthProviderStandin> {
     setGrantedScope: (scope) => void (grantedScope = scope),
     setTokenLifetime: (seconds) => void (lifetime = seconds),
     setRotation: (value) => void (rotate = value),
+    setAccount: ({ email, emailVerified = true }) => void (account = { email, emailVerified, sub: subjectOf(email) }),
     reset() {
       tokenCalls.length = 0;
       revocations.length = 0;
@@ -159,6 +183,7 @@ export async function startOAuthProvider(): Promise<OAuthProviderStandin> {
       grantedScope = undefined;
       rotate = false;
       lifetime = 3600;
+      account = { ...DEFAULT_ACCOUNT };
     },
     async close() {
       front.closeAllConnections();
@@ -166,4 +191,24 @@ export async function startOAuthProvider(): Promise<OAuthProviderStandin> {
       await server.stop();
     },
   };
+}
+
+const USERINFO_EMAIL = 'https://www.googleapis.com/auth/userinfo.email';
+
+/** The address of the account that consents unless a test says otherwise. */
+export const DEFAULT_ACCOUNT_EMAIL = 'connected.user@example.com';
+const DEFAULT_ACCOUNT = { email: DEFAULT_ACCOUNT_EMAIL, emailVerified: true, sub: subjectOf(DEFAULT_ACCOUNT_EMAIL) };
+
+/** Google's stable account id: digits, the same for the same account. */
+function subjectOf(email: string): string {
+  return BigInt(`0x${Buffer.from(email).toString('hex').slice(0, 20)}`).toString().padStart(21, '1');
+}
+
+/** Google names the `email` scope by its full URL in the granted scope. */
+function asGoogleReportsIt(scope: string): string {
+  return scope
+    .split(' ')
+    .filter(Boolean)
+    .map((name) => (name === 'email' ? USERINFO_EMAIL : name))
+    .join(' ');
 }

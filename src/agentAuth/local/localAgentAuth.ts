@@ -10,8 +10,9 @@
 import { AppError, BadInputError } from '../../core/errors.ts';
 import { UndecryptableError } from '../../infrastructure/crypto/keyring.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
-import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink } from '../port.ts';
+import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink, CompletedAccount } from '../port.ts';
 import { AccessTokens } from './accessTokens.ts';
+import { verifiedAddressOf } from './idToken.ts';
 import { OAuthRefusalError, type OAuthClient, type TokenSet } from './oauthClient.ts';
 import { codeChallengeOf, hashState, newCodeVerifier } from './pkce.ts';
 import type { ConnectedAccountStore, OAuthConnector, OAuthFlowStore } from './ports.ts';
@@ -90,7 +91,7 @@ export class LocalAgentAuth implements AgentAuth {
    * The provider sent the browser back. Every refusal is a BadInputError whose message the user
    * reads on the page; until the tokens are stored, the account is left exactly as it was.
    */
-  async completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<AccountStatus> {
+  async completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<CompletedAccount> {
     const connector = this.connectorFor(ref);
     const state = query.get('state');
     if (!state) throw new BadInputError(`The return from ${connector.providerLabel} was incomplete, so nothing was connected.`);
@@ -110,6 +111,8 @@ export class LocalAgentAuth implements AgentAuth {
       if (thrown instanceof OAuthRefusalError) throw new BadInputError(refusedMessage(connector, thrown));
       throw thrown;
     }
+    // Only the connection's own scopes are required: the identity scopes (Google reports `email`
+    // as `.../userinfo.email`) only name the account, so a grant without them still works.
     const missing = connector.scopes.filter((scope) => tokens.scopes !== undefined && !tokens.scopes.includes(scope));
     if (missing.length > 0) {
       // Google's consent screen lets people untick a permission; a grant without it is of no use.
@@ -123,7 +126,7 @@ export class LocalAgentAuth implements AgentAuth {
     // Reconnecting grants anew: the old grant would stay live at the provider, unused and
     // unrevocable, so it is revoked once the new tokens are safely stored.
     if (replaced && tokens.refreshToken !== undefined) await this.revokeReplaced(ref, connector, replaced);
-    return 'ACTIVE';
+    return { status: 'ACTIVE', address: verifiedAddressOf(tokens.idToken, connector.clientId) };
   }
 
   /**

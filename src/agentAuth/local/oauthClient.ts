@@ -18,6 +18,8 @@ export interface TokenSet {
   expiresInSeconds: number | undefined;
   /** Granted scopes, when the provider says (Google always does). */
   scopes: string[] | undefined;
+  /** The OpenID Connect ID token, when identity scopes were asked for: a secret like the others, never logged. */
+  idToken: string | undefined;
 }
 
 /** The provider answered a token request with an OAuth error, e.g. `invalid_grant`. */
@@ -59,6 +61,7 @@ const tokenAnswerSchema = z.object({
   refresh_token: z.string().min(1).optional(),
   expires_in: z.coerce.number().positive().optional(),
   scope: z.string().optional(),
+  id_token: z.string().min(1).optional(),
 });
 
 const errorAnswerSchema = z.object({ error: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/) });
@@ -76,7 +79,7 @@ export class OAuthClient {
       client_id: connector.clientId,
       redirect_uri: flow.redirectUri,
       response_type: 'code',
-      scope: connector.scopes.join(' '),
+      scope: [...connector.scopes, ...(connector.identityScopes ?? [])].join(' '),
       state: flow.state,
       code_challenge: flow.codeChallenge,
       code_challenge_method: 'S256',
@@ -125,6 +128,7 @@ export class OAuthClient {
         refreshToken: parsed.data.refresh_token,
         expiresInSeconds: parsed.data.expires_in,
         scopes: scope ? scope.split(/\s+/) : undefined,
+        idToken: parsed.data.id_token,
       };
     });
   }

@@ -14,7 +14,13 @@ export interface OAuthConnector {
   authorizationUrl: string;
   tokenUrl: string;
   revocationUrl: string | undefined;
+  /** What the connection needs; a grant without all of them is refused. */
   scopes: readonly string[];
+  /**
+   * OpenID Connect scopes (e.g. `openid email`) asked for beside `scopes`, only to learn the
+   * account's address from the ID token; none when unset.
+   */
+  identityScopes?: readonly string[] | undefined;
   authorizationParams: Readonly<Record<string, string>>;
   clientId: string;
   clientSecret: string;

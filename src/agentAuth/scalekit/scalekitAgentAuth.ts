@@ -6,7 +6,7 @@
 import type { ScalekitClient } from '@scalekit-sdk/node';
 import { ConnectorStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connected_accounts/connected_accounts_pb.js';
 import { BadInputError, NeedsAuthorizationError } from '../../core/errors.ts';
-import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink } from '../port.ts';
+import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink, CompletedAccount } from '../port.ts';
 import { fromScalekitError, isNotFound, isRefusal } from './scalekitErrors.ts';
 import { TokenCache } from '../tokenCache.ts';
 
@@ -93,7 +93,7 @@ export class ScalekitAgentAuth implements AgentAuth {
     }
   }
 
-  async completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<AccountStatus> {
+  async completeAuthorization(ref: AccountRef, query: URLSearchParams): Promise<CompletedAccount> {
     const authRequestId = query.get('auth_request_id');
     if (!authRequestId) throw new BadInputError('The return from Scalekit carried no auth_request_id.');
     try {
@@ -103,7 +103,10 @@ export class ScalekitAgentAuth implements AgentAuth {
       throw fromScalekitError(error, 'verifying the connected account user');
     }
     this.cache.drop(ref);
-    return this.readStatus(ref);
+    // No address: neither the verification answer nor Scalekit's connected account (id, identifier,
+    // connector, provider, status, authorization details: tokens, scopes, domain) names the
+    // provider account, so the DM says only which connection was connected.
+    return { status: await this.readStatus(ref) };
   }
 
   async disconnect(ref: AccountRef): Promise<void> {

@@ -34,7 +34,7 @@ beforeEach(() => {
       url: `https://auth.example/magic?state=${options.state}`,
       expiresAt: undefined,
     })),
-    completeAuthorization: vi.fn(async () => 'ACTIVE' as const),
+    completeAuthorization: vi.fn(async () => ({ status: 'ACTIVE' as const, address: 'alice@example.com' })),
     disconnect: vi.fn(async () => {}),
   };
   const links = new SqlAuthLinkStore(db);
@@ -71,7 +71,7 @@ describe('browser authorization', () => {
     expect(opened).toBeDefined();
     const state = new URL(opened!.redirectUrl).searchParams.get('state')!;
     const done = await browser.complete(opened!.sessionToken, new URLSearchParams({ auth_request_id: 'ar1', state }));
-    expect(done).toMatchObject({ identifier: 'id-1', connection: 'gmail', requester: alice, status: 'ACTIVE' });
+    expect(done).toMatchObject({ identifier: 'id-1', connection: 'gmail', requester: alice, status: 'ACTIVE', address: 'alice@example.com' });
     // What the code under test passed on, not what the stub answers: the link's account and the return's query.
     expect(agentAuth.completeAuthorization).toHaveBeenCalledTimes(1);
     const [ref, query] = vi.mocked(agentAuth.completeAuthorization).mock.calls[0]!;

@@ -25,7 +25,7 @@ function fakeAuth(tokens: string[]): AgentAuth & { refs: AccountRef[] } {
     },
     invalidateToken: () => {},
     createAuthorizationLink: async () => ({ url: 'https://auth.example', expiresAt: undefined }),
-    completeAuthorization: async () => 'ACTIVE',
+    completeAuthorization: async () => ({ status: 'ACTIVE' }),
     disconnect: async () => {},
   };
 }

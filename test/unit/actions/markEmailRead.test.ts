@@ -8,7 +8,7 @@ const auth: AgentAuth = {
   getAccessToken: async () => ({ value: 'tok', expiresAt: undefined }),
   invalidateToken: () => {},
   createAuthorizationLink: async () => ({ url: 'https://auth.example', expiresAt: undefined }),
-  completeAuthorization: async () => 'ACTIVE',
+  completeAuthorization: async () => ({ status: 'ACTIVE' }),
   disconnect: async () => {},
 };
 

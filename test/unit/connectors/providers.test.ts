@@ -13,6 +13,7 @@ describe('connector descriptions', () => {
       tokenUrl: 'https://oauth2.googleapis.com/token',
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
       scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
+      identityScopes: ['openid', 'email'],
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
     });
   });

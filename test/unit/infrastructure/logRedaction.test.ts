@@ -14,6 +14,12 @@ describe('LogRedactor', () => {
     expect(line).not.toMatch(/xoxb-123|ya29\.a0|my-client-secret-value|commands\/T1|AbCdEfGhIjKlMnOpQrSt|4\/xyz|s3cr3t/);
   });
 
+  it('removes JWTs such as ID tokens from free text', () => {
+    const idToken = 'eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFsaWNlQGV4YW1wbGUuY29tIn0.c2lnbmF0dXJlLWJ5dGVz';
+    const line = redactor.scrubString(`token answer {"id_token":"${idToken}"} and ${idToken}`);
+    expect(line).not.toMatch(/eyJlbWFp|c2lnbmF0dXJl/);
+  });
+
   it('replaces values under sensitive keys, deeply, but keeps counts and codes', () => {
     const out = redactor.scrub({
       accessToken: 'abc',
