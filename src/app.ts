@@ -17,7 +17,7 @@ import { every, type Periodic } from './infrastructure/periodic.ts';
 import { knownSecrets, type Config } from './infrastructure/config.ts';
 import { createUpstreamDispatcher } from './infrastructure/http/dispatcher.ts';
 import { createLogger, type Logger } from './infrastructure/logger.ts';
-import { openDatabase } from './infrastructure/storage/database.ts';
+import { openDatabase } from './infrastructure/storage/openDatabase.ts';
 import { migrate } from './infrastructure/storage/migrations.ts';
 import { SqlAuditLog } from './infrastructure/storage/sqlAuditLog.ts';
 import { SqlAuthLinkStore } from './infrastructure/storage/sqlAuthLinkStore.ts';

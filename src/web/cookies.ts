@@ -4,6 +4,7 @@
  * prefix (Secure, Path=/, no Domain), so no sibling subdomain or plain-http page can set them.
  */
 import type { IncomingMessage } from 'node:http';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { PendingSignIn } from '../actions/browserAuthorization.ts';
 
 const SESSION = 'agent_auth_session';
@@ -19,7 +20,7 @@ export function signInCookieName(secure: boolean): string {
 
 function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
   // Lax: the browser comes back to us by a top-level redirect from Slack or the provider, which Lax allows.
-  return `${name}=${value}; Path=/; Max-Age=${Math.max(0, maxAgeSeconds)}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  return stringifySetCookie({ name, value, path: '/', maxAge: Math.max(0, maxAgeSeconds), httpOnly: true, sameSite: 'lax', secure });
 }
 
 const secondsUntil = (expiresAt: Date) => Math.floor((expiresAt.getTime() - Date.now()) / 1000);
@@ -49,10 +50,5 @@ export function readSignInCookie(req: IncomingMessage, secure: boolean): Pending
 
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=') || undefined;
-  }
-  return undefined;
+  return header ? parseCookie(header)[name] || undefined : undefined;
 }

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { openDatabase, type Database } from '../../src/infrastructure/storage/database.ts';
+import type { Database } from '../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../src/infrastructure/storage/openDatabase.ts';
 import { migrate } from '../../src/infrastructure/storage/migrations.ts';
 import { PostgresDatabase } from '../../src/infrastructure/storage/postgresDatabase.ts';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../src/infrastructure/storage/openDatabase.ts';
 import { startHarness, type Harness } from '../helpers/botHarness.ts';
 import type { Arrival, RecordedCall, RecordedResponse } from '../standins/slackApi.ts';
 

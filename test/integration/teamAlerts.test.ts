@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../src/infrastructure/storage/openDatabase.ts';
 import { migrate } from '../../src/infrastructure/storage/migrations.ts';
 import { SqlAlertOutbox } from '../../src/infrastructure/storage/sqlAlertOutbox.ts';
 import { CHANNEL_MISS_TTL_MS } from '../../src/slack/alerts/slackDirectory.ts';

@@ -3,7 +3,7 @@
  * points the wrong way, so the architecture stays visible as the code grows.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '../../src');
@@ -17,7 +17,9 @@ function filesUnder(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  return [...source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1] as string);
+  const fromClauses = [...source.matchAll(/^\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/gm)];
+  const dynamic = [...source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)];
+  return [...fromClauses, ...dynamic].map((m) => m[1] as string);
 }
 
 function layerOf(file: string): string {
@@ -36,7 +38,33 @@ const FORBIDDEN: Record<string, RegExp[]> = {
   infrastructure: [/\/(slack|web|connectors)\//, /^@slack\//],
 };
 
+/** Every import circle among src/ files, each as the path that closes it (`a.ts -> b.ts -> a.ts`). */
+function importCircles(files: string[]): string[] {
+  const edges = new Map(files.map((file) => [file, importsOf(file).filter((spec) => spec.startsWith('.')).map((spec) => resolve(dirname(file), spec))]));
+  const circles: string[] = [];
+  const done = new Set<string>();
+  const onPath: string[] = [];
+  const visit = (file: string) => {
+    if (done.has(file)) return;
+    const at = onPath.indexOf(file);
+    if (at >= 0) {
+      circles.push([...onPath.slice(at), file].map((f) => relative(SRC, f)).join(' -> '));
+      return;
+    }
+    onPath.push(file);
+    for (const next of edges.get(file) ?? []) visit(next);
+    onPath.pop();
+    done.add(file);
+  };
+  for (const file of files) visit(file);
+  return circles;
+}
+
 describe('architecture', () => {
+  it('has no import circle in src/ (a circle makes load order decide what is undefined)', () => {
+    expect(importCircles(filesUnder(SRC))).toEqual([]);
+  });
+
   it('keeps dependencies pointing inward', () => {
     const violations: string[] = [];
     for (const file of filesUnder(SRC)) {

@@ -3,6 +3,7 @@
  * headers, decodes RFC 2047 encoded-words that Gmail left encoded, unescapes snippets and drops the
  * invisible padding marketing mail puts in them. Pure functions, no I/O.
  */
+import { decodeHTMLStrict } from 'entities';
 import { z } from 'zod';
 import { UpstreamUnavailableError } from '../../core/errors.ts';
 import type { EmailSummary } from './types.ts';
@@ -46,7 +47,11 @@ export function pickHeader(headers: readonly RawHeader[] | undefined, name: stri
 
 const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
 
-/** Decodes `=?charset?B|Q?text?=` words; a malformed word or one in an unknown charset stays as it was. */
+/**
+ * Decodes `=?charset?B|Q?text?=` words; a malformed word or one in an unknown charset stays as it was.
+ * Ours rather than libmime's decodeWords, which silently drops a malformed word and guesses an unknown
+ * charset: a subject must never lose text, and TextDecoder already knows every charset WHATWG names.
+ */
 export function decodeEncodedWords(value: string): string {
   if (!value.includes('=?')) return value;
   // Adjacent words in one charset are decoded together: a multi-byte character may be split between them.
@@ -111,27 +116,13 @@ function qBytes(text: string): Uint8Array | undefined {
   return Uint8Array.from(bytes);
 }
 
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-  // Padding in marketing mail; cleanSnippet removes them once decoded.
-  zwnj: '\u200c',
-  zwj: '\u200d',
-  shy: '\u00ad',
-};
-
-/** Unescapes HTML entities in one pass, so `&amp;lt;` becomes `&lt;`, not `<`. Unknown ones stay as written. */
+/**
+ * Unescapes HTML entities (every one HTML5 names, and numeric ones) in one pass, so `&amp;lt;`
+ * becomes `&lt;`, not `<`. Strict: only entities closed by `;`, as Gmail writes them; `&copy`
+ * without one is plain text.
+ */
 export function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]+);/g, (entity, body: string) => {
-    if (!body.startsWith('#')) return NAMED_ENTITIES[body] ?? entity;
-    const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-    const isSurrogate = code >= 0xd800 && code <= 0xdfff;
-    return code > 0 && code <= 0x10ffff && !isSurrogate ? String.fromCodePoint(code) : '\ufffd';
-  });
+  return decodeHTMLStrict(text);
 }
 
 // Invisible characters used as preheader padding. A zero-width joiner inside an emoji sequence

@@ -2,7 +2,7 @@
  * The one storage interface: SQL with numbered parameters (`$1`), Date parameters and Date
  * results on both databases. The embedded default is SQLite (`node:sqlite`, built into Node: one
  * file, nothing to install); `postgres://` URLs use a PostgreSQL server, for several instances.
- * Where the two dialects differ, `dialect` says how (see dialect.ts).
+ * Where the two dialects differ, `dialect` says how (see dialect.ts); `openDatabase.ts` picks one.
  *
  * Portable SQL runs on both as it is: pass times as Date parameters (not `now()` or interval
  * arithmetic), cast with `CAST(x AS integer)` (not `::int`), upsert with `ON CONFLICT`, and read
@@ -29,19 +29,4 @@ export interface Database extends Queryable {
 export interface OpenOptions {
   /** Told about things the operator should know but that do not stop the bot (an old data directory). */
   notice?: (message: string) => void;
-}
-
-/**
- * `postgres://` or `postgresql://`: a PostgreSQL server. `memory://` keeps everything in memory
- * (tests). Anything else is the SQLite file (a path or a `file:` URL; created if missing).
- */
-export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    const { PostgresDatabase } = await import('./postgresDatabase.ts');
-    const db = new PostgresDatabase(url);
-    await db.query('SELECT 1');
-    return db;
-  }
-  const { openSqlite } = await import('./sqliteDatabase.ts');
-  return openSqlite(url, options);
 }

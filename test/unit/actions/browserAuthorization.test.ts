@@ -4,7 +4,8 @@ import { RequestAuthorization } from '../../../src/actions/requestAuthorization.
 import type { AgentAuth } from '../../../src/agentAuth/port.ts';
 import type { SlackUser } from '../../../src/core/slackUser.ts';
 import { BadInputError, UpstreamUnavailableError } from '../../../src/core/errors.ts';
-import { openDatabase, type Database } from '../../../src/infrastructure/storage/database.ts';
+import type { Database } from '../../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../../src/infrastructure/storage/openDatabase.ts';
 import { migrate } from '../../../src/infrastructure/storage/migrations.ts';
 import { SqlAuthLinkStore } from '../../../src/infrastructure/storage/sqlAuthLinkStore.ts';
 import { SqlAuthSessionStore } from '../../../src/infrastructure/storage/sqlAuthSessionStore.ts';

@@ -4,7 +4,7 @@ import { KeptRequestSweeper } from '../../../src/actions/keptRequestSweeper.ts';
 import { ResumeKeptRequests } from '../../../src/actions/resumeKeptRequests.ts';
 import type { AgentAuth } from '../../../src/agentAuth/port.ts';
 import { NeedsAuthorizationError } from '../../../src/core/errors.ts';
-import { openDatabase } from '../../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../../src/infrastructure/storage/openDatabase.ts';
 import { migrate } from '../../../src/infrastructure/storage/migrations.ts';
 import { SqlKeptRequestStore } from '../../../src/infrastructure/storage/sqlKeptRequestStore.ts';
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * GmailModifyClient over undici's MockAgent (nock does not see undici's `request`): the batchModify
+ * GmailModifyClient over undici's MockAgent: the batchModify
  * request, chunking, retries and the coded errors. The Gmail stand-in has no batchModify route yet.
  */
 import { MockAgent } from 'undici';

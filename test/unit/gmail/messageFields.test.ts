@@ -66,6 +66,12 @@ describe('decodeHtmlEntities', () => {
     expect(decodeHtmlEntities('&amp; &lt; &gt; &quot; &#39; &apos; &#8364; &#x20AC; &#X1F600;')).toBe(`& < > " ' ' € € 😀`);
   });
 
+  it('decodes every entity HTML5 names, not only the few Gmail uses most', () => {
+    expect(decodeHtmlEntities('caf&eacute; &hellip; &rsquo;n&rsquo; &mdash; &euro;5 &copy; &NotEqualTilde;')).toBe('café … ’n’ — €5 © ≂̸');
+    // Without its semicolon an entity is plain text: "AT&T&copy" is not rewritten.
+    expect(decodeHtmlEntities('AT&T &copy 2026')).toBe('AT&T &copy 2026');
+  });
+
   it('decodes once: an escaped entity stays an entity', () => {
     expect(decodeHtmlEntities('&amp;lt;b&amp;gt;')).toBe('&lt;b&gt;');
   });

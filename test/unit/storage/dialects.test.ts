@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../../src/infrastructure/storage/database.ts';
+import type { Database } from '../../../src/infrastructure/storage/database.ts';
+import { openDatabase } from '../../../src/infrastructure/storage/openDatabase.ts';
 import { migrate } from '../../../src/infrastructure/storage/migrations.ts';
 import { DATABASE_KINDS, openMigrated } from '../../helpers/databases.ts';
 
