@@ -1,4 +1,7 @@
 /**
+ * Ours rather than pino's `redact`: its paths name fixed keys, while a secret turns up under any key,
+ * at any depth, and inside free text (an error message quoting a URL with a code in it).
+ *
  * Keeps secrets and users' content out of log lines, whatever a caller passes to the logger:
  * values under sensitive keys are replaced, and strings are scrubbed of anything shaped like a
  * token or a single-use link. Known secret values (from the settings) are removed verbatim too.

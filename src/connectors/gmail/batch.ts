@@ -1,4 +1,6 @@
 /**
+ * Ours: no maintained Node library speaks Google's batch format apart from googleapis' whole client.
+ *
  * Google's batch format (multipart/mixed of application/http parts): builds the request body and
  * reads the answer. Pure string work, kept apart from the HTTP client so odd formatting (LF-only
  * line ends, a preamble, folded headers, parts out of order) can be tested directly.

@@ -1,4 +1,7 @@
 /**
+ * Ours rather than p-retry (which cannot wait the delay one failure's Retry-After asks for) or undici's
+ * RetryAgent (which retries beneath our error mapping: Gmail says "slow down" in a 403's body).
+ *
  * Bounded retry with exponential backoff and full jitter, shared by the upstream API clients
  * (Gmail, Slack, Calendar). The caller decides which failures are worth another attempt and may pass
  * on a delay the server asked for (Retry-After); `sleep` and `random` are injectable so tests run

@@ -324,6 +324,9 @@ const MIGRATIONS: Migration[] = [
 ];
 
 /**
+ * Ours rather than umzug: these lines are the part umzug leaves to its user anyway (a storage table
+ * for two dialects, and one lock across instances held in the same transaction as the DDL).
+ *
  * Applies what is missing, in one transaction that holds the dialect's migration lock: instances
  * starting together wait for each other, and the later ones find nothing left to do.
  */
