@@ -1,4 +1,8 @@
 /**
+ * Ours rather than chrono-node, which (2.9, tried on this file's test phrases) reads "friday" said on
+ * a Friday as today, "at 3" as 3 am and "11-1pm" as 11 pm to 1 pm the next day, ignores IANA zone
+ * names, and leaves lengths ("for an hour") unread: each of those readings is a test here.
+ *
  * Reads when an event is, from a short phrase, relative to `now` in the user's time zone:
  * "tomorrow at 3pm", "tomorrow 10am for an hour", "on friday at 14:30 for 45 minutes", "next monday",
  * "today at noon", "dec 3 at 9", "2026-12-03 09:00". Deterministic, no dependency; the rules are
