@@ -1,9 +1,10 @@
 /**
- * An in-memory AlertOutbox and AlertChannelSettings for tests, and the reference for what the storage
+ * An in-memory AlertOutbox, AlertChannelSettings and rate limit for tests, and the reference for what the storage
  * layer's SQL implementation must do (test/helpers/alertOutboxContract.ts checks both alike).
  */
 import type { NewAlert } from '../../src/actions/alerts/alert.ts';
 import type { AlertChannelSettings, AlertFailureReason, AlertOutbox, OutboxAlert } from '../../src/actions/alerts/outbox.ts';
+import { takeToken, type AlertRateLimit, type BucketState, type TakeDecision, type TokenBucketLimit } from '../../src/actions/alerts/rateLimit.ts';
 
 export class MemoryAlertOutbox implements AlertOutbox {
   readonly alerts = new Map<string, OutboxAlert>();
@@ -55,5 +56,23 @@ export class MemoryAlertChannels implements AlertChannelSettings {
 
   async setChannel(teamId: string, channelId: string): Promise<void> {
     this.channels.set(teamId, channelId);
+  }
+}
+
+/** Buckets in a Map, for use-case tests that need a limiter but no database (the bot's is SqlRateLimiter). */
+export class MemoryRateLimit implements AlertRateLimit {
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly limit: TokenBucketLimit;
+  private readonly clock: () => number;
+
+  constructor(limit: TokenBucketLimit, clock: () => number) {
+    this.limit = limit;
+    this.clock = clock;
+  }
+
+  take(key: string): TakeDecision {
+    const result = takeToken(this.buckets.get(key), this.limit, this.clock());
+    this.buckets.set(key, result.state);
+    return { allowed: result.allowed, retryAfterMs: result.retryAfterMs };
   }
 }

@@ -1,7 +1,6 @@
 /**
- * Per-user rate limiting for alerts: a token bucket. `takeToken` is pure (state in, state out), so
- * the buckets can live anywhere: `RateLimiter` keeps them in memory (one instance, and tests);
- * the bot keeps them in its database (infrastructure/storage/sqlRateLimiter.ts), so instances
+ * Per-user rate limiting for alerts: a token bucket. `takeToken` is pure (state in, state out); the
+ * bot keeps the buckets in its database (infrastructure/storage/sqlRateLimiter.ts), so instances
  * sharing a database share each user's allowance.
  */
 
@@ -53,30 +52,4 @@ export function takeToken(state: BucketState | undefined, limit: TokenBucketLimi
   const tokens = Math.min(capacity, previous.tokens + elapsed / every);
   if (tokens >= 1) return { allowed: true, state: { tokens: tokens - 1, at: nowMs }, retryAfterMs: 0 };
   return { allowed: false, state: { tokens, at: nowMs }, retryAfterMs: Math.ceil((1 - tokens) * every) };
-}
-
-export class RateLimiter implements AlertRateLimit {
-  private readonly buckets = new Map<string, BucketState>();
-  private readonly limit: TokenBucketLimit;
-  private readonly clock: () => number;
-  private readonly maxKeys: number;
-
-  constructor(limit: TokenBucketLimit, clock: () => number, maxKeys = 10_000) {
-    this.limit = limit;
-    this.clock = clock;
-    this.maxKeys = maxKeys;
-  }
-
-  take(key: string): TakeDecision {
-    const now = this.clock();
-    const result = takeToken(this.buckets.get(key), this.limit, now);
-    this.buckets.delete(key); // re-inserted last: the map's order is least recently used first
-    this.buckets.set(key, result.state);
-    // Past maxKeys the least recently used bucket goes: the likeliest to have refilled anyway.
-    if (this.buckets.size > this.maxKeys) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
-    }
-    return { allowed: result.allowed, retryAfterMs: result.retryAfterMs };
-  }
 }

@@ -2,8 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { alertRequestSchema, channelRef } from '../../../../src/actions/alerts/alert.ts';
 import { DEFAULT_ALERT_POLICY, type AlertPolicy } from '../../../../src/actions/alerts/policy.ts';
 import { RaiseAlert } from '../../../../src/actions/alerts/raiseAlert.ts';
-import { RateLimiter } from '../../../../src/actions/alerts/rateLimit.ts';
-import { MemoryAlertChannels, MemoryAlertOutbox } from '../../../helpers/memoryAlertOutbox.ts';
+import { MemoryAlertChannels, MemoryAlertOutbox, MemoryRateLimit } from '../../../helpers/memoryAlertOutbox.ts';
 
 const T0 = new Date('2026-03-27T09:00:00Z');
 const user = { teamId: 'T1', userId: 'U1' };
@@ -16,7 +15,7 @@ function raiser(overrides: { policy?: AlertPolicy; defaultChannel?: string; capa
     outbox,
     channels,
     policy: overrides.policy ?? { ...DEFAULT_ALERT_POLICY, mentionChannel: { kind: 'users', userIds: ['U1'] } },
-    limiter: new RateLimiter({ capacity: overrides.capacity ?? 5, refillEveryMs: 60_000 }, () => T0.getTime()),
+    limiter: new MemoryRateLimit({ capacity: overrides.capacity ?? 5, refillEveryMs: 60_000 }, () => T0.getTime()),
     isInUserGroup: async () => false,
     channelIdForName: async (_team, name) => (name === 'ops' ? 'C0OPS' : undefined),
     mayPostAs: async () => true,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, takeToken } from '../../../../src/actions/alerts/rateLimit.ts';
+import { takeToken } from '../../../../src/actions/alerts/rateLimit.ts';
 
 const LIMIT = { capacity: 3, refillEveryMs: 60_000 };
 
@@ -25,27 +25,5 @@ describe('takeToken', () => {
 
   it('grants nothing extra when the clock goes backwards', () => {
     expect(takeToken({ tokens: 0, at: 100_000 }, LIMIT, 0).allowed).toBe(false);
-  });
-});
-
-describe('RateLimiter', () => {
-  it('keeps one bucket per key, on the injected clock', () => {
-    let now = 0;
-    const limiter = new RateLimiter({ capacity: 1, refillEveryMs: 1_000 }, () => now);
-    expect(limiter.take('T1:U1').allowed).toBe(true);
-    expect(limiter.take('T1:U1')).toEqual({ allowed: false, retryAfterMs: 1_000 });
-    expect(limiter.take('T1:U2').allowed).toBe(true);
-    now = 1_000;
-    expect(limiter.take('T1:U1').allowed).toBe(true);
-  });
-
-  it('stays bounded, forgetting the least recently used key', () => {
-    const limiter = new RateLimiter({ capacity: 1, refillEveryMs: 1_000_000 }, () => 0, 2);
-    limiter.take('a');
-    limiter.take('b');
-    limiter.take('a');
-    limiter.take('c'); // b goes
-    expect(limiter.take('a').allowed).toBe(false);
-    expect(limiter.take('b').allowed).toBe(true);
   });
 });
