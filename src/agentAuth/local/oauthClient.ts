@@ -1,4 +1,9 @@
 /**
+ * Ours rather than oauth4webapi or openid-client: both refuse the whole code exchange when an ID
+ * token's issuer is not the one configured, while the account's address is optional to us (a grant
+ * must never fail over it); the exchange itself is a form POST, and our retries and coded errors
+ * wrap it as they wrap every upstream.
+ *
  * The client side of OAuth 2.0 (RFC 6749) for one described connector: the authorization URL with
  * PKCE S256 (RFC 7636), the code exchange, refresh and revocation (RFC 7009). Token requests are
  * form-encoded POSTs with the client credentials in the body (RFC 6749 §2.3.1, which Google takes).
