@@ -1,0 +1,55 @@
+/**
+ * Part of the composition root: the periodic work that runs once the bot is ready. The sweep for
+ * kept requests whose account became usable, the team-alert delivery pass, and (built-in backend)
+ * the retry of grant revocations the provider could not take.
+ */
+import { LocalAgentAuth } from '../agentAuth/local/localAgentAuth.ts';
+import type { AgentAuth } from '../agentAuth/port.ts';
+import type { Logger } from '../infrastructure/logger.ts';
+import { every, type Periodic } from '../infrastructure/periodic.ts';
+import type { ConnectFlow } from './connectFlow.ts';
+import type { SlackSurfaces } from './slackSurfaces.ts';
+
+export interface BackgroundIntervals {
+  /** How often to look for kept requests whose account has become usable (default 30 s). */
+  keptRequestSweepMs?: number;
+  /** How often to post due team alerts (default 2 s; each accepted alert also starts a pass at once). */
+  alertDeliveryMs?: number;
+  /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
+  revocationRetryMs?: number;
+}
+
+export interface BackgroundWork {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function backgroundWork(
+  intervals: BackgroundIntervals,
+  deps: { flow: ConnectFlow; slack: SlackSurfaces; agentAuth: AgentAuth; logger: Logger },
+): BackgroundWork {
+  const { flow, slack, agentAuth, logger } = deps;
+  let running: Periodic[] = [];
+  return {
+    start() {
+      running.push(
+        every(intervals.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
+          const carried = await flow.sweeper.sweep(slack.deliverKept);
+          if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
+        }, logger),
+        slack.teamAlerts.startDelivery(intervals.alertDeliveryMs ?? 2_000),
+      );
+      if (agentAuth instanceof LocalAgentAuth) {
+        running.push(every(intervals.revocationRetryMs ?? 5 * 60_000, 'revocation retry', async () => {
+          const revoked = await agentAuth.retryRevocations();
+          if (revoked > 0) logger.info({ revoked }, 'revoked replaced grants that were waiting');
+        }, logger));
+      }
+    },
+    async stop() {
+      const stopping = running;
+      running = [];
+      for (const periodic of stopping) await periodic.stop();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Part of the composition root: everything Slack shows or receives. The Bolt app (whose receiver
+ * also serves the web routes), slash commands, mentions, buttons, the App Home, team alerts, and
+ * the DMs that follow a connection.
+ */
+import type { CustomRoute } from '@slack/bolt';
+import type { UserBudgets } from '../actions/budgets.ts';
+import type { AlertRateLimit } from '../actions/alerts/rateLimit.ts';
+import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
+import type { Config } from '../infrastructure/config.ts';
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../infrastructure/logger.ts';
+import { afterConnected, deliverKeptOutcome } from '../slack/afterConnected.ts';
+import type { BotIdentity } from '../slack/botTokenCheck.ts';
+import { createSlackApp } from '../slack/createSlackApp.ts';
+import { HomeTab } from '../slack/home/homeTab.ts';
+import { linkOpenedBySomeoneElse } from '../slack/linkOpenedBySomeoneElse.ts';
+import { registerListeners } from '../slack/listeners/index.ts';
+import { RequestRunner } from '../slack/requestRunner.ts';
+import { createResponder } from '../slack/responseUrl.ts';
+import { UserTimeZones } from '../slack/userTimeZones.ts';
+import type { ConnectNotices } from './webRoutes.ts';
+import type { ConnectFlow } from './connectFlow.ts';
+import type { Connections } from './connections.ts';
+import { createLlmIntent } from './llm.ts';
+import type { Storage } from './storage.ts';
+import { createTeamAlerts } from './teamAlerts.ts';
+
+export type SlackSurfaces = ReturnType<typeof createSlackSurfaces>;
+
+export function createSlackSurfaces(
+  config: Config,
+  deps: {
+    routes: CustomRoute[];
+    identity: () => BotIdentity | undefined;
+    storage: Storage;
+    connections: Connections;
+    flow: ConnectFlow;
+    budgets: UserBudgets;
+    alertLimiter: AlertRateLimit;
+    tasks: BackgroundTasks;
+    dispatcher: Dispatcher;
+    logger: Logger;
+    now: () => Date;
+  },
+) {
+  const { storage, flow, tasks, dispatcher, logger, now } = deps;
+  const { users, audit, db } = storage;
+  const { agentAuth, catalog, connections } = deps.connections;
+  const { app, client } = createSlackApp(config, { routes: deps.routes, logger, dispatcher, identity: deps.identity });
+  const teamAlerts = createTeamAlerts(config, { db, client, users, audit, tasks, alertLimiter: deps.alertLimiter, logger, now });
+  const { channels, directory } = teamAlerts;
+  const defaultChannel = config.alerts.defaultChannel;
+  const { requestAuthorization, resume } = flow;
+  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now });
+  const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
+  const notices: ConnectNotices = {
+    connected: afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) }),
+    openedBySomeoneElse: linkOpenedBySomeoneElse({ client, tasks }),
+  };
+  registerListeners(app, {
+    runner: new RequestRunner({ catalog, users, audit, requestAuthorization, budgets: deps.budgets, client, logger, now }),
+    tasks,
+    respondTo: createResponder(dispatcher),
+    timeZones: new UserTimeZones({ client, now }),
+    alerts: teamAlerts.alerts,
+    alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
+    audit,
+    users,
+    home,
+    budgets: deps.budgets,
+    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
+    deliveries: storage.deliveries,
+    proposals: storage.proposals,
+    inlineAnswerMs: config.slack.inlineAnswerMs,
+    logger,
+    now,
+  });
+  app.error(async (error) => {
+    logger.error({ err: error }, 'Slack listener failed');
+  });
+  return { app, client, teamAlerts, notices, deliverKept: deliverKeptOutcome({ client, logger }) };
+}
