@@ -23,7 +23,8 @@ const EMOJI: Record<string, string> = {
   warning: '⚠️', lock: '🔒', key: '🔑', link: '🔗', wave: '👋', mailbox: '📫', mailbox_with_mail: '📬',
   mailbox_with_no_mail: '📭', hourglass: '⌛', hourglass_flowing_sand: '⏳', x: '❌', bell: '🔔',
   information_source: 'ℹ️', tada: '🎉', rotating_light: '🚨', loudspeaker: '📢', mega: '📣',
-  inbox_tray: '📥', memo: '📝', robot_face: '🤖', no_entry: '⛔', eyes: '👀', zzz: '💤',
+  inbox_tray: '📥', memo: '📝', robot_face: '🤖', no_entry: '⛔', eyes: '👀', zzz: '💤', outbox_tray: '📤',
+  white_circle: '⚪', large_green_circle: '🟢', large_orange_circle: '🟠', red_circle: '🔴', wastebasket: '🗑️', raised_hand: '✋',
 };
 
 export function escapeHtml(text: string): string {
