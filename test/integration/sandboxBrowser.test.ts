@@ -11,8 +11,9 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox.ts';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const chromium = CANDIDATES.find((path): path is string => Boolean(path) && existsSync(path!));
+// CHROMIUM_PATH, when set, is the only browser tried (e.g. CHROMIUM_PATH=none to see the skip).
+const CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const chromium = CANDIDATES.find((path) => existsSync(path));
 const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
 const SKIP_REASON = 'SKIPPED: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the sandbox browser test did not run';
 
