@@ -128,6 +128,12 @@ export async function startWebServer(options: WebServerOptions): Promise<{ url: 
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    // Only this machine's browser, on this page: a foreign Host (DNS rebinding) or a cross-site form
+    // post (no JSON content type, so no CORS preflight) must not act as the sandbox user.
+    if (!/^(localhost|127\.0\.0\.1)(:\d+)?$/.test(req.headers.host ?? '')) return void sendJson(res, 421, { error: 'unknown host' });
+    if (req.method === 'POST' && url.pathname.startsWith('/api/') && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return void sendJson(res, 415, { error: 'JSON only' });
+    }
     const route = routes[`${req.method} ${url.pathname}`];
     const script = req.method === 'GET' && /^\/page\/[\w-]+\.ts$/.exec(url.pathname);
     const handle: Handler | undefined = route ?? (script ? (_q, r) => sendScript(r, url.pathname.slice('/page/'.length)) : undefined);

@@ -107,6 +107,13 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   await page.waitForFunction(`[...document.querySelectorAll('#inbox li.read')].some((li) => li.textContent.includes('Quarterly planning'))`, { timeout: 10_000 });
   await shot(page, '5-marked-read');
 
+  // The Home tab: the bot publishes it when opened, with Gmail connected now.
+  await page.click('[data-tab="home"]');
+  await waitForText(page, '#home', 'Gmail');
+  expect(await textOf(page, '#home')).toMatch(/Gmail\s*\S*\s*Connected/);
+  await shot(page, '5b-home');
+  await page.click('[data-tab="messages"]');
+
   // A hostile email: its mentions, link and formatting stay literal text.
   await page.click('#hostile');
   await page.click('#mail-form button[type=submit]');
