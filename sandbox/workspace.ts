@@ -30,8 +30,11 @@ export class Workspace {
   private ids = 0;
   private readonly slack: SlackApiStandin;
 
+  /** Shows what reaches `slack` from now on. */
   constructor(slack: SlackApiStandin) {
     this.slack = slack;
+    this.callsSeen = slack.history.length;
+    this.responsesSeen = slack.responses.length;
   }
 
   /** A response_url for something the user did here; answers to it land in `origin`. */
