@@ -12,6 +12,8 @@ const REPO = join(import.meta.dirname, '..');
 export interface BotProcess {
   url: string;
   logFile: string;
+  /** Settles when the bot's process ends, with its exit code (null: ended by a signal). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function startBot(settings: Record<string, string>, dataDir: string
     const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
     throw new Error(`${(error as Error).message}\nThe bot's last log lines (${logFile}):\n${tail}`);
   }
-  return { url, logFile, stop: () => stop(child, exited).finally(() => log.end()) };
+  return { url, logFile, exited, stop: () => stop(child, exited).finally(() => log.end()) };
 }
 
 async function untilReady(readyUrl: string, exited: Promise<number | null>): Promise<void> {

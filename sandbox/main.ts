@@ -2,6 +2,7 @@
  * `npm run sandbox`: the bot in a local workspace that plays Slack and Google, for trying it in a
  * browser without either account. SANDBOX_PORT chooses the page's port (default 3030).
  */
+import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { startSandbox } from './sandbox.ts';
 
@@ -16,6 +17,13 @@ process.stdout.write(
     `  Its data (database, log) is in ${sandbox.dataDir}, removed when you stop the sandbox (Ctrl+C).\n\n`,
 );
 let stopping = false;
+void sandbox.bot.exited.then((code) => {
+  if (stopping) return;
+  // The data folder goes with the sandbox: show the end of the log before it does.
+  const tail = readFileSync(sandbox.bot.logFile, 'utf8').trimEnd().split('\n').slice(-20).join('\n');
+  process.stderr.write(`The bot stopped unexpectedly (exit code ${code}). The end of its log:\n${tail}\n`);
+  stop();
+});
 const stop = () => {
   if (stopping) return;
   stopping = true;
