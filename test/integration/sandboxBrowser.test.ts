@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/sandbox.ts';
 
@@ -73,7 +73,14 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   expect(await messagesText(page)).toContain('Connect Gmail');
 
   // The link opens in a new tab: Sign in with Slack passes as the sandbox user, then Google asks.
-  const opened = new Promise<Page>((resolve) => browser.once('targetcreated', (target) => void target.page().then((p) => p && resolve(p))));
+  const opened = new Promise<Page>((resolve) => {
+    const onTarget = (target: Target) => {
+      if (target.type() !== 'page') return;
+      browser.off('targetcreated', onTarget);
+      void target.page().then((p) => p && resolve(p));
+    };
+    browser.on('targetcreated', onTarget);
+  });
   await link!.click();
   const consent = await opened;
   await consent.setViewport({ width: 900, height: 900 });
