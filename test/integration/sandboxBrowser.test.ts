@@ -1,0 +1,136 @@
+/**
+ * `npm run sandbox` checked in a real browser: headless Chromium (Debian's `chromium`, driven by
+ * puppeteer-core) goes through a newcomer's first run against the real bot process: /unread, the
+ * private note and the DM, the connect link, Google's consent, the summary, Mark as read, and a
+ * hostile email shown literally. Screenshots go to test-results/sandbox/.
+ * Skipped, and saying so, where no Chromium is installed (CI installs it: see .ci/run).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page, type Target } from 'puppeteer-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/sandbox.ts';
+
+// CHROMIUM_PATH, when set, is the only browser tried (e.g. CHROMIUM_PATH=none to see the skip).
+const CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const chromium = CANDIDATES.find((path) => existsSync(path));
+const SHOTS = join(import.meta.dirname, '../../test-results/sandbox');
+const SKIP_REASON = 'SKIPPED: no Chromium found (apt-get install chromium, or set CHROMIUM_PATH); the sandbox browser test did not run';
+
+if (!chromium) console.warn(SKIP_REASON);
+
+let sandbox: Sandbox | undefined;
+let browser: Browser | undefined;
+
+afterAll(async () => {
+  await browser?.close();
+  await sandbox?.close();
+}, 60_000);
+
+// Browser-side code as strings: this file is type-checked without the DOM's types.
+const inPage = <T>(page: Page, expression: string) => page.evaluate(expression) as Promise<T>;
+const textOf = (page: Page, selector: string) => inPage<string>(page, `document.querySelector(${JSON.stringify(selector)})?.innerText ?? ''`);
+const messagesText = (page: Page) => textOf(page, '#messages');
+const waitForText = (page: Page, selector: string, text: string, timeout = 30_000) =>
+  page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.innerText.includes(${JSON.stringify(text)})`, { timeout });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+describe('the sandbox in a browser', () => {
+  it.skipIf(!chromium)(chromium ? 'takes a newcomer from /unread to a connected, rendered summary' : SKIP_REASON, async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    sandbox = await startSandbox({ port: 0 });
+    browser = await puppeteer.launch({
+      executablePath: chromium!,
+      headless: true,
+      args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '--disable-dev-shm-usage'],
+    });
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 860 });
+    try {
+      await firstRun(sandbox, browser, page);
+    } catch (error) {
+      await shot(page, 'failure').catch(() => undefined);
+      throw error;
+    }
+  }, 180_000);
+});
+
+async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise<void> {
+  await page.goto(sandbox.url);
+  await page.waitForSelector('[data-channel="C0GENERAL"]');
+
+  // /unread in #general: a private note, and the connect link in the DM.
+  await page.type('#composer-text', '/unread 3');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.message.ephemeral');
+  const note = await messagesText(page);
+  expect(note).toContain('Only visible to you');
+  expect(note).toMatch(/direct message/i);
+  await shot(page, '1-unread-note');
+
+  await page.click('[data-channel="DU0SANDBOX"]');
+  const link = await page.waitForSelector('a.bk-button[href*="/connect/"]');
+  expect(await messagesText(page)).toContain('Connect Gmail');
+
+  // The link opens in a new tab: Sign in with Slack passes as the sandbox user, then Google asks.
+  const opened = new Promise<Page>((resolve) => {
+    const onTarget = (target: Target) => {
+      if (target.type() !== 'page') return;
+      browser.off('targetcreated', onTarget);
+      void target.page().then((p) => p && resolve(p));
+    };
+    browser.on('targetcreated', onTarget);
+  });
+  await link!.click();
+  const consent = await opened;
+  await consent.setViewport({ width: 900, height: 900 });
+  await consent.waitForSelector('button.allow', { timeout: 30_000 });
+  const scopes = await inPage<string[]>(consent, `[...document.querySelectorAll('input[name=scope]')].map((i) => i.value)`);
+  expect(scopes.some((s) => s.includes('gmail'))).toBe(true);
+  expect(await textOf(consent, '.accounts')).toContain('alice@example.com');
+  await shot(consent, '2-google-consent');
+  await Promise.all([consent.waitForNavigation({ waitUntil: 'load', timeout: 30_000 }), consent.click('button.allow')]);
+  expect(consent.url()).toContain(new URL(sandbox.bot.url).host);
+  expect(await textOf(consent, 'body')).toMatch(/connected/i);
+  await shot(consent, '3-connected');
+  await consent.close();
+
+  // The kept request is finished: the summary arrives in the DM.
+  await page.bringToFront();
+  await waitForText(page, '#messages', 'Quarterly planning: draft agenda');
+  const summary = await messagesText(page);
+  expect(summary).toContain('Lunch on Friday?');
+  expect(summary).not.toContain('This week in TypeScript'); // already read
+  await shot(page, '4-summary');
+
+  // Mark as read: the message is updated in place, and the inbox shows the email read.
+  const summaryId = await inPage<string>(page, `document.querySelector('.message:has(button.bk-button[data-action-id^="mark_read:"])').dataset.messageId`);
+  const buttonsBefore = await page.$$('button.bk-button[data-action-id^="mark_read:"]');
+  await buttonsBefore[0]!.click();
+  await waitForText(page, '#messages', 'Marked as read');
+  const markedId = await inPage<string>(page, `document.querySelector('.message .edited').closest('.message').dataset.messageId`);
+  expect(markedId).toBe(summaryId);
+  expect(await page.$$('button.bk-button[data-action-id^="mark_read:"]')).toHaveLength(buttonsBefore.length - 1);
+  await page.waitForFunction(`[...document.querySelectorAll('#inbox li.read')].some((li) => li.textContent.includes('Quarterly planning'))`, { timeout: 10_000 });
+  await shot(page, '5-marked-read');
+
+  // The Home tab: the bot publishes it when opened, with Gmail connected now.
+  await page.click('[data-tab="home"]');
+  await waitForText(page, '#home', 'Gmail');
+  expect(await textOf(page, '#home')).toMatch(/Gmail\s*\S*\s*Connected/);
+  await shot(page, '5b-home');
+  await page.click('[data-tab="messages"]');
+
+  // A hostile email: its mentions, link and formatting stay literal text.
+  await page.click('#hostile');
+  await page.click('#mail-form button[type=submit]');
+  await waitForText(page, '#inbox', '<!channel>');
+  await page.click('[data-channel="C0GENERAL"]');
+  await page.type('#composer-text', '/unread 5');
+  await page.keyboard.press('Enter');
+  await waitForText(page, '#messages', '<!channel> wire $5,000 to <https://evil.example|your bank> today');
+  expect(await messagesText(page)).toContain('Ping <@U0SANDBOX> & <!here>');
+  expect(await page.$$('#messages .bk-special')).toHaveLength(0);
+  expect(await page.$$('#messages a[href*="evil.example"]')).toHaveLength(0);
+  await shot(page, '6-hostile-literal');
+}
