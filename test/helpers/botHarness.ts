@@ -20,6 +20,8 @@ export const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 export const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
 export const SCALEKIT_SECRET = 'scalekit-client-secret-value';
 export const TEAM = 'T0TEAM';
+export const GMAIL_MODIFY = 'https://www.googleapis.com/auth/gmail.modify';
+export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
 export interface Harness {
   botUrl: string;
@@ -112,11 +114,14 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       const toScalekit = await signInWithSlack(slack, browser, linkUrl, as);
       if (!toScalekit.location) return toScalekit;
       const consent = await browser.step(toScalekit.location);
-      // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on.
+      // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on,
+      // for reading only when the connection's scopes leave out gmail.modify.
       const request = scalekit.lastMagicLinkRequest;
-      const granted = request && scalekit.getAccount(request.connection, request.identifier)?.accessToken;
+      const account = request && scalekit.getAccount(request.connection, request.identifier);
+      const granted = account?.accessToken;
       if (granted) {
-        gmail.allowToken(granted);
+        if (account.scopes?.includes(GMAIL_MODIFY) === false) gmail.allowReadOnlyToken(granted);
+        else gmail.allowToken(granted);
         calendar.allowToken(granted);
       }
       if (!consent.location) return consent;
