@@ -98,7 +98,6 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     api.allowToken(token);
     return token;
   };
-  let commands = 0;
   return {
     botUrl,
     config,
@@ -129,22 +128,28 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     },
     activate: (userId, token = `ya29.active-${userId}`) => activateIn(config.gmail.connectionName, gmail, userId, token),
     activateCalendar: (userId, token = `ya29.calendar-${userId}`) => activateIn(config.calendar.connectionName, calendar, userId, token),
-    async command(command, userId, text, options = {}) {
-      const responseUrl = slack.responseUrl(`c${++commands}`);
-      const channelId = options.channelId ?? 'C0GENERAL';
-      const sent = await sendSlashCommand(
-        `${botUrl}/slack/events`,
-        SIGNING_SECRET,
-        { command, text, userId, teamId: TEAM, channelId, responseUrl },
-        { rawText: options.raw === true },
-      );
-      return { ...sent, responseUrl };
-    },
+    command: commandSender(botUrl, slack),
     answerOf: (sent, timeoutMs) => commandAnswer(slack, sent, timeoutMs),
     async close() {
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);
     },
+  };
+}
+
+/** Sends any slash command as Slack would, signed, from a user of TEAM; each with its own response_url. */
+export function commandSender(botUrl: string, slack: SlackApiStandin): Harness['command'] {
+  let commands = 0;
+  return async (command, userId, text, options = {}) => {
+    const responseUrl = slack.responseUrl(`c${++commands}`);
+    const channelId = options.channelId ?? 'C0GENERAL';
+    const sent = await sendSlashCommand(
+      `${botUrl}/slack/events`,
+      SIGNING_SECRET,
+      { command, text, userId, teamId: TEAM, channelId, responseUrl },
+      { rawText: options.raw === true },
+    );
+    return { ...sent, responseUrl };
   };
 }
 
