@@ -26,7 +26,7 @@ import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStor
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlAlertProposals } from './infrastructure/storage/sqlAlertProposals.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
-import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
+import { afterConnected, deliverKeptOutcome, tellKeptRequestDropped } from './slack/afterConnected.ts';
 import { appTokenRefusal, type BotIdentity } from './slack/botTokenCheck.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
 import { registerListeners } from './slack/listeners/index.ts';
@@ -132,6 +132,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const warnOwner = linkOpenedBySomeoneElse({ client, tasks });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
   const deliverKept = deliverKeptOutcome({ client, logger });
+  const keptDropped = tellKeptRequestDropped({ client, logger });
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
   let revoking: Periodic | undefined;
@@ -182,7 +183,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       });
       ready = true;
       sweeping = every(options.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
-        const carried = await sweeper.sweep(deliverKept);
+        const carried = await sweeper.sweep(deliverKept, keptDropped);
         if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
       }, logger);
       delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);

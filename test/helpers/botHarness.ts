@@ -56,8 +56,14 @@ export interface Harness {
 }
 
 
-/** `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the real one. */
-export async function startHarness(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<Harness> {
+/**
+ * `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
+ * real one. `keptRequestSweepMs`: how often the bot sweeps kept requests (its default otherwise).
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { now?: () => Date; keptRequestSweepMs?: number } = {},
+): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
   const calendar = await startCalendarStandin();
@@ -88,7 +94,11 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET, SLACK_CLIENT_SECRET],
     destination: logs.stream,
   });
-  const bot = await createBot(config, { logger, ...(options.now ? { now: options.now } : {}) });
+  const bot = await createBot(config, {
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.keptRequestSweepMs ? { keptRequestSweepMs: options.keptRequestSweepMs } : {}),
+  });
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
