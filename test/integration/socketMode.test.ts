@@ -74,11 +74,13 @@ describe('Socket Mode', () => {
     gmail.allowToken('ya29.socket');
     overTheSocket = gmail.addMessage({ from: 'Ivan <ivan@example.com>', subject: 'Over the socket', date: new Date(), snippet: 'hi' });
     const responseUrl = slack.responseUrl('socket-1');
-    const ack = await socket.send('slash_commands', {
+    const envelopeId = socket.post('slash_commands', {
       token: 'x', team_id: 'T0TEAM', team_domain: 'standin', channel_id: 'C1', channel_name: 'general',
       user_id: 'U0SOCK', user_name: 'sock', command: '/unread', text: '', api_app_id: 'A0APP',
       is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '1.2.3',
     });
+    await expect.poll(() => ackedOnce(envelopeId)).toBe(1);
+    const ack = socket.acks.find((a) => a.envelope_id === envelopeId)!;
     // A warm answer comes back inside the acknowledgement (INLINE_ANSWER_MS), else on the response_url.
     const answer = ack.payload ?? (await slack.waitFor((a: Arrival) => a.kind === 'response' && responseUrl.endsWith(a.path)));
     expect(JSON.stringify(answer)).toContain('Over the socket');
