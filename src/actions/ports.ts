@@ -27,6 +27,11 @@ export interface KeptRequestStore {
    * ran out, because that instance died), leased until `now + leaseMs`, so each runs once.
    */
   claimWaiting(identifier: string, connection: string, now: Date, leaseMs?: number): Promise<KeptRequest[]>;
+  /**
+   * Marks up to `limit` waiting requests whose time ran out as expired and returns them: each is
+   * returned once (whichever instance takes it), so its requester is told once that it was dropped.
+   */
+  expireDue(now: Date, limit?: number): Promise<KeptRequest[]>;
   /** The accounts that have requests waiting (or abandoned by a dead instance). */
   accountsAwaiting(now: Date): Promise<Array<{ identifier: string; connection: string }>>;
   finish(id: string, outcome: 'done' | 'failed', now: Date): Promise<void>;

@@ -25,7 +25,7 @@ export interface AuthorizationRequest {
 export interface PendingAuthorization {
   linkUrl: string;
   linkExpiresAt: Date;
-  /** The account was connected once and is now expired or disconnected. */
+  /** The account was connected once and is now expired, disconnected, refused or short of a scope. */
   reconnect: boolean;
 }
 
@@ -87,7 +87,9 @@ export class RequestAuthorization {
     return {
       linkUrl: `${this.deps.publicUrl}/connect/${token}`,
       linkExpiresAt,
-      reconnect: status === 'EXPIRED' || status === 'DISCONNECTED',
+      // An ACTIVE account that still needs authorizing holds a grant the provider refused or that
+      // lacks a scope (e.g. Gmail read-only for Mark as read): the user connected once, so reconnect.
+      reconnect: status === 'ACTIVE' || status === 'EXPIRED' || status === 'DISCONNECTED',
     };
   }
 }

@@ -34,7 +34,7 @@ export function backgroundWork(
     start() {
       running.push(
         every(intervals.keptRequestSweepMs ?? 30_000, 'kept request sweep', async () => {
-          const carried = await flow.sweeper.sweep(slack.deliverKept);
+          const carried = await flow.sweeper.sweep(slack.deliverKept, slack.tellKeptDropped);
           if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
         }, logger),
         slack.teamAlerts.startDelivery(intervals.alertDeliveryMs ?? 2_000),

@@ -10,7 +10,7 @@ import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
 import type { Config } from '../infrastructure/config.ts';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../infrastructure/logger.ts';
-import { afterConnected, deliverKeptOutcome } from '../slack/afterConnected.ts';
+import { afterConnected, deliverKeptOutcome, tellKeptRequestDropped } from '../slack/afterConnected.ts';
 import type { BotIdentity } from '../slack/botTokenCheck.ts';
 import { createSlackApp } from '../slack/createSlackApp.ts';
 import { HomeTab } from '../slack/home/homeTab.ts';
@@ -79,5 +79,12 @@ export function createSlackSurfaces(
   app.error(async (error) => {
     logger.error({ err: error }, 'Slack listener failed');
   });
-  return { app, client, teamAlerts, notices, deliverKept: deliverKeptOutcome({ client, logger }) };
+  return {
+    app,
+    client,
+    teamAlerts,
+    notices,
+    deliverKept: deliverKeptOutcome({ client, logger }),
+    tellKeptDropped: tellKeptRequestDropped({ client, logger }),
+  };
 }

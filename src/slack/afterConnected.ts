@@ -4,12 +4,15 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { CompletedAuthorization } from '../actions/browserAuthorization.ts';
+import type { KeptRequest } from '../actions/ports.ts';
+import { KEPT_REQUEST_TTL_MS } from '../actions/requestAuthorization.ts';
 import type { DeliverOutcome, ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
 import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { buildAuthorizationDone } from './blocks/authorizationPrompt.ts';
 import { userMessageFor } from './errorMessages.ts';
 import { presenterFor } from './presenters.ts';
+import { escapeMrkdwn } from './text/mrkdwn.ts';
 import { dmReply } from './replies.ts';
 
 export interface AfterConnectedDeps {
@@ -44,6 +47,27 @@ export function deliverKeptOutcome(deps: { client: WebClient; logger: Logger }):
     } else {
       deps.logger.warn({ err: outcome.error, action: request.action }, 'kept request failed');
       await dm.send({ text: userMessageFor(outcome.error, { connectorLabel: presenter.connectorLabel }) });
+    }
+  };
+}
+
+/**
+ * Tells a requester in their DM that a kept request ran out of time and was dropped, so connecting
+ * later will not run it. A DM that cannot be sent is logged: the request stays dropped either way.
+ */
+export function tellKeptRequestDropped(deps: { client: WebClient; logger: Logger }): (request: KeptRequest) => Promise<void> {
+  const minutes = Math.round(KEPT_REQUEST_TTL_MS / 60_000);
+  return async (request) => {
+    const presenter = presenterFor(request.action);
+    const label = escapeMrkdwn(presenter.connectorLabel);
+    const text =
+      `I dropped your request to ${escapeMrkdwn(presenter.purpose)}: ${label} was not connected within ${minutes} minutes. ` +
+      `Connecting now will not run it; once ${label} is connected, just ask again.`;
+    try {
+      await dmReply(deps.client, request.requester.userId).send({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] });
+      deps.logger.info({ action: request.action, user: request.requester.userId }, 'kept request expired; requester told');
+    } catch (err) {
+      deps.logger.warn({ err, action: request.action }, 'telling a requester their kept request expired failed');
     }
   };
 }

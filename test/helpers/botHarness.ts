@@ -20,6 +20,8 @@ export const BOT_TOKEN = 'xoxb-1111-2222-botTokenSecretValue';
 export const SIGNING_SECRET = 'signing-secret-0123456789abcdef';
 export const SCALEKIT_SECRET = 'scalekit-client-secret-value';
 export const TEAM = 'T0TEAM';
+export const GMAIL_MODIFY = 'https://www.googleapis.com/auth/gmail.modify';
+export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 
 export interface Harness {
   botUrl: string;
@@ -54,8 +56,14 @@ export interface Harness {
 }
 
 
-/** `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the real one. */
-export async function startHarness(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<Harness> {
+/**
+ * `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
+ * real one. `keptRequestSweepMs`: how often the bot sweeps kept requests (its default otherwise).
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { now?: () => Date; keptRequestSweepMs?: number } = {},
+): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
   const calendar = await startCalendarStandin();
@@ -86,7 +94,11 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET, SLACK_CLIENT_SECRET],
     destination: logs.stream,
   });
-  const bot = await createBot(config, { logger, ...(options.now ? { now: options.now } : {}) });
+  const bot = await createBot(config, {
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.keptRequestSweepMs ? { keptRequestSweepMs: options.keptRequestSweepMs } : {}),
+  });
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;
@@ -96,7 +108,6 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     api.allowToken(token);
     return token;
   };
-  let commands = 0;
   return {
     botUrl,
     config,
@@ -112,11 +123,14 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
       const toScalekit = await signInWithSlack(slack, browser, linkUrl, as);
       if (!toScalekit.location) return toScalekit;
       const consent = await browser.step(toScalekit.location);
-      // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on.
+      // Scalekit granted a Google token at consent; the Gmail stand-in must accept it from now on,
+      // for reading only when the connection's scopes leave out gmail.modify.
       const request = scalekit.lastMagicLinkRequest;
-      const granted = request && scalekit.getAccount(request.connection, request.identifier)?.accessToken;
+      const account = request && scalekit.getAccount(request.connection, request.identifier);
+      const granted = account?.accessToken;
       if (granted) {
-        gmail.allowToken(granted);
+        if (account.scopes?.includes(GMAIL_MODIFY) === false) gmail.allowReadOnlyToken(granted);
+        else gmail.allowToken(granted);
         calendar.allowToken(granted);
       }
       if (!consent.location) return consent;
@@ -124,22 +138,28 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     },
     activate: (userId, token = `ya29.active-${userId}`) => activateIn(config.gmail.connectionName, gmail, userId, token),
     activateCalendar: (userId, token = `ya29.calendar-${userId}`) => activateIn(config.calendar.connectionName, calendar, userId, token),
-    async command(command, userId, text, options = {}) {
-      const responseUrl = slack.responseUrl(`c${++commands}`);
-      const channelId = options.channelId ?? 'C0GENERAL';
-      const sent = await sendSlashCommand(
-        `${botUrl}/slack/events`,
-        SIGNING_SECRET,
-        { command, text, userId, teamId: TEAM, channelId, responseUrl },
-        { rawText: options.raw === true },
-      );
-      return { ...sent, responseUrl };
-    },
+    command: commandSender(botUrl, slack),
     answerOf: (sent, timeoutMs) => commandAnswer(slack, sent, timeoutMs),
     async close() {
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);
     },
+  };
+}
+
+/** Sends any slash command as Slack would, signed, from a user of TEAM; each with its own response_url. */
+export function commandSender(botUrl: string, slack: SlackApiStandin): Harness['command'] {
+  let commands = 0;
+  return async (command, userId, text, options = {}) => {
+    const responseUrl = slack.responseUrl(`c${++commands}`);
+    const channelId = options.channelId ?? 'C0GENERAL';
+    const sent = await sendSlashCommand(
+      `${botUrl}/slack/events`,
+      SIGNING_SECRET,
+      { command, text, userId, teamId: TEAM, channelId, responseUrl },
+      { rawText: options.raw === true },
+    );
+    return { ...sent, responseUrl };
   };
 }
 

@@ -12,10 +12,11 @@ import { DatabaseSync } from 'node:sqlite';
 import { createBot, type Bot } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
+import { startCalendarStandin, type CalendarStandin } from '../standins/calendarStandin.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startOAuthProvider, type OAuthProviderStandin } from '../standins/oauthProvider.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
-import { BOT_TOKEN, SIGNING_SECRET, TEAM, signInWithSlack, unreadSender, type Harness, type SignedInAs } from './botHarness.ts';
+import { BOT_TOKEN, SIGNING_SECRET, TEAM, commandSender, signInWithSlack, unreadSender, type Harness, type SignedInAs } from './botHarness.ts';
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { freePort } from './freePort.ts';
 import { TestBrowser } from './browser.ts';
@@ -39,6 +40,7 @@ export interface LocalHarness {
   config: Config;
   slack: SlackApiStandin;
   gmail: GmailStandin;
+  calendar: CalendarStandin;
   provider: OAuthProviderStandin;
   logs: LogCapture;
   dataDir: string;
@@ -46,6 +48,7 @@ export interface LocalHarness {
   advance(ms: number): void;
   identifierOf(userId: string): string;
   unread: Harness['unread'];
+  command: Harness['command'];
   /** Plays the browser: the DM'd link, the provider, the callback. `tamper` may rewrite the callback URL. */
   connect(linkUrl: string, options?: { browser?: TestBrowser; as?: SignedInAs; tamper?: (callback: URL) => void }): Promise<ConnectTrail>;
   /** Stops the bot and starts it again on the same data, with these settings changed. */
@@ -60,9 +63,13 @@ export interface LocalHarness {
 export async function startLocalHarness(env: Record<string, string> = {}): Promise<LocalHarness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
+  const calendar = await startCalendarStandin();
   const provider = await startOAuthProvider();
-  // The provider's access tokens are JWTs; Gmail accepts each one it issues, as Google would.
-  provider.onAccessToken((token) => gmail.allowToken(token));
+  // The provider's access tokens are JWTs; Gmail and Calendar accept each one it issues, as Google would.
+  provider.onAccessToken((token) => {
+    gmail.allowToken(token);
+    calendar.allowToken(token);
+  });
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-auth-'));
@@ -86,6 +93,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     DATABASE_URL: join(dataDir, 'bot.sqlite'),
     SLACK_API_URL: slack.url,
     GMAIL_API_URL: gmail.url,
+    CALENDAR_API_URL: calendar.url,
     ...env,
   };
   let bot: Bot | undefined;
@@ -111,12 +119,14 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     },
     slack,
     gmail,
+    calendar,
     provider,
     logs,
     dataDir,
     advance: (ms) => void (offsetMs += ms),
     identifierOf: (userId) => `slack:T:${TEAM}:${userId}`,
     unread: unreadSender(botUrl, slack),
+    command: commandSender(botUrl, slack),
     async connect(linkUrl, options = {}) {
       const browser = options.browser ?? new TestBrowser();
       const toProvider = await signInWithSlack(slack, browser, linkUrl, options.as);
@@ -148,7 +158,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     },
     async close() {
       await stopBot();
-      await Promise.all([slack.close(), gmail.close(), provider.close()]);
+      await Promise.all([slack.close(), gmail.close(), calendar.close(), provider.close()]);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

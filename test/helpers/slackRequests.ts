@@ -117,16 +117,10 @@ export interface EventEnvelope {
   botUserId?: string;
 }
 
-/** `event` is sent as given: build its `text` as Slack would (`<@U…>` mentions, `&amp;`). */
-export function sendEvent(
-  botUrl: string,
-  secret: string,
-  event: Record<string, unknown>,
-  envelope: EventEnvelope,
-  options: SigningOptions = {},
-): Promise<SentRequest> {
+/** An Events API event_callback, as Slack sends it over HTTP or inside a Socket Mode envelope. */
+export function eventCallback(event: Record<string, unknown>, envelope: EventEnvelope): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({
+  return {
     token: 'legacy-verification-token',
     team_id: envelope.teamId,
     ...(envelope.enterpriseId ? { enterprise_id: envelope.enterpriseId } : {}),
@@ -146,7 +140,18 @@ export function sendEvent(
     ],
     is_ext_shared_channel: false,
     event_context: `4-${Buffer.from(envelope.eventId).toString('base64url')}`,
-  });
+  };
+}
+
+/** `event` is sent as given: build its `text` as Slack would (`<@U…>` mentions, `&amp;`). */
+export function sendEvent(
+  botUrl: string,
+  secret: string,
+  event: Record<string, unknown>,
+  envelope: EventEnvelope,
+  options: SigningOptions = {},
+): Promise<SentRequest> {
+  const body = JSON.stringify(eventCallback(event, envelope));
   const headers: Record<string, string> =
     envelope.retryNum === undefined
       ? {}
@@ -171,11 +176,11 @@ export interface BlockAction {
   messageBlocks?: unknown[];
 }
 
-/** A button click, as `payload=<json>` in a form body. */
-export function sendBlockAction(botUrl: string, secret: string, action: BlockAction, options: SigningOptions = {}) {
+/** A button click's block_actions payload, as Slack sends it over HTTP or inside a Socket Mode envelope. */
+export function blockActionPayload(action: BlockAction): Record<string, unknown> {
   const channelId = action.channelId ?? `D${action.userId}`;
   const messageTs = action.messageTs ?? `${Math.floor(Date.now() / 1000)}.000200`;
-  const payload = {
+  return {
     type: 'block_actions',
     user: { id: action.userId, username: action.userId.toLowerCase(), name: action.userId.toLowerCase(), team_id: action.teamId },
     api_app_id: STANDIN_DEFAULTS.appId,
@@ -200,6 +205,10 @@ export function sendBlockAction(botUrl: string, secret: string, action: BlockAct
       },
     ],
   };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A button click, as `payload=<json>` in a form body. */
+export function sendBlockAction(botUrl: string, secret: string, action: BlockAction, options: SigningOptions = {}) {
+  const body = new URLSearchParams({ payload: JSON.stringify(blockActionPayload(action)) }).toString();
   return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
 }

@@ -2,7 +2,8 @@
  * Team alerts through the real bot: `/alert`, `/alert-channel` and "send an alert to my team: …",
  * stored first and posted by the delivery loop, with the sender told privately how it went.
  * Covers who may raise and who may @channel, escaping, an unknown channel, a channel the bot is not
- * in, a Slack 429 during delivery, and an alert left in the outbox by a restart.
+ * in, a Slack 429 during delivery, Slack failing until the alert is given up on (the sender told once),
+ * and an alert left in the outbox by a restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +141,25 @@ describe('/alert', () => {
     const attempts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS');
     expect(attempts.map((c) => c.status)).toEqual([429, 200]);
     await h.slack.waitFor(dmTo('U0OPS', /is posted/), 5_000);
+  });
+
+  it('tells the sender once, when Slack fails until the last attempt, that the alert was not posted', async () => {
+    // chat.postMessage to the team channel answers 503 every time, however often the bot retries.
+    h.slack.addChannel({ id: 'C0ALERTS', name: 'alerts', postFailure: { status: 503 } });
+    await h.command('/alert', 'U0OPS', 'outage drill');
+    await h.slack.waitFor(dmTo('U0OPS', /isn't taking messages right now/), 10_000);
+    // Hours pass on the bot's clock: the next attempt is past the give-up time, so it is the last.
+    clockAheadMs += 6 * 60 * 60_000 + 60_000;
+    const told = await h.slack.waitFor(dmTo('U0OPS', /kept failing for hours, so your alert for <#C0ALERTS> was not posted/), 15_000);
+    expect(JSON.stringify(told.body)).toContain('Please send it again');
+    const attempts = () => h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS');
+    const made = attempts().length;
+    expect(made).toBeGreaterThanOrEqual(2);
+    expect(attempts().every((c) => c.status === 503)).toBe(true);
+    // Given up: no further attempts and no second message, across later delivery passes.
+    await wait(5_000);
+    expect(attempts()).toHaveLength(made);
+    expect(h.slack.calls.filter((c) => dmTo('U0OPS', /was not posted/)(c))).toHaveLength(1);
   });
 
   it('answers an empty /alert with the usage', async () => {

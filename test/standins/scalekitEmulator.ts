@@ -46,6 +46,8 @@ export interface AccountSeed {
   accessToken?: string;
   /** When that access token expires. */
   expiresAt?: Date;
+  /** The scopes that token was granted (default: the connection's, see `setConnectionScopes`). */
+  scopes?: string[];
 }
 
 /** What a test reads back with `getAccount`. */
@@ -56,6 +58,8 @@ export interface AccountView {
   accessToken?: string;
   /** Expiry of that token, if known. */
   expiresAt?: Date;
+  /** The scopes that token was granted, if the account has one. */
+  scopes?: string[];
 }
 
 /** The arguments of the most recent GetMagicLinkForConnectedAccount call. */
@@ -102,6 +106,11 @@ export interface ScalekitEmulator {
   setDelay(ms: number): void;
   /** Lifetime of provider tokens granted by later magic-link completions. */
   setGrantedTokenTtl(seconds: number): void;
+  /**
+   * The scopes configured on `connection` (in Scalekit's dashboard): what consent through a magic
+   * link grants from now on, and what a seeded token carries. Unset connections grant gmail.modify.
+   */
+  setConnectionScopes(connection: string, scopes: string[]): void;
   /** The most recent GetMagicLinkForConnectedAccount request, for assertions. */
   readonly lastMagicLinkRequest: MagicLinkRequest | undefined;
   /** Stop listening and tear down every connection (HTTP/1.1 sockets and HTTP/2 sessions). */
@@ -113,7 +122,7 @@ export interface ScalekitEmulator {
 // ---------------------------------------------------------------------------
 
 const MAGIC_LINK_TTL_MS = 5 * 60 * 1000;
-const GRANTED_SCOPES = ['https://www.googleapis.com/auth/gmail.modify'];
+const DEFAULT_GRANTED_SCOPES = ['https://www.googleapis.com/auth/gmail.modify'];
 const PROVIDER = 'google';
 
 interface AccountRecord {
@@ -149,6 +158,8 @@ interface State {
   clientSecret: string;
   tokenTtlSeconds: number;
   grantedTokenTtlSeconds: number;
+  /** Scopes configured per connection; DEFAULT_GRANTED_SCOPES for the others. */
+  connectionScopes: Map<string, string[]>;
   accounts: Map<string, AccountRecord>;
   magicLinks: Map<string, MagicLinkRecord>;
   authRequests: Map<string, AuthRequestRecord>;
@@ -198,11 +209,15 @@ function requireAccount(state: State, query: Parameters<typeof findAccount>[1]):
   return account;
 }
 
+function grantedScopes(state: State, connector: string): string[] {
+  return [...(state.connectionScopes.get(connector) ?? DEFAULT_GRANTED_SCOPES)];
+}
+
 /** Simulates Google granting fresh tokens at the end of the consent screen. */
 function grantProviderToken(state: State, account: AccountRecord): void {
   account.accessToken = randomId('ya29.emu-');
   account.refreshToken = randomId('1//emu-');
-  account.scopes = [...GRANTED_SCOPES];
+  account.scopes = grantedScopes(state, account.connector);
   account.expiresAt = new Date(Date.now() + state.grantedTokenTtlSeconds * 1000);
   account.updatedAt = new Date();
 }
@@ -533,6 +548,7 @@ export async function startScalekitEmulator(options: ScalekitEmulatorOptions = {
     clientSecret: options.clientSecret ?? randomId('secret_'),
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     grantedTokenTtlSeconds: options.grantedTokenTtlSeconds ?? 3600,
+    connectionScopes: new Map(),
     accounts: new Map(),
     magicLinks: new Map(),
     authRequests: new Map(),
@@ -584,7 +600,7 @@ export async function startScalekitEmulator(options: ScalekitEmulatorOptions = {
       account.accessToken = seed.accessToken;
       account.refreshToken = undefined;
       account.expiresAt = seed.expiresAt;
-      account.scopes = seed.accessToken ? [...GRANTED_SCOPES] : [];
+      account.scopes = seed.accessToken ? [...(seed.scopes ?? grantedScopes(state, connection))] : [];
       account.updatedAt = new Date();
       state.accounts.set(key, account);
     },
@@ -595,6 +611,7 @@ export async function startScalekitEmulator(options: ScalekitEmulatorOptions = {
         status: ConnectorStatus[account.status],
         ...(account.accessToken !== undefined && { accessToken: account.accessToken }),
         ...(account.expiresAt && { expiresAt: new Date(account.expiresAt) }),
+        ...(account.accessToken !== undefined && { scopes: [...account.scopes] }),
       };
     },
     get calls() {
@@ -619,6 +636,9 @@ export async function startScalekitEmulator(options: ScalekitEmulatorOptions = {
     },
     setGrantedTokenTtl(seconds) {
       state.grantedTokenTtlSeconds = seconds;
+    },
+    setConnectionScopes(connection, scopes) {
+      state.connectionScopes.set(connection, [...scopes]);
     },
     get lastMagicLinkRequest() {
       return state.lastMagicLinkRequest;

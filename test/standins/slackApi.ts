@@ -33,7 +33,15 @@ export type Failure =
 /** `tz: null`: a user Slack has no time zone for (users.info then has no `tz`, as Slack answers for some users). */
 export interface StandinUser { tz?: string | null; email?: string; name?: string; isAdmin?: boolean }
 /** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
-export interface StandinChannel { id: string; name: string; member?: boolean; archived?: boolean; isPrivate?: boolean }
+export interface StandinChannel {
+  id: string;
+  name: string;
+  member?: boolean;
+  archived?: boolean;
+  isPrivate?: boolean;
+  /** Every chat.postMessage to this channel fails this way (an outage that outlasts any retry). */
+  postFailure?: { status: number } | { error: string };
+}
 
 export interface SlackApiStandin {
   /** `http://127.0.0.1:PORT/api/`: what `slackApiUrl` and SLACK_API_URL take. */
@@ -225,6 +233,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     if (failure && 'hang' in failure) return unanswered('standin_hang');
     if (failure && 'reset' in failure) return void (unanswered('standin_reset'), req.socket.resetAndDestroy());
     if (failure) return sendFailure(failure, answer);
+    const failingChannel = method === 'chat.postMessage' ? channels.get(String(body.channel ?? ''))?.postFailure : undefined;
+    if (failingChannel) return sendFailure(failingChannel, answer);
     const handler = handlers[method];
     answer(200, handler ? { ok: true, ...handler(body) } : { ok: false, error: 'unknown_method' });
   }

@@ -57,18 +57,25 @@ export class SqlKeptRequestStore implements KeptRequestStore {
     return fromRow(rows[0] as Row);
   }
 
+  // Expired rows are left waiting here on purpose: expireDue takes them, so the requester is told.
   async claimWaiting(identifier: string, connection: string, now: Date, leaseMs = DEFAULT_LEASE_MS): Promise<KeptRequest[]> {
-    await this.db.query(
-      `UPDATE kept_requests SET status = 'expired', finished_at = $3
-       WHERE identifier = $1 AND connection = $2 AND status = 'waiting' AND expires_at <= $3`,
-      [identifier, connection, now],
-    );
     const rows = await this.db.query<Row>(
       `UPDATE kept_requests SET status = 'running', claimed_until = $4
        WHERE identifier = $1 AND connection = $2
          AND ((status = 'waiting' AND expires_at > $3) OR (status = 'running' AND claimed_until < $3))
        RETURNING *`,
       [identifier, connection, now, new Date(now.getTime() + leaseMs)],
+    );
+    return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  async expireDue(now: Date, limit = 100): Promise<KeptRequest[]> {
+    const rows = await this.db.query<Row>(
+      `UPDATE kept_requests SET status = 'expired', finished_at = $1
+       WHERE id IN (SELECT id FROM kept_requests WHERE status = 'waiting' AND expires_at <= $1 LIMIT $2)
+         AND status = 'waiting'
+       RETURNING *`,
+      [now, limit],
     );
     return rows.map(fromRow).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }

@@ -18,7 +18,7 @@ export interface AuthorizationPromptInput {
   expiresInMinutes: number;
   /** Completes "so I can …", e.g. "show your unread email". */
   purpose: string;
-  /** The account was connected before and stopped working (revoked, expired). */
+  /** The account was connected before and stopped working (revoked, expired) or lacks a scope. */
   reconnect: boolean;
 }
 
@@ -28,7 +28,8 @@ export function buildAuthorizationPrompt(input: AuthorizationPromptInput): { tex
   const label = escapeMrkdwn(input.connectorLabel);
   const purpose = escapeMrkdwn(input.purpose);
   const why = input.reconnect
-    ? `Your ${label} connection has stopped working (access may have been removed or has expired). ` +
+    ? `Your ${label} connection has stopped working or does not allow this ` +
+      `(access may have been removed, have expired, or not include this permission). ` +
       `Please reconnect ${label} so I can ${purpose}.`
     : `To ${purpose}, I need your permission to use your ${label} account. ` +
       `What I find is shown only to you.`;

@@ -38,12 +38,36 @@ describe('KeptRequestSweeper', () => {
     const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
     const delivered: string[] = [];
     const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });
-    expect(await sweeper.sweep(async (r, outcome) => void delivered.push(`${r.id}:${outcome.ok}`))).toBe(1);
+    const nothingDropped = async () => expect.fail('nothing has expired');
+    expect(await sweeper.sweep(async (r, outcome) => void delivered.push(`${r.id}:${outcome.ok}`), nothingDropped)).toBe(1);
     expect(delivered).toEqual([`${kept[0]!.id}:true`]);
     expect(await store.accountsAwaiting(now)).toEqual([{ identifier: 'not-yet', connection: 'gmail' }]);
     // The carried-out request is finished in the store: a second sweep finds nothing more to do.
-    expect(await sweeper.sweep(async (r) => void delivered.push(r.id))).toBe(0);
+    expect(await sweeper.sweep(async (r) => void delivered.push(r.id), nothingDropped)).toBe(0);
     expect(delivered).toHaveLength(1);
+    await close();
+  });
+
+  it('drops requests whose time ran out, tells of each once, and never runs them', async () => {
+    const then = new Date('2026-11-25T12:00:00Z');
+    const { store, kept, close } = await storeWith(['late'], then);
+    const agentAuth = { getAccessToken: vi.fn(async () => ({ value: 't', expiresAt: undefined })) } as unknown as AgentAuth;
+    const run = vi.fn(async () => 1);
+    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', input: z.object({ n: z.number() }), run });
+    let now = new Date(then.getTime() + 15 * 60_000 + 1);
+    const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
+    const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });
+    const dropped: string[] = [];
+    const delivered: string[] = [];
+    expect(await sweeper.sweep(async (r) => void delivered.push(r.id), async (r) => void dropped.push(r.id))).toBe(0);
+    expect(dropped).toEqual([kept[0]!.id]);
+    now = new Date(now.getTime() + 60_000);
+    expect(await sweeper.sweep(async (r) => void delivered.push(r.id), async (r) => void dropped.push(r.id))).toBe(0);
+    // The account is connected, yet the expired request is neither run nor told of again.
+    expect(await resume.run('late', 'gmail', async (r) => void delivered.push(r.id))).toBe(0);
+    expect(dropped).toHaveLength(1);
+    expect(delivered).toEqual([]);
+    expect(run).not.toHaveBeenCalled();
     await close();
   });
 });

@@ -50,6 +50,11 @@ describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
       expect(claimed.map((r) => r.input)).toEqual([{ count: 5 }]);
       expect(claimed[0]?.requester).toEqual(alice);
       expect(await store.claimWaiting('id-k', 'gmail', at(120_000))).toEqual([]);
+      // The expired one is taken once, to tell its requester, and is never claimed.
+      const expired = await store.expireDue(at(120_000));
+      expect(expired.map((r) => [r.input, r.requester])).toEqual([[{ count: 7 }, alice]]);
+      expect(await store.expireDue(at(120_000))).toEqual([]);
+      expect(await store.claimWaiting('id-k', 'gmail', at(120_000))).toEqual([]);
     });
   });
 
