@@ -11,6 +11,7 @@ import { createConnections } from './composition/connections.ts';
 import { createLlmIntent } from './composition/llm.ts';
 import { checkSettingsWithServices, logUrlsToConfigure } from './composition/startup.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
+import { startRetention } from './composition/retention.ts';
 import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
 import { every, type Periodic } from './infrastructure/periodic.ts';
@@ -47,6 +48,8 @@ export interface BotOptions {
   alertDeliveryMs?: number;
   /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
   revocationRetryMs?: number;
+  /** How often to delete rows past their retention (default 10 min; also once at start). */
+  retentionPurgeMs?: number;
   /** Waits between start-up checks of a service that does not answer (default 1, 2, 4, 8, 15 s). */
   startupRetryDelaysMs?: number[];
 }
@@ -135,6 +138,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
   let revoking: Periodic | undefined;
+  let purging: Periodic | undefined;
   registerListeners(app, {
     runner,
     tasks,
@@ -143,6 +147,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
+    auditRetentionDays: config.auditRetentionDays,
     users,
     home,
     budgets,
@@ -193,6 +198,12 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
           if (revoked > 0) logger.info({ revoked }, 'revoked replaced grants that were waiting');
         }, logger);
       }
+      purging = startRetention(db, {
+        auditRetentionDays: config.auditRetentionDays,
+        intervalMs: options.retentionPurgeMs ?? 10 * 60_000,
+        logger,
+        now,
+      });
       logger.info({ port, mode: config.slack.appToken ? 'socket' : 'http' }, 'bot is ready');
       return { port };
     },
@@ -203,6 +214,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       await sweeping?.stop();
       await delivering?.stop();
       await revoking?.stop();
+      await purging?.stop();
       onStep('the Slack receiver to close (requests still being received)');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));
       onStep('the work in flight to finish');

@@ -103,6 +103,22 @@ export class HomeTab {
       return;
     }
     this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
+    await this.forgetIfNothingConnected(user, identifier);
     await this.publish(user);
+  }
+
+  /**
+   * A user with no connected account left (none active or expired) is removed from the user directory with them
+   * (README: "What the bot keeps"). Asked of the agent-auth backend, which alone knows (Scalekit
+   * keeps its accounts on its side); if it cannot say, the user is kept.
+   */
+  private async forgetIfNothingConnected(user: SlackUser, identifier: string): Promise<void> {
+    try {
+      const statuses = await Promise.all(this.deps.connections.map(({ connection }) => this.deps.agentAuth.status({ connection, identifier })));
+      // An expired account is still one the Home tab offers to reconnect; one never authorized holds no grant.
+      if (!statuses.some((status) => status === 'ACTIVE' || status === 'EXPIRED')) await this.deps.users.forget(user);
+    } catch (err) {
+      this.deps.logger.warn({ err, user: user.userId }, 'checking for accounts left after a disconnect failed; the user is kept');
+    }
   }
 }
