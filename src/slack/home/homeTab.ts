@@ -44,7 +44,11 @@ export class HomeTab {
   }
 
   async publish(user: SlackUser, notice?: string): Promise<void> {
-    const identifier = await this.deps.users.identifierFor(user);
+    await this.publishFor(user, await this.deps.users.identifierFor(user), notice);
+  }
+
+  /** Publishes without looking the user up, which would store them (again) in the directory. */
+  private async publishFor(user: SlackUser, identifier: string, notice?: string): Promise<void> {
     const connectors: HomeConnector[] = await Promise.all(
       this.deps.connections.map(async ({ connection, label, purpose }) => {
         const status = await this.deps.agentAuth.status({ connection, identifier }).catch((err: unknown) => {
@@ -104,7 +108,7 @@ export class HomeTab {
     }
     this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
     await this.forgetIfNothingConnected(user, identifier);
-    await this.publish(user);
+    await this.publishFor(user, identifier);
   }
 
   /**
