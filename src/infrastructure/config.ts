@@ -94,7 +94,7 @@ const schema = z
       .number({ error: 'must be a whole number of days, e.g. 90' })
       .int('must be a whole number of days, e.g. 90')
       .min(1, 'must be at least 1 (day)')
-      .max(36500, 'must be at most 36500 (a hundred years)')
+      .max(36500, 'must be at most 36500 days (a hundred years)')
       .default(90),
   });
 
