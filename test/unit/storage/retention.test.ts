@@ -308,7 +308,8 @@ describe('the retention purge on PostgreSQL with several instances', () => {
     opened.push(first, second);
     await migrate(first);
     await new SqlProcessedEvents(first).firstSeen('old', new Date(NOW.getTime() - 2 * DAY));
-    const lock = first.dialect.singleRunnerLock!;
+    // What another instance's purge holds while it runs (see singleRunnerLock in dialect.ts).
+    const PURGE_LOCK = 7_214_404;
     const purger = new SqlRetention(second, { auditRetentionDays: AUDIT_DAYS });
 
     let release!: () => void;
@@ -317,17 +318,20 @@ describe('the retention purge on PostgreSQL with several instances', () => {
     const held = new Promise<void>((resolve) => (holding = resolve));
     // The first instance mid-purge: it holds the purge lock on its own session.
     const busy = first.withConnection(async (connection) => {
-      const taken = await connection.query<{ taken: boolean }>(lock.take, [7_214_404]);
+      const taken = await connection.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1) AS taken', [PURGE_LOCK]);
       expect(taken[0]?.taken).toBe(true);
       holding();
       await released;
-      await connection.query(lock.release, [7_214_404]);
+      await connection.query('SELECT pg_advisory_unlock($1)', [PURGE_LOCK]);
     });
     await held;
-    expect(await purger.purge(NOW)).toBeUndefined();
-    expect(await exists(second, 'processed_events', 'key', 'old')).toBe(true);
-    release();
-    await busy;
+    try {
+      expect(await purger.purge(NOW)).toBeUndefined();
+      expect(await exists(second, 'processed_events', 'key', 'old')).toBe(true);
+    } finally {
+      release();
+      await busy;
+    }
     expect((await purger.purge(NOW))?.processed_events).toBe(1);
     expect(await exists(second, 'processed_events', 'key', 'old')).toBe(false);
   });
