@@ -112,8 +112,8 @@ export class HomeTab {
   }
 
   /**
-   * A user with no connected account left (none active or expired) is removed from the user directory with them
-   * (README: "What the bot keeps"). Asked of the agent-auth backend, which alone knows (Scalekit
+   * A user with no connected account left (none active or expired) leaves the user directory with
+   * it (README: "What the bot keeps"). Asked of the agent-auth backend, which alone knows (Scalekit
    * keeps its accounts on its side); if it cannot say, the user is kept.
    */
   private async forgetIfNothingConnected(user: SlackUser, identifier: string): Promise<void> {
