@@ -43,7 +43,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     routes, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
   });
 
-  const background = backgroundWork(options, { flow, slack, agentAuth: connections.agentAuth, logger });
+  const { auditRetentionDays } = config;
+  const background = backgroundWork(options, { flow, slack, agentAuth: connections.agentAuth, db: storage.db, auditRetentionDays, logger, now });
   const { app } = slack;
   return lifecycle(config, { state, app, background, tasks, dispatcher, db: storage.db, logger, startupRetryDelaysMs: options.startupRetryDelaysMs });
 }

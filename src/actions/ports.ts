@@ -6,6 +6,11 @@ import type { SlackUser } from '../core/slackUser.ts';
 export interface UserDirectory {
   /** The stable connected-account identifier for a Slack user, stored on first sight. */
   identifierFor(user: SlackUser): Promise<string>;
+  /**
+   * Forgets the user, once they have no connected account left. The identifier is derived, so a
+   * later `identifierFor` stores the same one again.
+   */
+  forget(user: SlackUser): Promise<void>;
 }
 
 /** A request that could not run until the user authorized a connection. */

@@ -1,13 +1,15 @@
 /**
  * Part of the composition root: the periodic work that runs once the bot is ready. The sweep for
  * kept requests whose account became usable, the team-alert delivery pass, and (built-in backend)
- * the retry of grant revocations the provider could not take.
+ * the retry of grant revocations the provider could not take, and the retention purge.
  */
 import { LocalAgentAuth } from '../agentAuth/local/localAgentAuth.ts';
 import type { AgentAuth } from '../agentAuth/port.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { every, type Periodic } from '../infrastructure/periodic.ts';
+import type { Database } from '../infrastructure/storage/database.ts';
 import type { ConnectFlow } from './connectFlow.ts';
+import { startRetention } from './retention.ts';
 import type { SlackSurfaces } from './slackSurfaces.ts';
 
 export interface BackgroundIntervals {
@@ -17,6 +19,8 @@ export interface BackgroundIntervals {
   alertDeliveryMs?: number;
   /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
   revocationRetryMs?: number;
+  /** How often to delete rows past their retention (default 10 min; also once at start). */
+  retentionPurgeMs?: number;
 }
 
 export interface BackgroundWork {
@@ -26,7 +30,7 @@ export interface BackgroundWork {
 
 export function backgroundWork(
   intervals: BackgroundIntervals,
-  deps: { flow: ConnectFlow; slack: SlackSurfaces; agentAuth: AgentAuth; logger: Logger },
+  deps: { flow: ConnectFlow; slack: SlackSurfaces; agentAuth: AgentAuth; db: Database; auditRetentionDays: number; logger: Logger; now: () => Date },
 ): BackgroundWork {
   const { flow, slack, agentAuth, logger } = deps;
   let running: Periodic[] = [];
@@ -38,6 +42,7 @@ export function backgroundWork(
           if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
         }, logger),
         slack.teamAlerts.startDelivery(intervals.alertDeliveryMs ?? 2_000),
+        startRetention(deps.db, { auditRetentionDays: deps.auditRetentionDays, intervalMs: intervals.retentionPurgeMs ?? 10 * 60_000, logger, now: deps.now }),
       );
       if (agentAuth instanceof LocalAgentAuth) {
         running.push(every(intervals.revocationRetryMs ?? 5 * 60_000, 'revocation retry', async () => {

@@ -66,6 +66,7 @@ export function createSlackSurfaces(
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
+    auditRetentionDays: config.auditRetentionDays,
     users,
     home,
     budgets: deps.budgets,

@@ -90,6 +90,12 @@ const schema = z
     LLM_MODEL: optionalString,
     INLINE_ANSWER_MS: z.coerce.number({ error: 'must be a number of milliseconds, e.g. 1000' }).int().min(0, 'must be 0 (never inline) to 2500').max(2500, 'must stay well inside Slack\'s 3 s: at most 2500').default(1000),
     CALENDAR_API_URL: urlSetting('must be a URL such as https://www.googleapis.com').default('https://www.googleapis.com'),
+    AUDIT_RETENTION_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days, e.g. 90' })
+      .int('must be a whole number of days, e.g. 90')
+      .min(1, 'must be at least 1 (day)')
+      .max(36500, 'must be at most 36500 days (a hundred years)')
+      .default(90),
   });
 
 const SIGNING_SECRET_PROBLEM =
@@ -130,6 +136,8 @@ export interface Config {
   /** Optional: a chat model that chooses the action for a mention (all three LLM_ settings, or none). */
   llm: { baseUrl: string; apiKey: string; model: string } | undefined;
   databaseUrl: string;
+  /** AUDIT_RETENTION_DAYS: how long audit-log entries are kept (what /actions-log can show). */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { baseUrl: withoutTrailingSlash(e.LLM_BASE_URL), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL }
       : undefined,
     databaseUrl: e.DATABASE_URL,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }
 

@@ -20,7 +20,7 @@ const SECRETS = ['SecretSubjectLine', 'secret-sender', 'SecretMeetingTitle', 'Se
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'audit-'));
-  h = await startHarness({ DATABASE_URL: join(dir, 'db'), TEAM_ALERT_CHANNEL: 'C0ALERTS' });
+  h = await startHarness({ DATABASE_URL: join(dir, 'db'), TEAM_ALERT_CHANNEL: 'C0ALERTS', AUDIT_RETENTION_DAYS: '30' });
 });
 afterAll(async () => {
   await h?.close();
@@ -48,12 +48,18 @@ describe('the audit log', () => {
     expect(text).toContain('Created a calendar event');
     expect(text).toContain('Raised a team alert');
     expect(shown.body).toMatchObject({ response_type: 'ephemeral' });
+    // How far back it reaches, from AUDIT_RETENTION_DAYS.
+    expect(text).toContain('Showing your last 3 actions; entries are kept for 30 days.');
     for (const secret of SECRETS) expect(text).not.toContain(secret);
 
     const other = await h.command('/actions-log', 'U0OTHER', '');
     const otherShown = JSON.stringify((await h.slack.waitFor(isResponse(other.responseUrl))).body);
     expect(otherShown).toContain('needed your authorization');
     expect(otherShown).not.toContain('Showed your unread email');
+
+    const nobody = await h.command('/actions-log', 'U0NOBODY', '');
+    const nobodyShown = JSON.stringify((await h.slack.waitFor(isResponse(nobody.responseUrl))).body);
+    expect(nobodyShown).toContain("I haven't done anything on your behalf in the last 30 days");
 
     await h.bot.stop(5_000);
     const db = await openDatabase(join(dir, 'db'));

@@ -23,6 +23,11 @@ export interface Database extends Queryable {
    * when it throws.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection, each statement committed on its own: for what must stay on one
+   * session across statements (a session-level lock) without one long transaction.
+   */
+  withConnection<T>(work: (connection: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

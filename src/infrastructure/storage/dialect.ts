@@ -21,6 +21,13 @@ export interface SqlDialect {
    * transactions already hold the one write lock (BEGIN IMMEDIATE), so it needs none.
    */
   readonly migrationLock?: { sql: string; params: unknown[] };
+  /**
+   * Lets one instance at a time do a housekeeping job (the retention purge): `take` answers one row
+   * with `taken` true or false, without waiting; `release` gives it back. Both run on one connection
+   * (`Database.withConnection`), so a lock whose instance dies goes with its connection. SQLite has
+   * one process and one writer: every job may run, and deleting what is already gone is harmless.
+   */
+  readonly singleRunnerLock?: { take: string; release: string };
 }
 
 /** Any fixed number: it names the lock that serialises migrations across instances starting at once. */
@@ -32,6 +39,8 @@ export const POSTGRES: SqlDialect = {
   lockRow: 'FOR UPDATE',
   secondDotField: (expression) => `split_part(${expression}, '.', 2)`,
   migrationLock: { sql: 'SELECT pg_advisory_xact_lock($1)', params: [MIGRATION_LOCK] },
+  // Session-level, not transaction-level: the job commits in small batches while holding it.
+  singleRunnerLock: { take: 'SELECT pg_try_advisory_lock($1) AS taken', release: 'SELECT pg_advisory_unlock($1)' },
 };
 
 export const SQLITE: SqlDialect = {

@@ -58,6 +58,12 @@ const RATE_BUCKETS = `
       CREATE INDEX rate_buckets_at ON rate_buckets (at);
     `;
 
+const RETENTION_INDEXES = `
+      CREATE INDEX processed_events_expiry ON processed_events (expires_at);
+      CREATE INDEX audit_log_at ON audit_log (at);
+      CREATE INDEX kept_requests_finished ON kept_requests (finished_at);
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -320,6 +326,12 @@ const MIGRATIONS: Migration[] = [
     sqlite: `
       ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
     `,
+  },
+  {
+    id: 8,
+    name: 'indexes the retention purge finds old rows by, in the tables that grow with use',
+    sql: RETENTION_INDEXES,
+    sqlite: RETENTION_INDEXES,
   },
 ];
 

@@ -48,6 +48,26 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  async withConnection<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work({
+        query: async <Row>(sql: string, params: unknown[] = []) => {
+          try {
+            return (await client.query(sql, params)).rows as Row[];
+          } catch (error) {
+            broken = error instanceof Error ? error : new Error(String(error));
+            throw error;
+          }
+        },
+      });
+    } finally {
+      // A connection that failed may still hold session state (a lock): closed, not pooled again.
+      client.release(broken);
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

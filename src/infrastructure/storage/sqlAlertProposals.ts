@@ -1,13 +1,13 @@
-/** Alert proposals in SQL: deciding is one conditional UPDATE, so two presses (or instances) decide once. */
+/**
+ * Alert proposals in SQL: deciding is one conditional UPDATE, so two presses (or instances) decide
+ * once. Decided and expired ones are kept a day, then the retention purge (retention.ts) drops them.
+ */
 import { randomUUID } from 'node:crypto';
 import { alertRequestSchema } from '../../actions/alerts/alert.ts';
 import { PROPOSAL_TTL_MS, type AlertProposal, type AlertProposals, type DecideOutcome, type Decision } from '../../actions/alerts/proposals.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Database } from './database.ts';
 import { requesterFromRow, requesterParams, type RequesterColumns } from './requesterColumns.ts';
-
-// Decided and expired rows are kept a day for anyone looking into what happened, then dropped.
-const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 
 interface Row extends RequesterColumns {
   id: string;
@@ -28,14 +28,12 @@ function fromRow(row: Row): AlertProposal {
 
 export class SqlAlertProposals implements AlertProposals {
   private readonly db: Database;
-  private lastPurge = 0;
 
   constructor(db: Database) {
     this.db = db;
   }
 
   async keep(proposedTo: SlackUser, request: AlertProposal['request'], now: Date): Promise<AlertProposal> {
-    await this.purgeOccasionally(now);
     const rows = await this.db.query<Row>(
       `INSERT INTO alert_proposals (id, team_id, enterprise_id, user_id, request, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
@@ -56,11 +54,5 @@ export class SqlAlertProposals implements AlertProposals {
     const row = owner[0];
     if (row && (row.team_id !== user.teamId || row.user_id !== user.userId)) return { ok: false, reason: 'not_yours' };
     return { ok: false, reason: 'gone' };
-  }
-
-  private async purgeOccasionally(now: Date): Promise<void> {
-    if (now.getTime() - this.lastPurge < 60 * 60_000) return;
-    this.lastPurge = now.getTime();
-    await this.db.query('DELETE FROM alert_proposals WHERE expires_at < $1', [new Date(now.getTime() - KEEP_AFTER_EXPIRY_MS)]);
   }
 }

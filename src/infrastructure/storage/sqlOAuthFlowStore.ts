@@ -1,7 +1,8 @@
 /**
  * Authorization flows under way (built-in agent-auth backend), stored by the hash of their `state`
  * with the PKCE verifier sealed. Using one up is a single conditional UPDATE, so a replayed or
- * concurrent return finds it gone.
+ * concurrent return finds it gone. Used and expired flows are kept a day (to tell a replay from a
+ * typo in the logs), then the retention purge (retention.ts) drops them.
  */
 import type { OAuthFlowStore, PendingFlow } from '../../agentAuth/local/ports.ts';
 import type { AccountRef } from '../../agentAuth/port.ts';
@@ -15,9 +16,6 @@ interface Row {
   expires_at: Date;
 }
 
-/** Used and expired flows are kept a day (to tell a replay from a typo in the logs), then dropped. */
-const KEEP_MS = 24 * 60 * 60 * 1000;
-
 export class SqlOAuthFlowStore implements OAuthFlowStore {
   private readonly db: Database;
 
@@ -26,7 +24,6 @@ export class SqlOAuthFlowStore implements OAuthFlowStore {
   }
 
   async create(stateHash: string, flow: PendingFlow, now: Date): Promise<void> {
-    await this.db.query('DELETE FROM oauth_flows WHERE expires_at < $1', [new Date(now.getTime() - KEEP_MS)]);
     await this.db.query(
       `INSERT INTO oauth_flows (state_hash, connection, identifier, code_verifier, redirect_uri, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -12,8 +12,7 @@ export class SqlUserDirectory implements UserDirectory {
   }
 
   async identifierFor(user: SlackUser): Promise<string> {
-    const scopeId = user.enterpriseId || user.teamId;
-    const key = `${scopeId}:${user.userId}`;
+    const { scopeId, key } = keyOf(user);
     const cached = this.cache.get(key);
     if (cached) return cached;
     // Insert-or-keep in one statement: two instances seeing a new user at once agree on one row.
@@ -31,4 +30,15 @@ export class SqlUserDirectory implements UserDirectory {
     this.cache.set(key, identifier);
     return identifier;
   }
+
+  async forget(user: SlackUser): Promise<void> {
+    const { scopeId, key } = keyOf(user);
+    this.cache.delete(key);
+    await this.db.query('DELETE FROM slack_users WHERE scope_id = $1 AND user_id = $2', [scopeId, user.userId]);
+  }
+}
+
+function keyOf(user: SlackUser): { scopeId: string; key: string } {
+  const scopeId = user.enterpriseId || user.teamId;
+  return { scopeId, key: `${scopeId}:${user.userId}` };
 }

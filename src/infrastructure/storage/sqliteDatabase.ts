@@ -118,6 +118,11 @@ export class SqliteDatabase implements Database {
     }
   }
 
+  /** One connection already: statements wait for a running transaction, as `query` does. */
+  async withConnection<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
+    return work({ query: (sql, params) => this.query(sql, params) });
+  }
+
   async close(): Promise<void> {
     while (this.transactionDone) await this.transactionDone;
     if (this.db.isOpen) this.db.close();

@@ -31,12 +31,17 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
 export interface ActionsLogOptions {
   /** Connection keys in words, e.g. `{ gmail: 'Gmail', 'google-calendar': 'Google Calendar' }`. */
   connectionLabels?: Record<string, string>;
+  /** AUDIT_RETENTION_DAYS: how far back the log reaches, said under it. */
+  keptDays?: number;
 }
 
 export function buildActionsLog(entries: readonly AuditEntry[], options: ActionsLogOptions = {}): { text: string; blocks: KnownBlock[] } {
   const shown = entries.slice(0, MAX_LOG_ENTRIES);
+  const kept = options.keptDays === undefined ? undefined : `${options.keptDays} ${options.keptDays === 1 ? 'day' : 'days'}`;
   if (shown.length === 0) {
-    const text = "I haven't done anything on your behalf yet. When I do, it shows here.";
+    const text = kept
+      ? `I haven't done anything on your behalf in the last ${kept} (entries are kept that long). When I do, it shows here.`
+      : "I haven't done anything on your behalf yet. When I do, it shows here.";
     return { text, blocks: [section(text)] };
   }
   const lines = shown.map((entry) => line(entry, options.connectionLabels ?? {}));
@@ -50,8 +55,10 @@ export function buildActionsLog(entries: readonly AuditEntry[], options: Actions
     current = current ? `${current}\n${text}` : text;
   }
   if (current) blocks.push(section(current));
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: 'Only you see this. I record what I did and how it ended, never the content.' }] });
-  return { text: `Your last ${shown.length} ${shown.length === 1 ? 'action' : 'actions'}.`, blocks };
+  const count = `${shown.length} ${shown.length === 1 ? 'action' : 'actions'}`;
+  const reach = kept ? ` Showing your last ${count}; entries are kept for ${kept}.` : '';
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: `Only you see this. I record what I did and how it ended, never the content.${reach}` }] });
+  return { text: `Your last ${count}.`, blocks };
 }
 
 function line(entry: AuditEntry, connectionLabels: Record<string, string>): string {

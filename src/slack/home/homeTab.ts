@@ -44,7 +44,11 @@ export class HomeTab {
   }
 
   async publish(user: SlackUser, notice?: string): Promise<void> {
-    const identifier = await this.deps.users.identifierFor(user);
+    await this.publishFor(user, await this.deps.users.identifierFor(user), notice);
+  }
+
+  /** Publishes without looking the user up, which would store them (again) in the directory. */
+  private async publishFor(user: SlackUser, identifier: string, notice?: string): Promise<void> {
     const connectors: HomeConnector[] = await Promise.all(
       this.deps.connections.map(async ({ connection, label, purpose }) => {
         const status = await this.deps.agentAuth.status({ connection, identifier }).catch((err: unknown) => {
@@ -103,6 +107,22 @@ export class HomeTab {
       return;
     }
     this.deps.logger.info({ user: user.userId, connection }, 'disconnected from the Home tab');
-    await this.publish(user);
+    await this.forgetIfNothingConnected(user, identifier);
+    await this.publishFor(user, identifier);
+  }
+
+  /**
+   * A user with no connected account left (none active or expired) leaves the user directory with
+   * it (README: "What the bot keeps"). Asked of the agent-auth backend, which alone knows (Scalekit
+   * keeps its accounts on its side); if it cannot say, the user is kept.
+   */
+  private async forgetIfNothingConnected(user: SlackUser, identifier: string): Promise<void> {
+    try {
+      const statuses = await Promise.all(this.deps.connections.map(({ connection }) => this.deps.agentAuth.status({ connection, identifier })));
+      // An expired account is still one the Home tab offers to reconnect; one never authorized holds no grant.
+      if (!statuses.some((status) => status === 'ACTIVE' || status === 'EXPIRED')) await this.deps.users.forget(user);
+    } catch (err) {
+      this.deps.logger.warn({ err, user: user.userId }, 'checking for accounts left after a disconnect failed; the user is kept');
+    }
   }
 }

@@ -37,6 +37,8 @@ export interface ListenerDeps {
   alerts: TeamAlerts;
   alertChannels: { channels: AlertChannelSettings; directory: SlackDirectory; policy: AlertPolicy; defaultChannel: string | undefined };
   audit: AuditLog;
+  /** AUDIT_RETENTION_DAYS, for /actions-log to say how far back it reaches. */
+  auditRetentionDays: number;
   users: UserDirectory;
   home: HomeTab;
   budgets: UserBudgets;

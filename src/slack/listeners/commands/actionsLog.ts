@@ -10,7 +10,14 @@ import { tellBusy } from '../../errorMessages.ts';
 
 const SHOWN = 20;
 
-export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory; tasks: BackgroundTasks; respondTo: RespondTo }) {
+export function actionsLogCommand(deps: {
+  audit: AuditLog;
+  /** AUDIT_RETENTION_DAYS: said under the log, so the user knows how far back it reaches. */
+  auditRetentionDays: number;
+  users: UserDirectory;
+  tasks: BackgroundTasks;
+  respondTo: RespondTo;
+}) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const user = { teamId: command.team_id, enterpriseId: command.enterprise_id || undefined, userId: command.user_id };
@@ -18,7 +25,7 @@ export function actionsLogCommand(deps: { audit: AuditLog; users: UserDirectory;
     deps.tasks.run('actions-log command', async () => {
       const identifier = await deps.users.identifierFor(user);
       const entries = await deps.audit.recent(identifier, SHOWN);
-      await reply.send(buildActionsLog(entries));
+      await reply.send(buildActionsLog(entries, { keptDays: deps.auditRetentionDays }));
     }, tellBusy(reply));
   };
 }

@@ -28,4 +28,11 @@ describe('buildActionsLog', () => {
     expect(checkBlocks(long.blocks)).toEqual([]);
     expect(long.text).toBe('Your last 50 actions.');
   });
+
+  it('says how far back the log reaches when told how long entries are kept', () => {
+    const shown = JSON.stringify(buildActionsLog([entry(), entry()], { keptDays: 90 }).blocks);
+    expect(shown).toContain('Showing your last 2 actions; entries are kept for 90 days.');
+    expect(JSON.stringify(buildActionsLog([entry()], { keptDays: 1 }).blocks)).toContain('Showing your last 1 action; entries are kept for 1 day.');
+    expect(buildActionsLog([], { keptDays: 7 }).text).toBe("I haven't done anything on your behalf in the last 7 days (entries are kept that long). When I do, it shows here.");
+  });
 });
