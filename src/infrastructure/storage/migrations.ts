@@ -58,6 +58,31 @@ const RATE_BUCKETS = `
       CREATE INDEX rate_buckets_at ON rate_buckets (at);
     `;
 
+// Scheduled digests (issue 16): slot_at is the scheduled time being delivered, due_at when to try it
+// (later after a failure), claimed_until the lease of the instance delivering it.
+const DIGEST_SCHEDULES = `
+      CREATE TABLE digest_schedules (
+        identifier text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        cron text NOT NULL,
+        count integer NOT NULL,
+        search text,
+        time_zone text NOT NULL,
+        paused boolean NOT NULL,
+        slot_at timestamptz NOT NULL,
+        due_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        first_failed_at timestamptz,
+        reconnect_prompted boolean NOT NULL,
+        claimed_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX digest_schedules_due ON digest_schedules (due_at) WHERE paused = false
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -320,6 +345,12 @@ const MIGRATIONS: Migration[] = [
     sqlite: `
       ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
     `,
+  },
+  {
+    id: 8,
+    name: 'scheduled digests, one per user, each slot claimed by one instance',
+    sql: DIGEST_SCHEDULES,
+    sqlite: DIGEST_SCHEDULES,
   },
 ];
 
