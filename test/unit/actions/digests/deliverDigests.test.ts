@@ -25,7 +25,10 @@ class FakeSlack implements DigestMessenger {
   digests: Array<{ user: string; at: string; input: UnreadInput; result: unknown }> = [];
   notes: Array<{ user: string; at: string; slot: string; code: string }> = [];
   prompts: Array<{ user: string; at: string }> = [];
-  constructor(private readonly clock: () => Date) {}
+  private readonly clock: () => Date;
+  constructor(clock: () => Date) {
+    this.clock = clock;
+  }
   async recipient(user: SlackUser): Promise<DigestRecipient> {
     if (this.deleted.has(user.userId)) return { deleted: true };
     return { deleted: false, timeZone: this.zones.get(user.userId) ?? 'UTC' };
