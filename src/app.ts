@@ -12,6 +12,11 @@ import { createLlmIntent } from './composition/llm.ts';
 import { checkSettingsWithServices, logUrlsToConfigure } from './composition/startup.ts';
 import { createTeamAlerts } from './composition/teamAlerts.ts';
 import { KeptRequestSweeper } from './actions/keptRequestSweeper.ts';
+import { DeliverDigests } from './actions/digests/deliverDigests.ts';
+import { ManageDigests } from './actions/digests/manageDigests.ts';
+import { SqlDigestSchedules } from './infrastructure/storage/sqlDigestSchedules.ts';
+import { slackDigestMessenger } from './slack/digests/slackDigestMessenger.ts';
+import { UNREAD_ACTION } from './slack/presenters.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
 import { every, type Periodic } from './infrastructure/periodic.ts';
 import { knownSecrets, type Config } from './infrastructure/config.ts';
@@ -47,6 +52,8 @@ export interface BotOptions {
   alertDeliveryMs?: number;
   /** How often to try again to revoke replaced grants the provider could not be reached for (default 5 min). */
   revocationRetryMs?: number;
+  /** How often to look for digests that are due (default 20 s). */
+  digestCheckMs?: number;
   /** Waits between start-up checks of a service that does not answer (default 1, 2, 4, 8, 15 s). */
   startupRetryDelaysMs?: number[];
 }
@@ -132,6 +139,20 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const warnOwner = linkOpenedBySomeoneElse({ client, tasks });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
   const deliverKept = deliverKeptOutcome({ client, logger });
+  const digestSchedules = new SqlDigestSchedules(db);
+  const digests = new DeliverDigests({
+    schedules: digestSchedules,
+    catalog,
+    unreadAction: UNREAD_ACTION,
+    requestAuthorization,
+    messenger: slackDigestMessenger({ client, now }),
+    audit,
+    now,
+    timing: config.digests,
+    onEvent: (schedule, outcome, err) =>
+      logger[err ? 'warn' : 'info']({ user: schedule.user.userId, slot: schedule.slotAt, outcome, ...(err ? { err } : {}) }, 'digest'),
+  });
+  let digesting: Periodic | undefined;
   let sweeping: Periodic | undefined;
   let delivering: Periodic | undefined;
   let revoking: Periodic | undefined;
@@ -148,6 +169,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
+    digests: new ManageDigests({ schedules: digestSchedules, users, now }),
     proposals: new SqlAlertProposals(db),
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
@@ -186,6 +208,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
         if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
       }, logger);
       delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);
+      digesting = every(options.digestCheckMs ?? 20_000, 'digest delivery', async () => {
+        const delivered = await digests.runDue();
+        logger.trace({ delivered }, 'digest pass done');
+      }, logger);
       if (agentAuth instanceof LocalAgentAuth) {
         const local = agentAuth;
         revoking = every(options.revocationRetryMs ?? 5 * 60_000, 'revocation retry', async () => {
@@ -202,6 +228,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       starting.abort(new Error('the bot is stopping'));
       await sweeping?.stop();
       await delivering?.stop();
+      await digesting?.stop();
       await revoking?.stop();
       onStep('the Slack receiver to close (requests still being received)');
       await app.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack receiver failed'));

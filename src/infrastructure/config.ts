@@ -90,6 +90,9 @@ const schema = z
     LLM_MODEL: optionalString,
     INLINE_ANSWER_MS: z.coerce.number({ error: 'must be a number of milliseconds, e.g. 1000' }).int().min(0, 'must be 0 (never inline) to 2500').max(2500, 'must stay well inside Slack\'s 3 s: at most 2500').default(1000),
     CALENDAR_API_URL: urlSetting('must be a URL such as https://www.googleapis.com').default('https://www.googleapis.com'),
+    DIGEST_GRACE_MINUTES: z.coerce.number({ error: 'must be a whole number of minutes, e.g. 120' }).int().min(0).max(1440, 'must be at most 1440 (a day)').default(120),
+    DIGEST_RETRY_MINUTES: z.coerce.number({ error: 'must be a whole number of minutes, e.g. 60' }).int().min(1).max(720, 'must be at most 720').default(60),
+    DIGEST_CONCURRENCY: z.coerce.number({ error: 'must be a whole number, e.g. 8' }).int().min(1).max(100, 'must be at most 100').default(8),
   });
 
 const SIGNING_SECRET_PROBLEM =
@@ -130,6 +133,14 @@ export interface Config {
   /** Optional: a chat model that chooses the action for a mention (all three LLM_ settings, or none). */
   llm: { baseUrl: string; apiKey: string; model: string } | undefined;
   databaseUrl: string;
+  digests: {
+    /** DIGEST_GRACE_MINUTES: a digest missed while no instance ran is sent late within this, else skipped. */
+    graceMs: number;
+    /** DIGEST_RETRY_MINUTES: how long a digest whose mail could not be read is retried before the user is told. */
+    retryWindowMs: number;
+    /** DIGEST_CONCURRENCY: digests delivered at once by one instance (Slack's and Gmail's rate limits). */
+    concurrency: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -194,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { baseUrl: withoutTrailingSlash(e.LLM_BASE_URL), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL }
       : undefined,
     databaseUrl: e.DATABASE_URL,
+    digests: { graceMs: e.DIGEST_GRACE_MINUTES * 60_000, retryWindowMs: e.DIGEST_RETRY_MINUTES * 60_000, concurrency: e.DIGEST_CONCURRENCY },
   };
 }
 

@@ -4,7 +4,7 @@
  * the bot's production clients; only the base URLs differ.
  */
 import { freePort } from './freePort.ts';
-import { createBot, type Bot } from '../../src/app.ts';
+import { createBot, type Bot, type BotOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startCalendarStandin, type CalendarStandin } from '../standins/calendarStandin.ts';
@@ -54,8 +54,14 @@ export interface Harness {
 }
 
 
-/** `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the real one. */
-export async function startHarness(env: Record<string, string> = {}, options: { now?: () => Date } = {}): Promise<Harness> {
+/**
+ * `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
+ * real one. `bot`: other options for the bot (e.g. how often it looks for due digests).
+ */
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { now?: () => Date; bot?: Omit<BotOptions, 'logger' | 'now'> } = {},
+): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
   const calendar = await startCalendarStandin();
@@ -86,7 +92,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
     knownSecrets: [BOT_TOKEN, SIGNING_SECRET, SCALEKIT_SECRET, SLACK_CLIENT_SECRET],
     destination: logs.stream,
   });
-  const bot = await createBot(config, { logger, ...(options.now ? { now: options.now } : {}) });
+  const bot = await createBot(config, { logger, ...options.bot, ...(options.now ? { now: options.now } : {}) });
   await bot.start();
 
   const identifierOf = (userId: string) => `slack:T:${TEAM}:${userId}`;

@@ -24,6 +24,8 @@ import { alertCommand } from './commands/alert.ts';
 import { alertChannelCommand } from './commands/alertChannel.ts';
 import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
+import { digestCommand } from './commands/digest.ts';
+import type { ManageDigests } from '../../actions/digests/manageDigests.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
 import { appMention, type AppMentionDeps } from './events/appMention.ts';
@@ -43,6 +45,8 @@ export interface ListenerDeps {
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
+  /** Scheduled digests: `/digest` and the App Home's Pause / Resume. */
+  digests: ManageDigests;
   /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
   proposals: AlertProposals;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
@@ -59,6 +63,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/alert', alertCommand(deps));
   app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, respondTo: deps.respondTo, now: deps.now }));
   app.command('/actions-log', actionsLogCommand(deps));
+  app.command('/digest', digestCommand({ ...deps, refreshHome: (user) => deps.home.publish(user) }));
   app.event('app_mention', appMention({
     ...deps,
     raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply),
