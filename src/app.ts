@@ -210,7 +210,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
       delivering = teamAlerts.startDelivery(options.alertDeliveryMs ?? 2_000);
       digesting = every(options.digestCheckMs ?? 20_000, 'digest delivery', async () => {
         const delivered = await digests.runDue();
-        logger.trace({ delivered }, 'digest pass done');
+        logger.debug({ delivered }, 'digest pass done');
       }, logger);
       if (agentAuth instanceof LocalAgentAuth) {
         const local = agentAuth;
