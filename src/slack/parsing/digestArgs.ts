@@ -28,9 +28,11 @@ const COMMANDS: Record<string, 'show' | 'off' | 'pause' | 'resume'> = {
 };
 
 export function parseDigestArgs(text: string): DigestArgs {
-  const words = oneLine(decodeSlackText(text));
+  // Slack's entities are decoded once, by parseUnreadArgs for the search words: the schedule words
+  // before them hold none, and decoding twice would turn a searched `&lt;` into markup.
+  const words = oneLine(text);
   if (!words) return { ok: true, kind: 'show' };
-  const command = COMMANDS[words.toLowerCase()];
+  const command = COMMANDS[decodeSlackText(words).toLowerCase()];
   if (command) return { ok: true, kind: command };
   const schedule = parseScheduleWords(words);
   if (!schedule.ok) return schedule;
