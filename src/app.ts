@@ -134,12 +134,17 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
   const { channels, directory } = teamAlerts;
   const defaultChannel = config.alerts.defaultChannel;
-  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now });
+  const digestSchedules = new SqlDigestSchedules(db);
+  const manageDigests = new ManageDigests({ schedules: digestSchedules, users, now });
+  const timeZones = new UserTimeZones({ client, now });
+  const home = new HomeTab({
+    agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now,
+    digests: { manage: manageDigests, timeZones },
+  });
   const onConnected = afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) });
   const warnOwner = linkOpenedBySomeoneElse({ client, tasks });
   const sweeper = new KeptRequestSweeper({ keptRequests, agentAuth, resume, now });
   const deliverKept = deliverKeptOutcome({ client, logger });
-  const digestSchedules = new SqlDigestSchedules(db);
   const digests = new DeliverDigests({
     schedules: digestSchedules,
     catalog,
@@ -160,7 +165,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     runner,
     tasks,
     respondTo: createResponder(dispatcher),
-    timeZones: new UserTimeZones({ client, now }),
+    timeZones,
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
@@ -169,7 +174,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
-    digests: new ManageDigests({ schedules: digestSchedules, users, now }),
+    digests: manageDigests,
     proposals: new SqlAlertProposals(db),
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,

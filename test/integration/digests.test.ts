@@ -5,8 +5,9 @@
  * an expired connection gets one prompt; a user who left gets nothing.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/botHarness.ts';
-import type { RecordedCall } from '../standins/slackApi.ts';
+import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
+import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 
 let h: Harness;
 let clock = new Date('2026-11-30T12:00:00Z'); // a Monday
@@ -182,5 +183,39 @@ describe('delivery', () => {
     expect(dmsTo('U0GONE')).toEqual([]);
     h.slack.setUser('U0GONE', { tz: 'UTC' });
     expect(await answerText(await h.command('/digest', 'U0GONE', ''))).toContain('no digest scheduled');
+  });
+});
+
+describe('the App Home', () => {
+  const published = (n: number) =>
+    h.slack.waitFor((a: Arrival) => a.kind === 'call' && a.method === 'views.publish' && h.slack.calls.filter((c) => c.method === 'views.publish').length >= n)
+      .then(() => JSON.stringify(h.slack.calls.filter((c) => c.method === 'views.publish')[n - 1]?.body.view));
+  const press = (userId: string, actionId: string) =>
+    sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId, userId, teamId: TEAM, value: 'x' });
+
+  it('shows the schedule and the next delivery, and pauses and resumes it with its buttons', async () => {
+    connect('U0HOMED');
+    h.slack.setUser('U0HOMED', { tz: 'Asia/Tokyo' });
+    clock = new Date('2026-11-30T12:00:00Z');
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'app_home_opened', user: 'U0HOMED', channel: 'DU0HOMED', tab: 'home', event_ts: '1' }, { eventId: 'EvDigestHome1', teamId: TEAM });
+    expect(await published(1)).toContain('/digest weekdays 9:00');
+
+    await h.command('/digest', 'U0HOMED', 'weekdays 9:00').then(answerText);
+    const shown = await published(2); // the command refreshes the tab
+    expect(shown).toContain('every weekday at 9:00');
+    expect(shown).toContain('Tue 1 Dec, 09:00 (Asia/Tokyo)');
+    expect(shown).toContain('home_digest:pause');
+
+    await press('U0HOMED', 'home_digest:pause');
+    const paused = await published(3);
+    expect(paused).toContain('Paused');
+    expect(paused).toContain('home_digest:resume');
+    await walkTo('2026-12-02T12:00:00Z', 6 * 60);
+    expect(digestsTo('U0HOMED')).toEqual([]);
+
+    await press('U0HOMED', 'home_digest:resume');
+    expect(await published(4)).toContain('Thu 3 Dec, 09:00 (Asia/Tokyo)');
+    await walkTo('2026-12-03T01:00:00Z', 6 * 60);
+    expect(digestsTo('U0HOMED')).toHaveLength(1);
   });
 });
