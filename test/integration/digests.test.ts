@@ -100,6 +100,26 @@ describe('/digest', () => {
   });
 });
 
+describe('by mention', () => {
+  it('sets the digest from plain words and then delivers it', async () => {
+    connect('U0MENT');
+    h.slack.setUser('U0MENT', { tz: 'America/New_York' });
+    clock = new Date('2026-11-30T12:00:00Z');
+    await sendEvent(
+      `${h.botUrl}/slack/events`,
+      SIGNING_SECRET,
+      { type: 'app_mention', user: 'U0MENT', text: '<@U0BOT> send me my unread mail every morning at 9', channel: 'C0GENERAL', ts: '1.000' },
+      { eventId: 'EvDigestMention1', teamId: TEAM },
+    );
+    const answer = await h.slack.waitFor((a: Arrival) => a.kind === 'call' && a.method === 'chat.postEphemeral' && a.body.user === 'U0MENT');
+    // 12:00Z is 7:00 in New York: the first digest is today's.
+    expect(JSON.stringify(answer.kind === 'call' ? answer.body : {})).toContain('Mon 30 Nov, 09:00 (America/New_York)');
+    await walkTo('2026-11-30T15:00:00Z', 60);
+    expect(digestsTo('U0MENT')).toHaveLength(1);
+    await h.command('/digest', 'U0MENT', 'off').then(answerText);
+  });
+});
+
 describe('delivery', () => {
   it('DMs the /unread summary at 9:00 in each user zone, once each', async () => {
     connect('U0BER');
@@ -115,8 +135,9 @@ describe('delivery', () => {
     await walkTo('2026-12-01T13:59:00Z', 30);
     expect(digestsTo('U0BER')).toHaveLength(1);
     expect(textOf(digestsTo('U0BER')[0] as RecordedCall)).toContain('Quarterly plan');
-    const search = h.gmail.requests.find((r) => r.path.endsWith('/messages'))?.query.get('q') ?? '';
-    expect(search).toContain('from:boss');
+    const searches = h.gmail.requests.filter((r) => r.path.endsWith('/messages')).map((r) => r.query.get('q') ?? '');
+    expect(searches).toHaveLength(1);
+    expect(searches[0]).toContain('from:boss');
     expect(digestsTo('U0NYC')).toEqual([]);
     await walkTo('2026-12-01T16:00:00Z', 30);
     expect(digestsTo('U0NYC')).toHaveLength(1);

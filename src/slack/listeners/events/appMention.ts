@@ -19,6 +19,8 @@ import type { RequestRunner } from '../../requestRunner.ts';
 import { escapeMrkdwn } from '../../text/mrkdwn.ts';
 import { isFromPerson } from '../fromPerson.ts';
 import type { UserTimeZones } from '../../userTimeZones.ts';
+import type { ManageDigests } from '../../../actions/digests/manageDigests.ts';
+import { buildDigestStatus } from '../../blocks/digestStatus.ts';
 
 export type AlertIntent = Extract<Intent, { kind: 'alert' }>;
 
@@ -36,6 +38,8 @@ export interface AppMentionDeps {
    * the model may have misread (or been steered by) the words; the parser's reading is what was typed.
    */
   proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
+  /** "Send me my unread mail every morning at 9" sets the user's digest, when digests are wired. */
+  digests?: ManageDigests;
 }
 
 export function appMention(deps: AppMentionDeps) {
@@ -90,6 +94,11 @@ async function act(
     case 'alert':
       if (deps.raiseAlert) return deps.raiseAlert(at.user, intent, { channelId: at.channelId }, at.reply);
       return at.reply.send(buildHelp());
+    case 'digest': {
+      if (!deps.digests) return at.reply.send(buildHelp());
+      const plan = { cron: intent.cron, count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
+      return at.reply.send(buildDigestStatus(await deps.digests.set(at.user, plan, at.timeZone), 'Done.'));
+    }
     case 'unclear':
       if (intent.about === 'event') return at.reply.send(buildEventUsage(intent.problem));
       return at.reply.send({ text: escapeMrkdwn(intent.problem) });
