@@ -9,8 +9,19 @@ import { Cron } from 'croner';
 /** Past this many slots a search for the latest missed one stops: a year of daily digests. */
 const MAX_SLOTS_SCANNED = 400;
 
+/** Parsed patterns, by pattern and zone: a minute with thousands of digests due parses each once. */
+const parsed = new Map<string, Cron>();
+const MAX_PARSED = 1_000;
+
 function pattern(cron: string, timeZone: string): Cron {
-  return new Cron(cron, { timezone: timeZone, paused: true, mode: '5-part' });
+  const key = `${timeZone} ${cron}`;
+  let found = parsed.get(key);
+  if (!found) {
+    found = new Cron(cron, { timezone: timeZone, paused: true, mode: '5-part' });
+    if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, found);
+  }
+  return found;
 }
 
 /** True when `cron` is a pattern this module can schedule. */
