@@ -58,6 +58,12 @@ export function appMention(deps: AppMentionDeps) {
       }
       const context = { now: deps.now(), timeZone };
       let proposed: Intent | undefined;
+      // A digest is set only from what was typed: the words name a schedule the parser reads exactly.
+      const typed = parseIntent(event.text, context);
+      if (typed.kind === 'digest' || (typed.kind === 'unclear' && typed.about === 'digest')) {
+        await act(deps, typed, { user, timeZone, channelId: event.channel, reply });
+        return;
+      }
       if (deps.chooseIntent) {
         // The chat model costs money and time: each mention it reads spends the user's allowance.
         const spent = await deps.budgets.spend(user, 'chat_model');
@@ -71,7 +77,7 @@ export function appMention(deps: AppMentionDeps) {
         if (deps.proposeAlert) return deps.proposeAlert(user, proposed, reply);
         return reply.send(buildHelp()); // never raised without the sender's confirmation
       }
-      const intent = proposed ?? parseIntent(event.text, context);
+      const intent = proposed ?? typed;
       await act(deps, intent, { user, timeZone, channelId: event.channel, reply });
     }, tellBusy(reply));
   };
