@@ -146,6 +146,21 @@ describe('delivery', () => {
     await h.command('/digest', 'U0NYC', 'off').then(answerText);
   });
 
+  it('waits out Slack\'s 429 Retry-After on the DM and delivers once', async () => {
+    connect('U0SLOW');
+    h.slack.setUser('U0SLOW', { tz: 'UTC' });
+    clock = new Date('2026-12-01T12:00:00Z');
+    await h.command('/digest', 'U0SLOW', 'every day at 9').then(answerText);
+    h.slack.failNext('chat.postMessage', 1, { status: 429, retryAfterSeconds: 1 });
+    await at('2026-12-02T09:00:00Z');
+    await h.slack.waitFor((a: Arrival) => a.kind === 'call' && a.method === 'chat.postMessage' && a.body.channel === 'DU0SLOW' && a.status === 200, 10_000);
+    await at('2026-12-02T09:30:00Z');
+    const posts = h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'DU0SLOW');
+    expect(posts.map((c) => c.status)).toEqual([429, 200]);
+    expect(posts[1]!.at.getTime() - posts[0]!.at.getTime()).toBeGreaterThanOrEqual(900); // it waited for Retry-After
+    await h.command('/digest', 'U0SLOW', 'off').then(answerText);
+  });
+
   it('runs once on the spring-forward day and once on the fall-back day', async () => {
     connect('U0DST');
     h.slack.setUser('U0DST', { tz: 'America/New_York' });
