@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
+import { sendBlockAction, sendEvent, sendSigned } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 
 let h: Harness;
@@ -253,5 +253,48 @@ describe('the App Home', () => {
     expect(await published(4)).toContain('Thu 3 Dec, 09:00 (Asia/Tokyo)');
     await walkTo('2026-12-03T01:00:00Z', 6 * 60);
     expect(digestsTo('U0HOMED')).toHaveLength(1);
+  });
+});
+
+describe('the App Home Change modal', () => {
+  /** The modal saved, as Slack sends a view_submission: `payload=<json>` in a form body. */
+  function submit(userId: string, words: string) {
+    const payload = {
+      type: 'view_submission',
+      team: { id: TEAM, domain: 'standin' },
+      user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: TEAM },
+      api_app_id: 'A0APP',
+      token: 'legacy-verification-token',
+      trigger_id: `${Date.now()}.${Math.random()}`,
+      view: {
+        id: 'V0MODAL',
+        type: 'modal',
+        callback_id: 'digest_change',
+        state: { values: { digest_words: { words: { type: 'plain_text_input', value: words } } } },
+        hash: '1',
+      },
+    };
+    return sendSigned(`${h.botUrl}/slack/events`, SIGNING_SECRET, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  }
+
+  it('opens filled in with the schedule, refuses words it cannot read under the field, and saves the rest', async () => {
+    connect('U0MODAL');
+    h.slack.setUser('U0MODAL', { tz: 'Europe/Berlin' });
+    clock = new Date('2026-11-30T12:00:00Z');
+    await h.command('/digest', 'U0MODAL', 'weekdays 9:00 3 from:boss').then(answerText);
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'home_digest:change', userId: 'U0MODAL', teamId: TEAM, value: 'change' });
+    const opened = await h.slack.waitFor((a: Arrival) => a.kind === 'call' && a.method === 'views.open');
+    const view = JSON.stringify(opened.kind === 'call' ? opened.body.view : {});
+    expect(view).toContain('"initial_value":"every weekday at 9:00 3 from:boss"');
+
+    const refused = await submit('U0MODAL', 'weekdays at teatime');
+    expect(JSON.parse(refused.body)).toMatchObject({ response_action: 'errors', errors: { digest_words: expect.stringContaining('teatime') } });
+    expect(await answerText(await h.command('/digest', 'U0MODAL', ''))).toContain('every weekday at 9:00');
+
+    const saved = await submit('U0MODAL', 'mondays 8:30 2');
+    expect(saved.status).toBe(200);
+    await h.slack.waitFor((a: Arrival) => a.kind === 'call' && a.method === 'views.publish' && JSON.stringify(a.body.view).includes('Mondays at 8:30'));
+    expect(await answerText(await h.command('/digest', 'U0MODAL', ''))).toContain('Mon 7 Dec, 08:30 (Europe/Berlin)');
+    await h.command('/digest', 'U0MODAL', 'off').then(answerText);
   });
 });

@@ -175,6 +175,8 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, deleted, is_admin: isAdmin, is_owner: false } };
     },
+    'views.open': (b) =>
+      b.trigger_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
   };

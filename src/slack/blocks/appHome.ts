@@ -35,9 +35,10 @@ export const HOME_CONNECT_PREFIX = 'home_connect:';
 export const HOME_DISCONNECT_PREFIX = 'home_disconnect:';
 export const HOME_DIGEST_PAUSE = 'home_digest:pause';
 export const HOME_DIGEST_RESUME = 'home_digest:resume';
+export const HOME_DIGEST_CHANGE = 'home_digest:change';
 export const MAX_HOME_BLOCKS = 100;
 const CONNECTOR_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
-const FIXED_BLOCKS = 12; // header, context, notice, divider, header, section, context; digest: divider, header, section, actions, context
+const FIXED_BLOCKS = 12; // header, context, notice, divider, header, section, context; digest: divider, header, section (or context), actions, context
 const STATUS_TEXT: Record<HomeConnectorStatus, string> = {
   connected: ':large_green_circle: Connected',
   not_connected: ':white_circle: Not connected',
@@ -93,8 +94,10 @@ export function buildAppHome(input: AppHomeInput): HomeView {
 /** The scheduled digest: what and when, with Pause or Resume; changed with `/digest`. */
 function digestSection(digest: DigestView | null): KnownBlock[] {
   const blocks: KnownBlock[] = [{ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Scheduled digest', emoji: true } }];
+  const change = (text: string): Button => ({ type: 'button', text: { type: 'plain_text', text }, action_id: HOME_DIGEST_CHANGE, value: 'change' });
   if (!digest) {
     blocks.push(context('None yet. `/digest weekdays 9:00` DMs you your unread email every weekday at 9:00, in your Slack time zone.'));
+    blocks.push({ type: 'actions', elements: [change('Set up a digest')] });
     return blocks;
   }
   const when = digest.paused
@@ -104,7 +107,7 @@ function digestSection(digest: DigestView | null): KnownBlock[] {
   const button: Button = digest.paused
     ? { type: 'button', text: { type: 'plain_text', text: 'Resume' }, style: 'primary', action_id: HOME_DIGEST_RESUME, value: 'resume' }
     : { type: 'button', text: { type: 'plain_text', text: 'Pause' }, action_id: HOME_DIGEST_PAUSE, value: 'pause' };
-  blocks.push({ type: 'actions', elements: [button] });
+  blocks.push({ type: 'actions', elements: [button, change('Change')] });
   blocks.push(context('Change it with `/digest <days> <time> [count] [search]`, e.g. `/digest mondays 9`; `/digest off` stops it.'));
   return blocks;
 }

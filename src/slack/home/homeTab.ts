@@ -16,6 +16,8 @@ import type { DigestView, ManageDigests } from '../../actions/digests/manageDige
 import type { UserTimeZones } from '../userTimeZones.ts';
 import { buildAppHome, homeStatusOf, type HomeConnector } from '../blocks/appHome.ts';
 import { buildAuthorizationPrompt } from '../blocks/authorizationPrompt.ts';
+import { buildDigestModal } from '../blocks/digestModal.ts';
+import type { DigestPlan } from '../../actions/digests/ports.ts';
 import { retryWait } from '../errorMessages.ts';
 import { dmReply } from '../replies.ts';
 
@@ -75,6 +77,22 @@ export class HomeTab {
     if (!digests) return;
     if (paused) await digests.manage.pause(user);
     else await digests.manage.resume(user, await digests.timeZones.of(user.userId));
+    await this.publish(user);
+  }
+
+  /** "Change" pressed: the modal, filled in with the current schedule (views.open must come within 3 s). */
+  async openDigestChange(user: SlackUser, triggerId: string): Promise<void> {
+    const digests = this.deps.digests;
+    if (!digests) return;
+    const current = (await this.digestOf(user)) ?? undefined;
+    await this.deps.client.views.open({ trigger_id: triggerId, view: buildDigestModal(current) });
+  }
+
+  /** The modal was saved with words that read: the schedule is set, then the tab shows it. */
+  async saveDigest(user: SlackUser, plan: DigestPlan): Promise<void> {
+    const digests = this.deps.digests;
+    if (!digests) return;
+    await digests.manage.set(user, plan, await digests.timeZones.of(user.userId));
     await this.publish(user);
   }
 

@@ -18,7 +18,8 @@ import type { SlackDirectory } from '../alerts/slackDirectory.ts';
 import type { TeamAlerts } from '../alerts/teamAlerts.ts';
 import type { HomeTab } from '../home/homeTab.ts';
 import type { UserTimeZones } from '../userTimeZones.ts';
-import { appHomeOpened, HOME_ACTIONS, HOME_DIGEST_ACTIONS, homeButton, homeDigestButton } from './events/appHomeOpened.ts';
+import { appHomeOpened, digestModalSubmitted, HOME_ACTIONS, HOME_DIGEST_ACTIONS, homeButton, homeDigestButton } from './events/appHomeOpened.ts';
+import { DIGEST_MODAL_CALLBACK } from '../blocks/digestModal.ts';
 import { actionsLogCommand } from './commands/actionsLog.ts';
 import { alertCommand } from './commands/alert.ts';
 import { alertChannelCommand } from './commands/alertChannel.ts';
@@ -77,6 +78,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
   app.action({ type: 'block_actions', action_id: HOME_DIGEST_ACTIONS }, homeDigestButton(deps));
+  app.view(DIGEST_MODAL_CALLBACK, digestModalSubmitted(deps));
   app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));
   app.action({ type: 'block_actions', action_id: SHOW_MORE_ACTION_ID }, showMoreButton(deps));
   app.action({ type: 'block_actions', action_id: PROPOSAL_ACTIONS }, alertProposalButton(deps));
