@@ -1,7 +1,7 @@
 /**
  * Part of the composition root: the periodic work that runs once the bot is ready. The sweep for
  * kept requests whose account became usable, the team-alert delivery pass, and (built-in backend)
- * the retry of grant revocations the provider could not take, and the retention purge.
+ * the retry of grant revocations the provider could not take, due digests, and the retention purge.
  */
 import { LocalAgentAuth } from '../agentAuth/local/localAgentAuth.ts';
 import type { AgentAuth } from '../agentAuth/port.ts';
@@ -21,6 +21,8 @@ export interface BackgroundIntervals {
   revocationRetryMs?: number;
   /** How often to delete rows past their retention (default 10 min; also once at start). */
   retentionPurgeMs?: number;
+  /** How often to look for digests that are due (default 20 s). */
+  digestCheckMs?: number;
 }
 
 export interface BackgroundWork {
@@ -42,6 +44,10 @@ export function backgroundWork(
           if (carried > 0) logger.info({ carried }, 'carried out kept requests found by the sweep');
         }, logger),
         slack.teamAlerts.startDelivery(intervals.alertDeliveryMs ?? 2_000),
+        every(intervals.digestCheckMs ?? 20_000, 'digest delivery', async () => {
+          const delivered = await slack.digests.runDue();
+          logger.debug({ delivered }, 'digest pass done');
+        }, logger),
         startRetention(deps.db, { auditRetentionDays: deps.auditRetentionDays, intervalMs: intervals.retentionPurgeMs ?? 10 * 60_000, logger, now: deps.now }),
       );
       if (agentAuth instanceof LocalAgentAuth) {

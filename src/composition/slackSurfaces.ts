@@ -1,7 +1,7 @@
 /**
  * Part of the composition root: everything Slack shows or receives. The Bolt app (whose receiver
  * also serves the web routes), slash commands, mentions, buttons, the App Home, team alerts, and
- * the DMs that follow a connection.
+ * scheduled digests, and the DMs that follow a connection.
  */
 import type { CustomRoute } from '@slack/bolt';
 import type { UserBudgets } from '../actions/budgets.ts';
@@ -25,6 +25,11 @@ import type { Connections } from './connections.ts';
 import { createLlmIntent } from './llm.ts';
 import type { Storage } from './storage.ts';
 import { createTeamAlerts } from './teamAlerts.ts';
+import { DeliverDigests } from '../actions/digests/deliverDigests.ts';
+import { ManageDigests } from '../actions/digests/manageDigests.ts';
+import { SqlDigestSchedules } from '../infrastructure/storage/sqlDigestSchedules.ts';
+import { slackDigestMessenger } from '../slack/digests/slackDigestMessenger.ts';
+import { UNREAD_ACTION } from '../slack/presenters.ts';
 
 export type SlackSurfaces = ReturnType<typeof createSlackSurfaces>;
 
@@ -52,7 +57,25 @@ export function createSlackSurfaces(
   const { channels, directory } = teamAlerts;
   const defaultChannel = config.alerts.defaultChannel;
   const { requestAuthorization, resume } = flow;
-  const home = new HomeTab({ agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now });
+  const timeZones = new UserTimeZones({ client, now });
+  const digestSchedules = new SqlDigestSchedules(db);
+  const manageDigests = new ManageDigests({ schedules: digestSchedules, users, now });
+  const digests = new DeliverDigests({
+    schedules: digestSchedules,
+    catalog,
+    unreadAction: UNREAD_ACTION,
+    requestAuthorization,
+    messenger: slackDigestMessenger({ client, now }),
+    audit,
+    now,
+    timing: config.digests,
+    onEvent: (schedule, outcome, err) =>
+      logger[err ? 'warn' : 'info']({ user: schedule.user.userId, slot: schedule.slotAt, outcome, ...(err ? { err } : {}) }, 'digest'),
+  });
+  const home = new HomeTab({
+    agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now,
+    digests: { manage: manageDigests, timeZones },
+  });
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
   const notices: ConnectNotices = {
     connected: afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) }),
@@ -62,7 +85,7 @@ export function createSlackSurfaces(
     runner: new RequestRunner({ catalog, users, audit, requestAuthorization, budgets: deps.budgets, client, logger, now }),
     tasks,
     respondTo: createResponder(dispatcher),
-    timeZones: new UserTimeZones({ client, now }),
+    timeZones,
     alerts: teamAlerts.alerts,
     alertChannels: { channels, directory, policy: config.alerts.policy, defaultChannel },
     audit,
@@ -72,6 +95,7 @@ export function createSlackSurfaces(
     budgets: deps.budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: storage.deliveries,
+    digests: manageDigests,
     proposals: storage.proposals,
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
@@ -84,6 +108,7 @@ export function createSlackSurfaces(
     app,
     client,
     teamAlerts,
+    digests,
     notices,
     deliverKept: deliverKeptOutcome({ client, logger }),
     tellKeptDropped: tellKeptRequestDropped({ client, logger }),

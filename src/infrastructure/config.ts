@@ -96,6 +96,9 @@ const schema = z
       .min(1, 'must be at least 1 (day)')
       .max(36500, 'must be at most 36500 days (a hundred years)')
       .default(90),
+    DIGEST_GRACE_MINUTES: z.coerce.number({ error: 'must be a whole number of minutes, e.g. 120' }).int().min(0).max(1440, 'must be at most 1440 (a day)').default(120),
+    DIGEST_RETRY_MINUTES: z.coerce.number({ error: 'must be a whole number of minutes, e.g. 60' }).int().min(1).max(720, 'must be at most 720').default(60),
+    DIGEST_CONCURRENCY: z.coerce.number({ error: 'must be a whole number, e.g. 8' }).int().min(1).max(100, 'must be at most 100').default(8),
   });
 
 const SIGNING_SECRET_PROBLEM =
@@ -138,6 +141,14 @@ export interface Config {
   databaseUrl: string;
   /** AUDIT_RETENTION_DAYS: how long audit-log entries are kept (what /actions-log can show). */
   auditRetentionDays: number;
+  digests: {
+    /** DIGEST_GRACE_MINUTES: a digest missed while no instance ran is sent late within this, else skipped. */
+    graceMs: number;
+    /** DIGEST_RETRY_MINUTES: how long a digest whose mail could not be read is retried before the user is told. */
+    retryWindowMs: number;
+    /** DIGEST_CONCURRENCY: digests delivered at once by one instance (Slack's and Gmail's rate limits). */
+    concurrency: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -203,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     databaseUrl: e.DATABASE_URL,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    digests: { graceMs: e.DIGEST_GRACE_MINUTES * 60_000, retryWindowMs: e.DIGEST_RETRY_MINUTES * 60_000, concurrency: e.DIGEST_CONCURRENCY },
   };
 }
 

@@ -4,7 +4,7 @@
  * the bot's production clients; only the base URLs differ.
  */
 import { freePort } from './freePort.ts';
-import { createBot, type Bot } from '../../src/app.ts';
+import { createBot, type Bot, type BotOptions } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startCalendarStandin, type CalendarStandin } from '../standins/calendarStandin.ts';
@@ -58,11 +58,12 @@ export interface Harness {
 
 /**
  * `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
- * real one. `keptRequestSweepMs`: how often the bot sweeps kept requests (its default otherwise).
+ * real one. `keptRequestSweepMs`: how often the bot sweeps kept requests (its default otherwise);
+ * `bot`: other options for the bot (e.g. how often it looks for due digests).
  */
 export async function startHarness(
   env: Record<string, string> = {},
-  options: { now?: () => Date; keptRequestSweepMs?: number } = {},
+  options: { now?: () => Date; keptRequestSweepMs?: number; bot?: Omit<BotOptions, 'logger' | 'now'> } = {},
 ): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'alice@example.com' });
@@ -96,6 +97,7 @@ export async function startHarness(
   });
   const bot = await createBot(config, {
     logger,
+    ...options.bot,
     ...(options.now ? { now: options.now } : {}),
     ...(options.keptRequestSweepMs ? { keptRequestSweepMs: options.keptRequestSweepMs } : {}),
   });

@@ -2,7 +2,7 @@
  * Several bot instances serving one Slack app, as behind a load balancer: each in HTTP mode on its
  * own port, all sharing one PostgreSQL database and the same stand-ins of Slack, Gmail and Scalekit.
  */
-import { createBot, type Bot } from '../../src/app.ts';
+import { createBot, type Bot, type BotOptions } from '../../src/app.ts';
 import { loadConfig } from '../../src/infrastructure/config.ts';
 import { createLogger } from '../../src/infrastructure/logger.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
@@ -31,7 +31,8 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(size: number, env: Record<string, string> = {}): Promise<Cluster> {
+/** `bot`: options every instance is created with (e.g. a shared test clock). */
+export async function startCluster(size: number, env: Record<string, string> = {}, bot: Omit<BotOptions, 'logger'> = {}): Promise<Cluster> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
   const gmail = await startGmailStandin({ emailAddress: 'team@example.com' });
   const scalekit = await startScalekitEmulator({ clientId: 'skc_cluster', clientSecret: SCALEKIT_SECRET });
@@ -59,9 +60,9 @@ export async function startCluster(size: number, env: Record<string, string> = {
       ...env,
     });
     const logs = new LogCapture();
-    const bot = await createBot(config, { logger: createLogger({ level: 'debug', destination: logs.stream }) });
-    await bot.start();
-    const instance = { url, bot, logs };
+    const instanceBot = await createBot(config, { ...bot, logger: createLogger({ level: 'debug', destination: logs.stream }) });
+    await instanceBot.start();
+    const instance = { url, bot: instanceBot, logs };
     instances.push(instance);
     return instance;
   }

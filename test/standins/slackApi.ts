@@ -31,7 +31,7 @@ export type Failure =
   /** The connection is reset instead of an answer. */
   | { reset: true };
 /** `tz: null`: a user Slack has no time zone for (users.info then has no `tz`, as Slack answers for some users). */
-export interface StandinUser { tz?: string | null; email?: string; name?: string; isAdmin?: boolean }
+export interface StandinUser { tz?: string | null; email?: string; name?: string; isAdmin?: boolean; /** Deactivated: users.info says `deleted: true`. */ deleted?: boolean }
 /** A channel the stand-in knows: conversations.list shows it; chat.postMessage checks membership. */
 export interface StandinChannel {
   id: string;
@@ -177,12 +177,14 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     'users.info': (b) => {
       const id = String(b.user ?? '');
       if (!id) return { ok: false, error: 'user_not_found' };
-      const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com`, isAdmin = false } = users.get(id) ?? {};
+      const { tz = 'Europe/Berlin', name = id.toLowerCase(), email = `${name}@example.com`, isAdmin = false, deleted = false } = users.get(id) ?? {};
       const profile = { email, real_name: name, display_name: name };
       const zone = tz === null ? {} : { tz, tz_offset: tzOffsetSeconds(tz) };
       const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
-      return { user: { ...user, is_admin: isAdmin, is_owner: false } };
+      return { user: { ...user, deleted, is_admin: isAdmin, is_owner: false } };
     },
+    'views.open': (b) =>
+      b.trigger_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
   };

@@ -62,6 +62,31 @@ const RETENTION_INDEXES = `
       CREATE INDEX processed_events_expiry ON processed_events (expires_at);
       CREATE INDEX audit_log_at ON audit_log (at);
       CREATE INDEX kept_requests_finished ON kept_requests (finished_at);
+      `;
+
+// Scheduled digests (issue 16): slot_at is the scheduled time being delivered, due_at when to try it
+// (later after a failure), claimed_until the lease of the instance delivering it.
+const DIGEST_SCHEDULES = `
+      CREATE TABLE digest_schedules (
+        identifier text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        cron text NOT NULL,
+        count integer NOT NULL,
+        search text,
+        time_zone text NOT NULL,
+        paused boolean NOT NULL,
+        slot_at timestamptz NOT NULL,
+        due_at timestamptz NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        first_failed_at timestamptz,
+        reconnect_prompted boolean NOT NULL,
+        claimed_until timestamptz,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX digest_schedules_due ON digest_schedules (due_at) WHERE paused = false
     `;
 
 const MIGRATIONS: Migration[] = [
@@ -332,6 +357,12 @@ const MIGRATIONS: Migration[] = [
     name: 'indexes the retention purge finds old rows by, in the tables that grow with use',
     sql: RETENTION_INDEXES,
     sqlite: RETENTION_INDEXES,
+  },
+  {
+    id: 9,
+    name: 'scheduled digests, one per user, each slot claimed by one instance',
+    sql: DIGEST_SCHEDULES,
+    sqlite: DIGEST_SCHEDULES,
   },
 ];
 

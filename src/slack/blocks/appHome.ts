@@ -6,7 +6,9 @@
  */
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import type { AccountStatus } from '../../agentAuth/port.ts';
-import { escapeTruncated, oneLine, truncate } from '../text/mrkdwn.ts';
+import type { DigestView } from '../../actions/digests/manageDigests.ts';
+import { escapeMrkdwn, escapeTruncated, oneLine, truncate } from '../text/mrkdwn.ts';
+import { formatSlot, scheduleLine } from './digestStatus.ts';
 
 export type HomeConnectorStatus = 'connected' | 'not_connected' | 'expired';
 
@@ -25,13 +27,18 @@ export interface AppHomeInput {
   alertChannel?: { channelId: string; source: 'workspace' | 'default' } | undefined;
   /** A line shown at the top, e.g. why a Connect click sent no link (plain text, escaped here). */
   notice?: string | undefined;
+  /** The user's scheduled digest: null when they have none; the section is left out when undefined. */
+  digest?: DigestView | null | undefined;
 }
 
 export const HOME_CONNECT_PREFIX = 'home_connect:';
 export const HOME_DISCONNECT_PREFIX = 'home_disconnect:';
+export const HOME_DIGEST_PAUSE = 'home_digest:pause';
+export const HOME_DIGEST_RESUME = 'home_digest:resume';
+export const HOME_DIGEST_CHANGE = 'home_digest:change';
 export const MAX_HOME_BLOCKS = 100;
 const CONNECTOR_ID = /^[a-z0-9][a-z0-9_.-]{0,63}$/i;
-const FIXED_BLOCKS = 7; // header, context, notice, divider, header, section, context
+const FIXED_BLOCKS = 12; // header, context, notice, divider, header, section, context; digest: divider, header, section (or context), actions, context
 const STATUS_TEXT: Record<HomeConnectorStatus, string> = {
   connected: ':large_green_circle: Connected',
   not_connected: ':white_circle: Not connected',
@@ -80,7 +87,29 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     },
   });
   blocks.push(context('`/alert [#channel] [critical|warning|info] message` raises one; a workspace admin sets the channel with `/alert-channel #channel`.'));
+  if (input.digest !== undefined) blocks.push(...digestSection(input.digest));
   return { type: 'home', blocks };
+}
+
+/** The scheduled digest: what and when, with Pause or Resume; changed with `/digest`. */
+function digestSection(digest: DigestView | null): KnownBlock[] {
+  const blocks: KnownBlock[] = [{ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: 'Scheduled digest', emoji: true } }];
+  const change = (text: string): Button => ({ type: 'button', text: { type: 'plain_text', text }, action_id: HOME_DIGEST_CHANGE, value: 'change' });
+  if (!digest) {
+    blocks.push(context('None yet. `/digest weekdays 9:00` DMs you your unread email every weekday at 9:00, in your Slack time zone.'));
+    blocks.push({ type: 'actions', elements: [change('Set up a digest')] });
+    return blocks;
+  }
+  const when = digest.paused
+    ? ':double_vertical_bar: Paused'
+    : `Next: ${escapeMrkdwn(digest.next ? formatSlot(digest.next, digest.timeZone) : 'not planned')}`;
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${scheduleLine(digest)}*\n${when}`, verbatim: true } });
+  const button: Button = digest.paused
+    ? { type: 'button', text: { type: 'plain_text', text: 'Resume' }, style: 'primary', action_id: HOME_DIGEST_RESUME, value: 'resume' }
+    : { type: 'button', text: { type: 'plain_text', text: 'Pause' }, action_id: HOME_DIGEST_PAUSE, value: 'pause' };
+  blocks.push({ type: 'actions', elements: [button, change('Change')] });
+  blocks.push(context('Change it with `/digest <days> <time> [count] [search]`, e.g. `/digest mondays 9`; `/digest off` stops it.'));
+  return blocks;
 }
 
 function buttonsFor(connector: HomeConnector): ActionsBlock {

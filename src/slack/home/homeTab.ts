@@ -12,8 +12,12 @@ import type { AgentAuth } from '../../agentAuth/port.ts';
 import { OverBudgetError } from '../../core/errors.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
+import type { DigestView, ManageDigests } from '../../actions/digests/manageDigests.ts';
+import type { UserTimeZones } from '../userTimeZones.ts';
 import { buildAppHome, homeStatusOf, type HomeConnector } from '../blocks/appHome.ts';
 import { buildAuthorizationPrompt } from '../blocks/authorizationPrompt.ts';
+import { buildDigestModal } from '../blocks/digestModal.ts';
+import type { DigestPlan } from '../../actions/digests/ports.ts';
 import { retryWait } from '../errorMessages.ts';
 import { dmReply } from '../replies.ts';
 
@@ -34,6 +38,8 @@ export interface HomeTabDeps {
   client: WebClient;
   logger: Logger;
   now: () => Date;
+  /** Scheduled digests: shown with Pause / Resume when wired. */
+  digests?: { manage: ManageDigests; timeZones: UserTimeZones } | undefined;
 }
 
 export class HomeTab {
@@ -65,7 +71,45 @@ export class HomeTab {
       : fallback
         ? { channelId: fallback, source: 'default' as const }
         : undefined;
-    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel, notice }) });
+    const digest = await this.digestOf(user);
+    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel, notice, digest }) });
+  }
+
+  /** Pause or Resume pressed on the tab: done, then the tab shows the new state. */
+  async pauseDigest(user: SlackUser, paused: boolean): Promise<void> {
+    const digests = this.deps.digests;
+    if (!digests) return;
+    if (paused) await digests.manage.pause(user);
+    else await digests.manage.resume(user, await digests.timeZones.of(user.userId));
+    await this.publish(user);
+  }
+
+  /** "Change" pressed: the modal, filled in with the current schedule (views.open must come within 3 s). */
+  async openDigestChange(user: SlackUser, triggerId: string): Promise<void> {
+    const digests = this.deps.digests;
+    if (!digests) return;
+    const current = (await this.digestOf(user)) ?? undefined;
+    await this.deps.client.views.open({ trigger_id: triggerId, view: buildDigestModal(current) });
+  }
+
+  /** The modal was saved with words that read: the schedule is set, then the tab shows it. */
+  async saveDigest(user: SlackUser, plan: DigestPlan): Promise<void> {
+    const digests = this.deps.digests;
+    if (!digests) return;
+    await digests.manage.set(user, plan, await digests.timeZones.of(user.userId));
+    await this.publish(user);
+  }
+
+  /** The digest section's content; left out (undefined) when it cannot be read, so the tab still shows. */
+  private async digestOf(user: SlackUser): Promise<DigestView | null | undefined> {
+    const digests = this.deps.digests;
+    if (!digests) return undefined;
+    try {
+      return (await digests.manage.show(user, await digests.timeZones.of(user.userId))) ?? null;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'reading the digest schedule for the Home tab failed');
+      return undefined;
+    }
   }
 
   async connect(user: SlackUser, connection: string): Promise<void> {

@@ -18,12 +18,15 @@ import type { SlackDirectory } from '../alerts/slackDirectory.ts';
 import type { TeamAlerts } from '../alerts/teamAlerts.ts';
 import type { HomeTab } from '../home/homeTab.ts';
 import type { UserTimeZones } from '../userTimeZones.ts';
-import { appHomeOpened, HOME_ACTIONS, homeButton } from './events/appHomeOpened.ts';
+import { appHomeOpened, digestModalSubmitted, HOME_ACTIONS, HOME_DIGEST_ACTIONS, homeButton, homeDigestButton } from './events/appHomeOpened.ts';
+import { DIGEST_MODAL_CALLBACK } from '../blocks/digestModal.ts';
 import { actionsLogCommand } from './commands/actionsLog.ts';
 import { alertCommand } from './commands/alert.ts';
 import { alertChannelCommand } from './commands/alertChannel.ts';
 import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
+import { digestCommand } from './commands/digest.ts';
+import type { ManageDigests } from '../../actions/digests/manageDigests.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
 import { appMention, type AppMentionDeps } from './events/appMention.ts';
@@ -45,6 +48,8 @@ export interface ListenerDeps {
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
   deliveries: DeliveryLog;
+  /** Scheduled digests: `/digest` and the App Home's Pause / Resume. */
+  digests: ManageDigests;
   /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
   proposals: AlertProposals;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
@@ -61,6 +66,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/alert', alertCommand(deps));
   app.command('/alert-channel', alertChannelCommand({ ...deps.alertChannels, tasks: deps.tasks, respondTo: deps.respondTo, now: deps.now }));
   app.command('/actions-log', actionsLogCommand(deps));
+  app.command('/digest', digestCommand({ ...deps, refreshHome: (user) => deps.home.publish(user) }));
   app.event('app_mention', appMention({
     ...deps,
     raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply),
@@ -73,6 +79,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', appHomeOpened(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
+  app.action({ type: 'block_actions', action_id: HOME_DIGEST_ACTIONS }, homeDigestButton(deps));
+  app.view(DIGEST_MODAL_CALLBACK, digestModalSubmitted(deps));
   app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));
   app.action({ type: 'block_actions', action_id: SHOW_MORE_ACTION_ID }, showMoreButton(deps));
   app.action({ type: 'block_actions', action_id: PROPOSAL_ACTIONS }, alertProposalButton(deps));

@@ -15,12 +15,14 @@ import { decodeSlackText, oneLine } from '../text/mrkdwn.ts';
 import { alertText, channelToken, isChannelMention, severityToken } from './alertArgs.ts';
 import { splitEventText } from './eventArgs.ts';
 import { parseMention } from './mentionIntent.ts';
+import { parseDigestMention } from './digestMention.ts';
 
 export type Intent =
   | { kind: 'unread'; count: number; search: string | undefined }
   | { kind: 'event'; title: string; when: When; whenText: string }
   | { kind: 'alert'; text: string; severity: Severity; channel?: string; mentionChannel: boolean }
-  | { kind: 'unclear'; about: 'event' | 'alert'; problem: string }
+  | { kind: 'digest'; cron: string; count: number; search: string | undefined }
+  | { kind: 'unclear'; about: 'event' | 'alert' | 'digest'; problem: string }
   | { kind: 'help' };
 
 // The words an alert request is made of, before its message ("please send a critical alert to my team").
@@ -36,7 +38,7 @@ const STRONG_VERBS = new Set(['schedule', 'book']);
 export function parseIntent(text: string, context: WhenContext): Intent {
   // Leading mentions (the bot's) go; others stay part of the message.
   const raw = text.replace(/^(\s*<@[UW][A-Z0-9]+(\|[^<>]*)?>[\s,:]*)+/, '').trim();
-  return parseAlert(raw) ?? parseEvent(raw, context) ?? parseMention(text);
+  return parseAlert(raw) ?? parseDigestMention(raw) ?? parseEvent(raw, context) ?? parseMention(text);
 }
 
 /** With a colon the head is what comes before it, unless that is no alert head ("alert the team x: y"). */

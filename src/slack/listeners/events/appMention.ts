@@ -19,6 +19,8 @@ import type { RequestRunner } from '../../requestRunner.ts';
 import { escapeMrkdwn } from '../../text/mrkdwn.ts';
 import { isFromPerson } from '../fromPerson.ts';
 import type { UserTimeZones } from '../../userTimeZones.ts';
+import type { ManageDigests } from '../../../actions/digests/manageDigests.ts';
+import { buildDigestStatus } from '../../blocks/digestStatus.ts';
 
 export type AlertIntent = Extract<Intent, { kind: 'alert' }>;
 
@@ -36,6 +38,8 @@ export interface AppMentionDeps {
    * the model may have misread (or been steered by) the words; the parser's reading is what was typed.
    */
   proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
+  /** "Send me my unread mail every morning at 9" sets the user's digest, when digests are wired. */
+  digests?: ManageDigests;
 }
 
 export function appMention(deps: AppMentionDeps) {
@@ -54,6 +58,12 @@ export function appMention(deps: AppMentionDeps) {
       }
       const context = { now: deps.now(), timeZone };
       let proposed: Intent | undefined;
+      // A digest is set only from what was typed: the words name a schedule the parser reads exactly.
+      const typed = parseIntent(event.text, context);
+      if (typed.kind === 'digest' || (typed.kind === 'unclear' && typed.about === 'digest')) {
+        await act(deps, typed, { user, timeZone, channelId: event.channel, reply });
+        return;
+      }
       if (deps.chooseIntent) {
         // The chat model costs money and time: each mention it reads spends the user's allowance.
         const spent = await deps.budgets.spend(user, 'chat_model');
@@ -67,7 +77,7 @@ export function appMention(deps: AppMentionDeps) {
         if (deps.proposeAlert) return deps.proposeAlert(user, proposed, reply);
         return reply.send(buildHelp()); // never raised without the sender's confirmation
       }
-      const intent = proposed ?? parseIntent(event.text, context);
+      const intent = proposed ?? typed;
       await act(deps, intent, { user, timeZone, channelId: event.channel, reply });
     }, tellBusy(reply));
   };
@@ -90,6 +100,11 @@ async function act(
     case 'alert':
       if (deps.raiseAlert) return deps.raiseAlert(at.user, intent, { channelId: at.channelId }, at.reply);
       return at.reply.send(buildHelp());
+    case 'digest': {
+      if (!deps.digests) return at.reply.send(buildHelp());
+      const plan = { cron: intent.cron, count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
+      return at.reply.send(buildDigestStatus(await deps.digests.set(at.user, plan, at.timeZone), 'Done.'));
+    }
     case 'unclear':
       if (intent.about === 'event') return at.reply.send(buildEventUsage(intent.problem));
       return at.reply.send({ text: escapeMrkdwn(intent.problem) });
