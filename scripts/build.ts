@@ -1,0 +1,45 @@
+/**
+ * `npm run build` (and `prestart`, so `npm start` always runs the current sources): bundles the bot
+ * from src/main.ts into dist/ with rolldown, Vite's bundler.
+ *
+ * Why a bundle, when Node runs the .ts files as they are: measured on the bench machine, the bundle
+ * starts in about half the time and with about 40 MiB less memory. Node strips the types of each of
+ * some 250 source files with a WebAssembly compiler (amaro) that stays loaded (about 17 MiB, and
+ * 170 ms before the first file runs), and reads some 600 files of dependencies one by one; the
+ * bundle is one file of plain JavaScript. Tests and `npm run manifest` keep running the .ts sources.
+ *
+ * What start-up does not need stays out of the main file: modules the bot loads with `import()` (the
+ * PostgreSQL driver, the Scalekit SDK until the first call to Scalekit) become chunks of their own,
+ * read only when used. Whitespace and syntax are minified, names are not, so a stack trace in a log
+ * still names its functions.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Where `npm start` runs the bot from. */
+export const DIST = join(ROOT, 'dist');
+
+export async function buildBot(outDir = DIST): Promise<string> {
+  rmSync(outDir, { recursive: true, force: true });
+  await build({
+    input: join(ROOT, 'src/main.ts'),
+    platform: 'node',
+    logLevel: 'warn',
+    output: {
+      dir: outDir,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      minify: { compress: true, mangle: false, codegen: { removeWhitespace: true } },
+    },
+  });
+  return join(outDir, 'main.js');
+}
+
+// Run as a script (not imported, as the bench does); import.meta.main would need Node 24.2.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildBot();
+}
