@@ -73,7 +73,9 @@ describe('Socket Mode', () => {
       is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '1.2.3',
     });
     // A warm answer comes back inside the acknowledgement (INLINE_ANSWER_MS), else on the response_url.
-    const answer = ack.payload ?? (await slack.waitFor((a: Arrival) => a.kind === 'response' && responseUrl.endsWith(a.path)));
+    // Acknowledged empty (a payload of {}) when the answer was not ready by the deadline: it then comes on the response_url.
+    const inline = ack.payload && Object.keys(ack.payload).length > 0 ? ack.payload : undefined;
+    const answer = inline ?? (await slack.waitFor((a: Arrival) => a.kind === 'response' && responseUrl.endsWith(a.path)));
     expect(JSON.stringify(answer)).toContain('Over the socket');
     expect(logs.leaks([BOT_TOKEN, APP_TOKEN, 'ya29.socket'])).toEqual([]);
   });
