@@ -20,7 +20,7 @@
  * which after a burst held some 80 MiB of garbage-ready pages; CPU per command did not measurably
  * change with either.
  */
-import { rmSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +30,11 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Where `npm start` runs the bot from. */
 export const DIST = join(ROOT, 'dist');
 
-export async function buildBot(outDir = DIST): Promise<string> {
+/** Bundles `<root>/src/main.ts` into `outDir`; resolves with the bundle's entry file. */
+export async function buildBot(outDir = DIST, root = ROOT): Promise<string> {
   rmSync(outDir, { recursive: true, force: true });
   await build({
-    input: join(ROOT, 'src/main.ts'),
+    input: join(root, 'src/main.ts'),
     platform: 'node',
     logLevel: 'warn',
     output: {
@@ -46,7 +47,9 @@ export async function buildBot(outDir = DIST): Promise<string> {
   return join(outDir, 'main.js');
 }
 
-// Run as a script (not imported, as the bench does); import.meta.main would need Node 24.2.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await buildBot();
+// Run as a script (not imported, as the bench does); import.meta.main would need Node 24.2. npm runs
+// it in the package's directory, which is where `npm start` then looks for dist/ (this file's own
+// directory may be a link to elsewhere).
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildBot(join(process.cwd(), 'dist'), process.cwd());
 }
