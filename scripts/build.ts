@@ -3,7 +3,7 @@
  * from src/main.ts into dist/ with rolldown, Vite's bundler.
  *
  * Why a bundle, when Node runs the .ts files as they are: measured on the bench machine, the bundle
- * starts in about half the time and with about 40 MiB less memory. Node strips the types of each of
+ * loads in about half the time and with about 35 MiB less memory. Node strips the types of each of
  * some 250 source files with a WebAssembly compiler (amaro) that stays loaded (about 17 MiB, and
  * 170 ms before the first file runs), and reads some 600 files of dependencies one by one; the
  * bundle is one file of plain JavaScript. Tests and `npm run manifest` keep running the .ts sources.
