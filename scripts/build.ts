@@ -4,8 +4,8 @@
  *
  * Why a bundle, when Node runs the .ts files as they are: measured on the bench machine, the bundle
  * loads in about half the time and with about 35 MiB less memory. Node strips the types of each of
- * some 250 source files with a WebAssembly compiler (amaro) that stays loaded (about 17 MiB, and
- * 170 ms before the first file runs), and reads some 600 files of dependencies one by one; the
+ * some 150 source files with a WebAssembly compiler (amaro) that stays loaded (about 17 MiB, and
+ * 170 ms before the first file runs), and reads hundreds of files of dependencies one by one; the
  * bundle is one file of plain JavaScript. Tests and `npm run manifest` keep running the .ts sources.
  *
  * What start-up does not need stays out of the main file: modules the bot loads with `import()` (the
