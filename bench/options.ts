@@ -19,12 +19,14 @@ export interface BenchOptions {
   /** Refresh storm: concurrent commands, spread over this many accounts with expired tokens. */
   stormRequests: number;
   stormAccounts: number;
+  /** Separate starts of the bot on new data directories, for its start-up time and idle memory. */
+  startups: number;
   /** Where the JSON document goes (also printed). */
   out: string;
 }
 
 const USAGE = `npm run bench -- [--quick] [--delay MS] [--samples N] [--sizes 100,500,1000] [--repeats N]
-                    [--cpu-commands N] [--cpu-concurrency N] [--storm N] [--storm-accounts N] [--out FILE]
+                    [--cpu-commands N] [--cpu-concurrency N] [--storm N] [--storm-accounts N] [--startups N] [--out FILE]
 Each flag can also be set as BENCH_<NAME> (e.g. BENCH_DELAY=40, BENCH_SIZES=100,500, BENCH_QUICK=1).`;
 
 export class OptionsError extends Error {}
@@ -43,6 +45,7 @@ export function readOptions(argv: string[], env: Record<string, string | undefin
       'cpu-concurrency': { type: 'string' },
       storm: { type: 'string' },
       'storm-accounts': { type: 'string' },
+      startups: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -75,6 +78,7 @@ export function readOptions(argv: string[], env: Record<string, string | undefin
     cpuConcurrency: count('cpu-concurrency', 'CPU_CONCURRENCY', 16, 8),
     stormRequests: count('storm', 'STORM', 1000, 50),
     stormAccounts: count('storm-accounts', 'STORM_ACCOUNTS', 100, 10),
+    startups: count('startups', 'STARTUPS', 5, 2),
     out: setting('out', 'OUT') ?? 'bench/results/latest.json',
   };
 }

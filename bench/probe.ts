@@ -1,5 +1,5 @@
 /**
- * Loaded into the bot's process with `node --import ./bench/probe.ts src/main.ts`, so the bot's code
+ * Loaded into the bot's process with `node --import <probe.mjs> dist/main.js` (built from this file by bench/targets.ts), so the bot's code
  * stays untouched. It measures, per window: event-loop delay (how long ready work waited: blocking
  * work shows here), and the bot's own view of each Slack request (diagnostics_channel): from the TCP
  * accept (new connections) or the request's headers to the HTTP answer (the ack). It answers the bench over the IPC

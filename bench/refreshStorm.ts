@@ -152,7 +152,7 @@ export async function runRefreshStorm(context: {
     for (const call of storm.refreshes) perAccount.set(call.form.refresh_token ?? '', (perAccount.get(call.form.refresh_token ?? '') ?? 0) + 1);
     return {
       status: 'ran',
-      via: `through the bot (node src/main.ts, AGENT_AUTH=local), token endpoint: oauth2-mock-server + ${options.delayMs} ms`,
+      via: `through the bot (as npm start runs it, AGENT_AUTH=local), token endpoint: oauth2-mock-server + ${options.delayMs} ms`,
       requests: options.stormRequests,
       accounts,
       tokenEndpointCalls: storm.refreshes.length,

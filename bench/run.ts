@@ -15,9 +15,9 @@ import { burst, warmUp, type LoadResult } from './load.ts';
 import { OptionsError, readOptions, type BenchOptions } from './options.ts';
 import { killAll } from './processes.ts';
 import { runRefreshStorm } from './refreshStorm.ts';
-import { machine, METHOD, render, revision, writeJson, type BenchDocument } from './report.ts';
+import { machine, METHOD, render, revision, summarizeStartups, writeJson, type BenchDocument, type StartupSample } from './report.ts';
 import { SlashCommands } from './slashCommands.ts';
-import { ROOT, startBaseline, startBot, startFloor, type Target } from './targets.ts';
+import { prepare, ROOT, startBaseline, startBot, startFloor, type Target } from './targets.ts';
 import { startUpstreams, type Upstreams } from './upstreams.ts';
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -42,7 +42,20 @@ async function main(options: BenchOptions): Promise<void> {
     upstreams.activate([latencyUser, ...loadUsers]);
     commands = new SlashCommands(upstreams.slack, upstreams.trace);
 
-    progress('starting the bot (node src/main.ts), the floor program (node bench/floor/app.ts) and the baseline (node bench/baseline/app.ts)');
+    progress('building the bot as npm start does (prestart: scripts/build.ts), and the probe');
+    const { buildMs } = await prepare();
+    // Start-up is one short moment, so one sample on a shared machine says little: several starts,
+    // each on a new data directory, each read one second after /healthz answered.
+    progress(`start-up: ${options.startups} starts of the bot on new data directories`);
+    const startupSamples: StartupSample[] = [];
+    for (let i = 0; i < options.startups; i++) {
+      const started = await startBot(upstreams);
+      targets.push(started);
+      await sleep(1_000);
+      startupSamples.push({ healthzMs: started.process.startupMs, idleRssMiB: started.process.memory().rssMiB });
+      await stop(started);
+    }
+    progress('starting the bot (node dist/main.js, with the start script\'s flags), the floor program (node bench/floor/app.ts) and the baseline (node bench/baseline/app.ts)');
     const bot = await startBot(upstreams);
     targets.push(bot);
     await sleep(1_000); // idle: started, nothing asked of it yet
@@ -95,6 +108,8 @@ async function main(options: BenchOptions): Promise<void> {
       finishedAt: new Date().toISOString(),
       machine: machine(loadAtStart),
       botStartupMs: bot.process.startupMs,
+      botBuildMs: buildMs,
+      startup: summarizeStartups(startupSamples),
       options,
       method: METHOD,
       latency: { results: latency, comparison: compareLatency(latency, options.delayMs) },

@@ -1,15 +1,19 @@
 /**
  * Starts the programs under test as child processes pointed at the stand-ins: the bot exactly as
- * deployed (`node src/main.ts`, settings in the environment, with the bench's probe preloaded), the
- * measured floor (`node bench/floor/app.ts`) and the quickstart baseline (`node bench/baseline/app.ts`). Their environment is built from scratch,
- * so nothing in the shell running the bench (e.g. a SLACK_APP_TOKEN) changes what is measured.
+ * `npm start` runs it (the bundle its `prestart` builds, with the node flags of its `start` script,
+ * settings in the environment, the bench's probe preloaded), the measured floor
+ * (`node bench/floor/app.ts`) and the quickstart baseline (`node bench/baseline/app.ts`). Their
+ * environment is built from scratch, so nothing in the shell running the bench (e.g. a
+ * SLACK_APP_TOKEN, or a .env file) changes what is measured.
  */
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../test/standins/slackOidc.ts';
 import { freePort } from '../test/helpers/freePort.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'rolldown';
+import { buildBot } from '../scripts/build.ts';
 import { Child } from './processes.ts';
 import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } from './upstreams.ts';
 
@@ -51,6 +55,43 @@ function scalekitEnv(upstreams: Upstreams): Record<string, string> {
   };
 }
 
+/**
+ * `npm start`'s node flags and entry point, read from package.json so the bench runs what users run
+ * (the .env flag left out: the bench sets the environment itself).
+ */
+export function startScript(): { nodeFlags: string[]; entry: string } {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...words] = (scripts.start ?? '').trim().split(/\s+/);
+  const entry = words.pop();
+  if (program !== 'node' || !entry || words.some((word) => !word.startsWith('--'))) {
+    throw new Error(`the bench expects package.json's start script as "node [--flags] <entry>", got "${scripts.start}"`);
+  }
+  return { nodeFlags: words.filter((flag) => !flag.startsWith('--env-file')), entry };
+}
+
+export interface Prepared {
+  /** How long `npm start`'s prestart (the bundle) took in this run; not part of the bot's start-up time. */
+  buildMs: number;
+  /** The probe as plain JavaScript: a .ts probe would load Node's type stripper into the bot, 17 MiB the bot does not carry. */
+  probe: string;
+}
+
+let preparing: Promise<Prepared> | undefined;
+
+/** Builds the bot as `npm start`'s prestart does, and the probe, once per run. */
+export function prepare(): Promise<Prepared> {
+  preparing ??= (async () => {
+    const startedAt = performance.now();
+    await buildBot();
+    const buildMs = Math.round(performance.now() - startedAt);
+    const probeDir = mkdtempSync(join(tmpdir(), 'bench-probe-'));
+    process.once('exit', () => rmSync(probeDir, { recursive: true, force: true }));
+    await build({ input: join(ROOT, 'bench/probe.ts'), platform: 'node', logLevel: 'warn', output: { dir: probeDir, format: 'esm', entryFileNames: 'probe.mjs' } });
+    return { buildMs, probe: join(probeDir, 'probe.mjs') };
+  })();
+  return preparing;
+}
+
 export interface BotOptions {
   /** The agent-auth settings; Scalekit (the emulator) unless given. */
   agentAuthEnv?: Record<string, string>;
@@ -60,6 +101,8 @@ export interface BotOptions {
 
 /** The bot, as `npm start` runs it, on its embedded database in a new, empty data directory. */
 export async function startBot(upstreams: Upstreams, options: BotOptions = {}): Promise<Target> {
+  const { probe } = await prepare();
+  const { nodeFlags, entry } = startScript();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-bot-data-'));
   process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
@@ -67,7 +110,7 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
   const child = await Child.start({
     name: 'bot',
     cwd: ROOT,
-    args: [...(options.nodeArgs ?? []), '--import', './bench/probe.ts', 'src/main.ts'],
+    args: [...nodeFlags, ...(options.nodeArgs ?? []), '--import', probe, entry],
     env: {
       ...baseEnv(),
       ...slackAndGmailEnv(upstreams),
@@ -90,13 +133,14 @@ export async function startBot(upstreams: Upstreams, options: BotOptions = {}): 
 
 /** One of the bench's own programs (bench/<dir>/app.ts), told its port through `portVariable`. */
 async function startProgram(name: 'floor' | 'baseline', portVariable: string, env: Record<string, string>, as: Target['name'] = name): Promise<Target> {
+  const { probe } = await prepare();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await Child.start({
     name,
     cwd: ROOT,
     // The probe too, so its bursts are measured as the bot's are (peak RSS, CPU, acks as it saw them).
-    args: ['--import', './bench/probe.ts', `bench/${name}/app.ts`],
+    args: ['--import', probe, `bench/${name}/app.ts`],
     env: { ...baseEnv(), ...env, [portVariable]: String(port) },
     healthUrl: `${url}/healthz`,
   });

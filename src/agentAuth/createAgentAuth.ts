@@ -4,7 +4,6 @@
  * app.ts stays a short wiring file. Connectors come in already described (the connectors layer owns
  * the descriptions); this adds the deployment's client credentials.
  */
-import { ScalekitClient } from '@scalekit-sdk/node';
 import type { Dispatcher } from 'undici';
 import { Keyring, keyIdOf } from '../infrastructure/crypto/keyring.ts';
 import type { AgentAuthConfig } from '../infrastructure/config.ts';
@@ -18,6 +17,7 @@ import type { OAuthConnector } from './local/ports.ts';
 import { TokenVault } from './local/tokenVault.ts';
 import type { AgentAuth } from './port.ts';
 import { ScalekitAgentAuth } from './scalekit/scalekitAgentAuth.ts';
+import { loadScalekitSdk } from './scalekit/sdk.ts';
 
 /** A connector as described, before this deployment's client credentials are added. */
 export type DescribedConnector = Omit<OAuthConnector, 'clientId' | 'clientSecret'> & { provider: string };
@@ -41,9 +41,13 @@ export function endpointOverrides(settings: AgentAuthConfig) {
 export async function createAgentAuth(settings: AgentAuthConfig, deps: AgentAuthDeps): Promise<AgentAuth> {
   const { logger, now } = deps;
   if (settings.kind === 'scalekit') {
-    const scalekit = new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: 8_000 });
     logger.info({ backend: 'scalekit' }, 'agent auth: Scalekit');
-    return new ScalekitAgentAuth({ actions: scalekit.actions, now });
+    // The SDK is loaded on the first call to Scalekit, not at start (see scalekit/sdk.ts).
+    const actions = async () => {
+      const { ScalekitClient } = await loadScalekitSdk();
+      return new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: 8_000 }).actions;
+    };
+    return new ScalekitAgentAuth({ actions, now });
   }
 
   const credentials: Record<string, { clientId: string; clientSecret: string }> = { google: settings.google };

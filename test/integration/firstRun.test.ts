@@ -46,7 +46,7 @@ afterAll(async () => {
 function projectDirectory(dotEnv?: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'first-run-'));
   directories.push(dir);
-  for (const entry of ['package.json', 'src', 'node_modules', 'manifest.yml']) symlinkSync(join(ROOT, entry), join(dir, entry));
+  for (const entry of ['package.json', 'src', 'scripts', 'node_modules', 'manifest.yml']) symlinkSync(join(ROOT, entry), join(dir, entry));
   if (dotEnv) writeFileSync(join(dir, '.env'), Object.entries(dotEnv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
   return dir;
 }

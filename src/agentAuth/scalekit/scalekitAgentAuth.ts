@@ -3,17 +3,15 @@
  * access token through the SDK and cache it until shortly before it expires, so a warm request
  * makes no call to Scalekit at all.
  */
-import type { ScalekitClient } from '@scalekit-sdk/node';
-import { ConnectorStatus } from '@scalekit-sdk/node/lib/pkg/grpc/scalekit/v1/connected_accounts/connected_accounts_pb.js';
 import { BadInputError, NeedsAuthorizationError } from '../../core/errors.ts';
 import type { AccessToken, AccountRef, AccountStatus, AgentAuth, AuthorizationLink, CompletedAccount } from '../port.ts';
 import { fromScalekitError, isNotFound, isRefusal } from './scalekitErrors.ts';
 import { TokenCache } from '../tokenCache.ts';
-
-type ActionsClient = ScalekitClient['actions'];
+import { loadedScalekitSdk, loadScalekitSdk, type ActionsClient } from './sdk.ts';
 
 export interface ScalekitAgentAuthOptions {
-  actions: ActionsClient;
+  /** The SDK's client, or how to make it on first use (the SDK is loaded then: see sdk.ts). */
+  actions: ActionsClient | (() => Promise<ActionsClient>);
   now?: () => Date;
   /** How long before its expiry a cached token stops being used. */
   refreshMarginMs?: number;
@@ -21,24 +19,24 @@ export interface ScalekitAgentAuthOptions {
   unknownExpiryTtlMs?: number;
 }
 
-const STATUS_NAMES: Record<number, AccountStatus> = {
-  [ConnectorStatus.ACTIVE]: 'ACTIVE',
-  [ConnectorStatus.EXPIRED]: 'EXPIRED',
-  [ConnectorStatus.PENDING_AUTH]: 'PENDING_AUTH',
-  [ConnectorStatus.PENDING_VERIFICATION]: 'PENDING_VERIFICATION',
-  [ConnectorStatus.DISCONNECTED]: 'DISCONNECTED',
-};
+const STATUS_NAMES = ['ACTIVE', 'EXPIRED', 'PENDING_AUTH', 'PENDING_VERIFICATION', 'DISCONNECTED'] as const;
 
+/** A status number from an SDK answer (so the SDK is loaded) as the port names it. */
 export function statusName(status: number | undefined): AccountStatus {
-  return (status !== undefined && STATUS_NAMES[status]) || 'UNKNOWN';
+  const names = loadedScalekitSdk()?.ConnectorStatus;
+  if (status === undefined || !names) return 'UNKNOWN';
+  return STATUS_NAMES.find((name) => names[name] === status) ?? 'UNKNOWN';
 }
 
 export class ScalekitAgentAuth implements AgentAuth {
-  private readonly actions: ActionsClient;
+  private readonly client: () => Promise<ActionsClient>;
   private readonly cache: TokenCache;
 
   constructor(options: ScalekitAgentAuthOptions) {
-    this.actions = options.actions;
+    const { actions } = options;
+    let made: Promise<ActionsClient> | undefined;
+    // Loaded even when the client is given, since the answers and errors are read with the SDK's own enums and classes.
+    this.client = () => (made ??= loadScalekitSdk().then(() => (typeof actions === 'function' ? actions() : actions)));
     this.cache = new TokenCache({
       now: options.now ?? (() => new Date()),
       refreshMarginMs: options.refreshMarginMs ?? 60_000,
@@ -48,7 +46,7 @@ export class ScalekitAgentAuth implements AgentAuth {
 
   async ensureAccount(ref: AccountRef): Promise<AccountStatus> {
     try {
-      const { connectedAccount } = await this.actions.getOrCreateConnectedAccount({
+      const { connectedAccount } = await (await this.client()).getOrCreateConnectedAccount({
         connectionName: ref.connection,
         identifier: ref.identifier,
       });
@@ -76,7 +74,7 @@ export class ScalekitAgentAuth implements AgentAuth {
     options: { returnUrl: string; state: string },
   ): Promise<AuthorizationLink> {
     try {
-      const response = await this.actions.getAuthorizationLink({
+      const response = await (await this.client()).getAuthorizationLink({
         connectionName: ref.connection,
         identifier: ref.identifier,
         state: options.state,
@@ -97,7 +95,7 @@ export class ScalekitAgentAuth implements AgentAuth {
     const authRequestId = query.get('auth_request_id');
     if (!authRequestId) throw new BadInputError('The return from Scalekit carried no auth_request_id.');
     try {
-      await this.actions.verifyConnectedAccountUser({ authRequestId, identifier: ref.identifier });
+      await (await this.client()).verifyConnectedAccountUser({ authRequestId, identifier: ref.identifier });
     } catch (error) {
       if (isRefusal(error)) throw new BadInputError('Scalekit did not accept this authorization.');
       throw fromScalekitError(error, 'verifying the connected account user');
@@ -112,7 +110,7 @@ export class ScalekitAgentAuth implements AgentAuth {
   async disconnect(ref: AccountRef): Promise<void> {
     try {
       // Scalekit revokes at the provider and deletes the account on its side.
-      await this.actions.deleteConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
+      await (await this.client()).deleteConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
     } catch (error) {
       if (isNotFound(error)) return;
       throw fromScalekitError(error, 'deleting the connected account');
@@ -123,7 +121,7 @@ export class ScalekitAgentAuth implements AgentAuth {
 
   private async readStatus(ref: AccountRef): Promise<AccountStatus> {
     try {
-      const { connectedAccount } = await this.actions.getConnectedAccount({
+      const { connectedAccount } = await (await this.client()).getConnectedAccount({
         connectionName: ref.connection,
         identifier: ref.identifier,
       });
@@ -137,7 +135,7 @@ export class ScalekitAgentAuth implements AgentAuth {
   private async readToken(ref: AccountRef): Promise<AccessToken> {
     let response;
     try {
-      response = await this.actions.getConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
+      response = await (await this.client()).getConnectedAccount({ connectionName: ref.connection, identifier: ref.identifier });
     } catch (error) {
       if (isNotFound(error)) throw new NeedsAuthorizationError(ref.connection, 'no connected account yet');
       throw fromScalekitError(error, 'reading the access token');

@@ -1,18 +1,24 @@
 /** Turns the Scalekit SDK's exceptions into the project's coded errors. */
-import { Code } from '@connectrpc/connect';
-import { ScalekitServerException } from '@scalekit-sdk/node';
 import { AppError, UpstreamUnavailableError } from '../../core/errors.ts';
+import { loadedScalekitSdk } from './sdk.ts';
+
+/** The SDK's gRPC status of `error` when it is one of its exceptions (none can exist before it is loaded). */
+function grpcStatusOf(error: unknown): number | undefined {
+  const sdk = loadedScalekitSdk();
+  return sdk && error instanceof sdk.ScalekitServerException ? error.grpcStatus : undefined;
+}
 
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ScalekitServerException && error.grpcStatus === Code.NotFound;
+  const sdk = loadedScalekitSdk();
+  return sdk !== undefined && grpcStatusOf(error) === sdk.Code.NotFound;
 }
 
 /** Whether Scalekit refused the request itself (as opposed to being unreachable). */
 export function isRefusal(error: unknown): boolean {
-  return (
-    error instanceof ScalekitServerException &&
-    [Code.InvalidArgument, Code.PermissionDenied, Code.FailedPrecondition, Code.NotFound].includes(error.grpcStatus)
-  );
+  const sdk = loadedScalekitSdk();
+  const status = grpcStatusOf(error);
+  return sdk !== undefined && status !== undefined &&
+    [sdk.Code.InvalidArgument, sdk.Code.PermissionDenied, sdk.Code.FailedPrecondition, sdk.Code.NotFound].includes(status);
 }
 
 export function fromScalekitError(error: unknown, what: string): AppError {
