@@ -169,6 +169,10 @@ export interface BlockAction {
   triggerId?: string;
   /** The blocks of the message the button is on, as Slack sends them for messages it keeps. */
   messageBlocks?: unknown[];
+  /** The element's type (default `button`), e.g. `feedback_buttons`. */
+  elementType?: string;
+  /** The message's thread, for a button on a reply. */
+  threadTs?: string;
 }
 
 /** A button click, as `payload=<json>` in a form body. */
@@ -186,11 +190,14 @@ export function sendBlockAction(botUrl: string, secret: string, action: BlockAct
     enterprise: action.enterpriseId ? { id: action.enterpriseId, name: 'Standin Org' } : null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'directmessage' },
-    message: { type: 'message', ts: messageTs, text: '', ...(action.messageBlocks ? { blocks: action.messageBlocks } : {}) },
+    message: {
+      type: 'message', ts: messageTs, text: '', ...(action.messageBlocks ? { blocks: action.messageBlocks } : {}),
+      ...(action.threadTs ? { thread_ts: action.threadTs } : {}),
+    },
     ...(action.responseUrl ? { response_url: action.responseUrl } : {}),
     actions: [
       {
-        type: 'button',
+        type: action.elementType ?? 'button',
         action_id: action.actionId,
         block_id: action.blockId ?? 'block',
         text: { type: 'plain_text', text: 'Button', emoji: true },

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { slackOidc, type SlackOidc } from './slackOidc.ts';
+import { agentSurface, type AgentSurface } from './slackAgentApi.ts';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
@@ -42,6 +43,8 @@ export interface SlackApiStandin {
   responses: RecordedResponse[];
   /** Sign in with Slack (see slackOidc.ts). */
   oidc: SlackOidc;
+  /** The agent surface: streams, session statuses, expiring streams (see slackAgentApi.ts). */
+  agent: Pick<AgentSurface, 'streams' | 'sessions' | 'expireStreams'>;
   /** Every call since start, kept across reset() (e.g. to find whom a link was DM'd to). */
   history: RecordedCall[];
   /** A response_url served here; posts to it are recorded in `responses`. */
@@ -77,7 +80,7 @@ export interface SlackApiStandin {
 }
 
 type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
-const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'chunks', 'prompts', 'loading_messages'];
 
 export interface SlackApiStandinOptions extends Partial<typeof STANDIN_DEFAULTS> {
   botToken: string;
@@ -121,7 +124,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     return answer(nextTs());
   }
 
+  const agent = agentSurface(nextTs, checkBlocks);
   const handlers: Record<string, (b: Body) => Body> = {
+    ...agent.handlers,
     'auth.test': () => authTestAnswer(ids, 'bot'),
     'conversations.open': (b) => {
       const user = String(b.users ?? '').split(',')[0];
@@ -271,6 +276,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const standin: SlackApiStandin = {
     url: `${base}/api/`,
     oidc,
+    agent,
     history,
     calls,
     responses,
@@ -301,6 +307,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       channels.clear();
       userGroups.clear();
       channelMembers.clear();
+      agent.reset();
       delayMs = 0;
       pageSize = Number.POSITIVE_INFINITY;
     },

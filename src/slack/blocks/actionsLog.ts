@@ -16,6 +16,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'gmail.mark_read': 'Marked an email as read',
   'calendar.create_event': 'Created a calendar event',
   'alert.raise': 'Raised a team alert',
+  'agent.feedback.good': 'Rated an answer as helpful',
+  'agent.feedback.bad': 'Rated an answer as not helpful',
 };
 
 const ERROR_WORDS: Record<ErrorCode, string> = {

@@ -27,6 +27,10 @@ import { unreadCommand } from './commands/unread.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
 import { appMention, type AppMentionDeps } from './events/appMention.ts';
+// The agent surface (Messages tab conversations): grouped here to keep merges simple.
+import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
+import { agentFeedbackButton } from './actions/agentFeedback.ts';
+import { agentMessage } from './messages/agentMessage.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
@@ -69,6 +73,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     },
   }));
   app.event('app_home_opened', appHomeOpened(deps));
+  // The agent surface: Messages tab threads, their feedback buttons.
+  app.event('message', agentMessage({
+    ...deps,
+    raiseAlert: (user, intent, reply) => deps.alerts.raise(user, intent, reply),
+    proposeAlert: async (user, intent, reply) => {
+      const { kind: _kind, ...request } = intent;
+      const proposal = await deps.proposals.keep(user, request, deps.now());
+      await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
+    },
+  }));
+  app.action({ type: 'block_actions', action_id: AGENT_FEEDBACK_ACTION }, agentFeedbackButton(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
   app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));

@@ -1,0 +1,133 @@
+/**
+ * One turn of an agent conversation: the user's words in their Messages tab thread, read by the
+ * chat model when one is configured (else the built-in parser), carried out through the same
+ * actions, budgets, audit log and authorization as the commands, and answered in the thread as a
+ * stream (see agentStream.ts): one task per step, the result, the feedback buttons.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { UserBudgets } from '../../actions/budgets.ts';
+import { eventInputFrom } from '../../actions/createCalendarEvent.ts';
+import { asAppError, OverBudgetError } from '../../core/errors.ts';
+import type { SlackUser } from '../../core/slackUser.ts';
+import type { Logger } from '../../infrastructure/logger.ts';
+import { buildFeedbackButtons } from '../blocks/agentFeedback.ts';
+import { buildEventUsage, buildHelp } from '../blocks/help.ts';
+import { userMessageFor } from '../errorMessages.ts';
+import type { AlertIntent } from '../listeners/events/appMention.ts';
+import { parseIntent, type Intent } from '../parsing/intent.ts';
+import { CREATE_EVENT_ACTION, presenterFor, UNREAD_ACTION } from '../presenters.ts';
+import type { Reply, SlackMessage } from '../replies.ts';
+import type { RequestRunner } from '../requestRunner.ts';
+import { escapeMrkdwn } from '../text/mrkdwn.ts';
+import type { UserTimeZones } from '../userTimeZones.ts';
+import { AgentStream, type AgentThread } from './agentStream.ts';
+
+/** What an answer without an action of its own (help, a question back) is rated as. */
+export const PLAIN_ANSWER = 'agent.answer';
+
+/** The step each action shows while it runs. */
+export const TASK_TITLES: Record<string, string> = {
+  [UNREAD_ACTION]: 'Reading your inbox',
+  [CREATE_EVENT_ACTION]: 'Creating the event',
+};
+
+export interface AgentConversationDeps {
+  runner: RequestRunner;
+  timeZones: UserTimeZones;
+  budgets: UserBudgets;
+  /** Chooses the intent some other way first (the chat model); undefined → the parser. */
+  chooseIntent?: ((text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>) | undefined;
+  raiseAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
+  /** An alert the chat model read is shown as a card to confirm first, as for mentions. */
+  proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
+  logger: Logger;
+  now: () => Date;
+}
+
+export async function answerInThread(deps: AgentConversationDeps, client: WebClient, thread: AgentThread, text: string): Promise<void> {
+  const stream = new AgentStream(client, thread, deps.logger);
+  await stream.working('is working on it…', ['Reading your message…', 'Choosing what to do…']);
+  try {
+    await answer(deps, stream, thread, text);
+  } catch (thrown) {
+    // Whatever failed, the thread hears it: a stream left open would spin until Slack expires it.
+    if (!stream.isFinished) await stream.finish(withFeedback({ text: userMessageFor(asAppError(thrown)) }, PLAIN_ANSWER)).catch(() => {});
+    throw thrown;
+  }
+}
+
+async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: AgentThread, text: string): Promise<void> {
+  const { user } = thread;
+  const timeZone = await deps.timeZones.of(user.userId);
+  const context = { now: deps.now(), timeZone };
+  let proposed: Intent | undefined;
+  if (deps.chooseIntent) {
+    // The chat model costs money and time: each message it reads spends the user's allowance.
+    const spent = await deps.budgets.spend(user, 'chat_model');
+    if (!spent.allowed) return stream.finish(withFeedback({ text: userMessageFor(new OverBudgetError('chat_model', spent.retryAfterMs)) }, PLAIN_ANSWER));
+    proposed = await deps.chooseIntent(text, context);
+  }
+  const reply = finishingReply(stream, PLAIN_ANSWER);
+  if (proposed?.kind === 'alert') {
+    // Never raised on the model's reading alone: its sender confirms the card first.
+    if (deps.proposeAlert) return deps.proposeAlert(user, proposed, reply);
+    return reply.send(buildHelp());
+  }
+  const intent = proposed ?? parseIntent(text, context);
+  switch (intent.kind) {
+    case 'unread':
+      return runAction(deps, stream, user, UNREAD_ACTION, { count: intent.count, ...(intent.search ? { search: intent.search } : {}) });
+    case 'event':
+      return runAction(deps, stream, user, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }));
+    case 'alert':
+      if (deps.raiseAlert) return deps.raiseAlert(user, intent, reply);
+      return reply.send(buildHelp());
+    case 'unclear':
+      if (intent.about === 'event') return reply.send(buildEventUsage(intent.problem));
+      return reply.send({ text: escapeMrkdwn(intent.problem) });
+    case 'help':
+      return reply.send(buildHelp());
+  }
+}
+
+/** One step: shown as a task while it runs, then its result (or what went wrong) closes the answer. */
+export async function runAction(
+  deps: Pick<AgentConversationDeps, 'runner'>,
+  stream: AgentStream,
+  user: SlackUser,
+  action: string,
+  input: unknown,
+  onShown?: (result: unknown) => Promise<void>,
+): Promise<void> {
+  const title = TASK_TITLES[action] ?? 'Working on it';
+  const taskId = `step-1-${action}`;
+  await stream.task(taskId, title, 'in_progress');
+  let failed = false;
+  const reply: Reply = {
+    // The runner replies only with what stopped the step: an error, or the wait for a connection.
+    async send(message) {
+      failed = true;
+      await stream.task(taskId, title, 'error');
+      await stream.finish(withFeedback(message, action));
+    },
+  };
+  await deps.runner.run(user, { action, input }, reply, async (result) => {
+    await stream.task(taskId, title, 'complete');
+    await stream.finish(withFeedback(presenterFor(action).present(result, input), action));
+    await onShown?.(result);
+  });
+  if (!failed && !stream.isFinished) await stream.finish(withFeedback({ text: 'Done.' }, action));
+}
+
+function finishingReply(stream: AgentStream, rated: string): Reply {
+  return { send: (message) => stream.finish(withFeedback(message, rated)) };
+}
+
+/** The answer's blocks (or its text as one verbatim section), then the feedback buttons. */
+export function withFeedback(message: SlackMessage, rated: string): { text: string; blocks: KnownBlock[] } {
+  const body: KnownBlock[] = message.blocks?.length
+    ? message.blocks
+    : [{ type: 'section', text: { type: 'mrkdwn', text: message.text.slice(0, 3000), verbatim: true } }];
+  return { text: message.text, blocks: [...body, buildFeedbackButtons(rated)] };
+}

@@ -1,0 +1,165 @@
+/**
+ * The agent surface through the real bot: prompts set when the Messages tab opens; a person's
+ * message there answered in its thread with a status, a session marked as working, a stream with a
+ * task per step and the result with feedback buttons; feedback recorded in the audit log.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
+import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
+import { SUGGESTED_PROMPTS } from '../../src/slack/agent/prompts.ts';
+
+let h: Harness;
+let events = 0;
+const USER = 'U0MIA';
+const DM = `D${USER}`;
+const isCall = (method: string) => (a: Arrival): a is RecordedCall => a.kind === 'call' && a.method === method;
+const callsOf = (method: string) => h.slack.calls.filter((c) => c.method === method);
+
+/** A message.im event as Slack sends it for a person writing in the app's Messages tab. */
+export function directMessage(harness: Harness, text: string, options: { user?: string; ts?: string; threadTs?: string; bot?: boolean } = {}) {
+  const user = options.user ?? USER;
+  const ts = options.ts ?? `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+  return {
+    ts,
+    sent: sendEvent(
+      `${harness.botUrl}/slack/events`,
+      SIGNING_SECRET,
+      {
+        type: 'message',
+        channel: `D${user}`,
+        channel_type: 'im',
+        user,
+        text,
+        ts,
+        team: TEAM,
+        ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+        ...(options.bot ? { bot_id: 'B0OTHER', bot_profile: { id: 'B0OTHER', name: 'feed' } } : {}),
+      },
+      { eventId: `EvAgent${++events}`, teamId: TEAM },
+    ),
+  };
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(async () => {
+  await h.slack.settle(300);
+  h.gmail.reset();
+  h.activate(USER);
+  for (let i = 0; i < 4; i++) {
+    h.gmail.addMessage({ from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: `snippet ${i}` });
+  }
+});
+
+describe('the Messages tab', () => {
+  it('sets the suggested prompts when the Messages tab opens, on the channel and without a thread', async () => {
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'app_home_opened', user: USER, channel: DM, tab: 'messages' }, { eventId: `EvHome${++events}`, teamId: TEAM });
+    const call = await h.slack.waitFor(isCall('assistant.threads.setSuggestedPrompts'));
+    expect(call.answer).toMatchObject({ ok: true });
+    expect(call.body).toMatchObject({ channel_id: DM, prompts: SUGGESTED_PROMPTS });
+    expect(call.body.thread_ts).toBeUndefined();
+    expect(callsOf('views.publish')).toEqual([]);
+  });
+
+  it('answers "what\'s unread?" in its thread: status, session, streamed task, result and feedback buttons', async () => {
+    const { ts, sent } = directMessage(h, "what's unread?");
+    expect((await sent).status).toBe(200);
+    const stop = await h.slack.waitFor(isCall('chat.stopStream'));
+    expect(stop.answer).toMatchObject({ ok: true });
+
+    const status = callsOf('assistant.threads.setStatus')[0];
+    expect(status?.answer).toMatchObject({ ok: true });
+    expect(status?.body).toMatchObject({ channel_id: DM, thread_ts: ts });
+    expect((status?.body.loading_messages as string[]).length).toBeGreaterThan(0);
+    expect(callsOf('agents.sessions.setStatus')[0]?.body).toMatchObject({ channel_id: DM, thread_ts: ts, status: 'processing' });
+
+    const start = callsOf('chat.startStream')[0];
+    expect(start?.answer).toMatchObject({ ok: true });
+    expect(start?.body).toMatchObject({ channel: DM, thread_ts: ts, recipient_user_id: USER });
+    const stream = h.slack.agent.streams.get(String((start?.answer as { ts: string }).ts));
+    expect(stream?.state).toBe('stopped');
+    expect(stream?.chunks).toEqual([
+      { type: 'task_update', id: expect.any(String), title: 'Reading your inbox', status: 'in_progress' },
+      { type: 'task_update', id: expect.any(String), title: 'Reading your inbox', status: 'complete' },
+    ]);
+    const blocks = JSON.stringify(stream?.blocks);
+    expect(blocks).toContain('Subject 0');
+    expect(blocks).toContain('Subject 3');
+    const feedback = (stream?.blocks as Array<{ type: string }>).at(-1);
+    expect(feedback).toMatchObject({ type: 'context_actions', elements: [{ type: 'feedback_buttons', action_id: 'agent_feedback' }] });
+    expect(h.slack.agent.sessions.get(`${DM}:${ts}`)).toBe('active');
+    // Mail went to the asker's own DM and nowhere else.
+    for (const call of h.slack.calls) if (JSON.stringify(call.body).includes('Subject 0')) expect([call.body.channel, call.body.channel_id]).toContain(DM);
+  });
+
+  it('answers a reply inside an existing thread in that thread', async () => {
+    const { sent } = directMessage(h, 'show me 2 unread emails', { threadTs: '1700000000.000100' });
+    await sent;
+    const start = await h.slack.waitFor(isCall('chat.startStream'));
+    expect(start.body).toMatchObject({ channel: DM, thread_ts: '1700000000.000100' });
+    await h.slack.waitFor(isCall('chat.stopStream'));
+    expect(h.gmail.requests[0]?.query.get('maxResults')).toBe('2');
+  });
+
+  it('ignores what a bot writes there', async () => {
+    const { sent } = directMessage(h, "what's unread?", { bot: true });
+    expect((await sent).status).toBe(200);
+    await h.slack.settle(500);
+    expect(h.slack.history.filter((c) => c.at.getTime() > Date.now() - 500 && c.method === 'chat.startStream')).toEqual([]);
+    expect(h.gmail.requests).toEqual([]);
+  });
+
+  it('refuses an oversized message in its thread, and reads no mail', async () => {
+    const { ts, sent } = directMessage(h, `unread ${'x'.repeat(4_100)}`);
+    await sent;
+    const reply = await h.slack.waitFor(isCall('chat.postMessage'));
+    expect(reply.body).toMatchObject({ channel: DM, thread_ts: ts });
+    expect(String(reply.body.text)).toContain('4,000');
+    expect(h.gmail.requests).toEqual([]);
+  });
+
+  it('answers help for words it does not understand, with feedback buttons', async () => {
+    directMessage(h, 'tell me a joke');
+    const stop = await h.slack.waitFor(isCall('chat.stopStream'));
+    const blocks = JSON.stringify(stop.body.blocks);
+    expect(blocks).toContain('/unread');
+    expect(blocks).toContain('context_actions');
+    expect(h.gmail.requests).toEqual([]);
+  });
+
+  it('asks a user without Gmail to connect, in their DM, and says so in the thread', async () => {
+    directMessage(h, "what's unread?", { user: 'U0NEW' });
+    const stop = await h.slack.waitFor(isCall('chat.stopStream'));
+    expect(JSON.stringify(stop.body.blocks)).toMatch(/Gmail/);
+    const stream = [...h.slack.agent.streams.values()].find((s) => s.channel === 'DU0NEW');
+    expect(stream?.chunks.at(-1)).toMatchObject({ type: 'task_update', status: 'error' });
+    const prompt = callsOf('chat.postMessage').find((c) => c.body.channel === 'DU0NEW' && JSON.stringify(c.body.blocks).includes('/connect/'));
+    expect(prompt).toBeDefined();
+  });
+
+  it('finishes with chat.update when Slack has expired the stream', async () => {
+    h.slack.failNext('chat.stopStream', 1, { error: 'message_not_in_streaming_state' });
+    directMessage(h, "what's unread?");
+    const update = await h.slack.waitFor(isCall('chat.update'));
+    const start = callsOf('chat.startStream')[0];
+    expect(update.answer).toMatchObject({ ok: true });
+    expect(update.body).toMatchObject({ channel: DM, ts: (start?.answer as { ts: string }).ts });
+    expect(JSON.stringify(update.body.blocks)).toContain('Subject 0');
+  });
+
+  it('records a press on the feedback buttons in the audit log, shown by /actions-log', async () => {
+    const sent = await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: 'agent_feedback', elementType: 'feedback_buttons', value: 'good:unread.list', userId: USER, teamId: TEAM, channelId: DM,
+    });
+    expect(sent.status).toBe(200);
+    const thanks = await h.slack.waitFor(isCall('chat.postEphemeral'));
+    expect(thanks.body).toMatchObject({ channel: DM, user: USER });
+    const log = await h.answerOf(await h.command('/actions-log', USER, ''));
+    expect(JSON.stringify(log.body)).toContain('Rated an answer as helpful');
+  });
+});
