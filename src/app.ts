@@ -26,6 +26,7 @@ import { SqlKeptRequestStore } from './infrastructure/storage/sqlKeptRequestStor
 import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlAlertProposals } from './infrastructure/storage/sqlAlertProposals.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
+import { SqlThreadStates } from './infrastructure/storage/sqlThreadStates.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
 import { appTokenRefusal, type BotIdentity } from './slack/botTokenCheck.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
@@ -149,6 +150,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
     deliveries: new SqlProcessedEvents(db),
     proposals: new SqlAlertProposals(db),
+    threads: new SqlThreadStates(db),
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
     now,

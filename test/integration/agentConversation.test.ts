@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
 import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
+import type { StoredMessage } from '../standins/gmailStandinMailbox.ts';
 import { SUGGESTED_PROMPTS } from '../../src/slack/agent/prompts.ts';
 
 let h: Harness;
@@ -47,14 +48,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
+let stored: StoredMessage[] = [];
 beforeEach(async () => {
   await h.slack.settle(300);
   h.gmail.reset();
   h.activate(USER);
+  stored = [];
   for (let i = 0; i < 4; i++) {
-    h.gmail.addMessage({ from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: `snippet ${i}` });
+    stored.push(h.gmail.addMessage({ from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: `snippet ${i}` }));
   }
 });
+
+/** Sends a message and waits for its answer's stream to stop: the stopStream call. */
+async function ask(text: string, options: { threadTs?: string; user?: string } = {}) {
+  const before = h.slack.calls.filter((c) => c.method === 'chat.stopStream').length;
+  const { ts, sent } = directMessage(h, text, options);
+  await sent;
+  await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && h.slack.calls.filter((c) => c.method === 'chat.stopStream').length > before);
+  const stop = h.slack.calls.filter((c) => c.method === 'chat.stopStream').at(-1)!;
+  return { ts, stop, blocks: JSON.stringify(stop.body.blocks) };
+}
 
 describe('the Messages tab', () => {
   it('sets the suggested prompts when the Messages tab opens, on the channel and without a thread', async () => {
@@ -161,5 +174,49 @@ describe('the Messages tab', () => {
     expect(thanks.body).toMatchObject({ channel: DM, user: USER });
     const log = await h.answerOf(await h.command('/actions-log', USER, ''));
     expect(JSON.stringify(log.body)).toContain('Rated an answer as helpful');
+  });
+});
+
+describe('follow-ups in a thread', () => {
+  it('"mark the second one as read" marks the second email shown, and only it', async () => {
+    const { ts } = await ask('show me 3 unread emails');
+    const { stop } = await ask('mark the second one as read', { threadTs: ts });
+    expect(stop.answer).toMatchObject({ ok: true });
+    expect(stored.map((m) => m.unread)).toEqual([true, false, true, true]);
+    const stream = h.slack.agent.streams.get(String(stop.body.ts));
+    expect(stream?.chunks.at(-1)).toMatchObject({ type: 'task_update', title: 'Marking as read', status: 'complete' });
+  });
+
+  it('"open the one from Sender 2" links to that email; "what did Sender 1 want?" to that one', async () => {
+    const { ts } = await ask('show me 3 unread emails');
+    const opened = await ask('open the one from Sender 2', { threadTs: ts });
+    expect(opened.blocks).toContain(encodeURIComponent(stored[2]!.id));
+    expect(opened.blocks).not.toContain(encodeURIComponent(stored[1]!.id));
+    const asked = await ask('what did sender 1 want?', { threadTs: ts });
+    expect(asked.blocks).toContain(encodeURIComponent(stored[1]!.id));
+  });
+
+  it('"show me more" lists the next page, and a follow-up then acts on that page', async () => {
+    const { ts } = await ask('show me 2 unread emails');
+    const more = await ask('show me more', { threadTs: ts });
+    expect(more.blocks).toContain('Subject 2');
+    expect(more.blocks).toContain('Subject 3');
+    expect(more.blocks).not.toContain('Subject 0');
+    await ask('mark the first one as read', { threadTs: ts });
+    expect(stored.map((m) => m.unread)).toEqual([true, true, false, true]);
+  });
+
+  it('says so when the pick names nothing that was shown, and touches nothing', async () => {
+    const { ts } = await ask('show me 2 unread emails');
+    const answer = await ask('mark the one from Zed as read', { threadTs: ts });
+    expect(answer.blocks).toContain('none of them matches');
+    expect(stored.every((m) => m.unread)).toBe(true);
+  });
+
+  it('a follow-up in another thread does not reach this one\'s emails', async () => {
+    await ask('show me 2 unread emails');
+    const other = await ask('mark the second one as read', { threadTs: '1600000000.000001' });
+    expect(other.blocks).not.toContain('Marked as read');
+    expect(stored.every((m) => m.unread)).toBe(true);
   });
 });

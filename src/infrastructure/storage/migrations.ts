@@ -58,6 +58,21 @@ const RATE_BUCKETS = `
       CREATE INDEX rate_buckets_at ON rate_buckets (at);
     `;
 
+const AGENT_THREADS = `
+      CREATE TABLE agent_threads (
+        channel_id text NOT NULL,
+        thread_ts text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        state text NOT NULL,
+        updated_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (channel_id, thread_ts)
+      );
+      CREATE INDEX agent_threads_expires ON agent_threads (expires_at);
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -320,6 +335,12 @@ const MIGRATIONS: Migration[] = [
     sqlite: `
       ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
     `,
+  },
+  {
+    id: 8,
+    name: 'agent conversations: what each Messages tab thread last showed, for its follow-ups',
+    sql: AGENT_THREADS,
+    sqlite: AGENT_THREADS,
   },
 ];
 

@@ -6,7 +6,9 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
+import type { ThreadStates } from '../../actions/agent/threadState.ts';
 import type { UserBudgets } from '../../actions/budgets.ts';
+import type { UnreadResult } from '../../connectors/gmail/types.ts';
 import { eventInputFrom } from '../../actions/createCalendarEvent.ts';
 import { asAppError, OverBudgetError } from '../../core/errors.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
@@ -15,13 +17,15 @@ import { buildFeedbackButtons } from '../blocks/agentFeedback.ts';
 import { buildEventUsage, buildHelp } from '../blocks/help.ts';
 import { userMessageFor } from '../errorMessages.ts';
 import type { AlertIntent } from '../listeners/events/appMention.ts';
+import { parseFollowUp } from '../parsing/followUpIntent.ts';
 import { parseIntent, type Intent } from '../parsing/intent.ts';
-import { CREATE_EVENT_ACTION, presenterFor, UNREAD_ACTION } from '../presenters.ts';
+import { CREATE_EVENT_ACTION, MARK_READ_ACTION, presenterFor, UNREAD_ACTION } from '../presenters.ts';
 import type { Reply, SlackMessage } from '../replies.ts';
 import type { RequestRunner } from '../requestRunner.ts';
 import { escapeMrkdwn } from '../text/mrkdwn.ts';
 import type { UserTimeZones } from '../userTimeZones.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
+import { followUp, type FollowUpSteps } from './followUps.ts';
 
 /** What an answer without an action of its own (help, a question back) is rated as. */
 export const PLAIN_ANSWER = 'agent.answer';
@@ -30,10 +34,13 @@ export const PLAIN_ANSWER = 'agent.answer';
 export const TASK_TITLES: Record<string, string> = {
   [UNREAD_ACTION]: 'Reading your inbox',
   [CREATE_EVENT_ACTION]: 'Creating the event',
+  [MARK_READ_ACTION]: 'Marking as read',
 };
 
 export interface AgentConversationDeps {
   runner: RequestRunner;
+  /** What each conversation last showed, for its follow-ups. */
+  threads: ThreadStates;
   timeZones: UserTimeZones;
   budgets: UserBudgets;
   /** Chooses the intent some other way first (the chat model); undefined → the parser. */
@@ -59,6 +66,25 @@ export async function answerInThread(deps: AgentConversationDeps, client: WebCli
 
 async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: AgentThread, text: string): Promise<void> {
   const { user } = thread;
+  const key = { channel: thread.channel, threadTs: thread.threadTs };
+  const remember = async (result: UnreadResult, page: { count: number; search?: string | undefined }) => {
+    const emails = result.emails.map((email) => ({ id: email.id, threadId: email.threadId, from: email.from.slice(0, 500) }));
+    const nextPageToken = result.nextPageToken;
+    await deps.threads.put(key, user, {
+      shown: { emails, ...(result.mailbox ? { mailbox: result.mailbox } : {}), page: { ...page, ...(nextPageToken ? { nextPageToken } : {}) } },
+    }, deps.now());
+  };
+  // A follow-up is read against what this thread showed last, before anything else reads the words.
+  const shown = (await deps.threads.get(key, user, deps.now()))?.shown;
+  const asked = shown ? parseFollowUp(text) : undefined;
+  if (shown && asked) {
+    const steps: FollowUpSteps = {
+      run: (action, input, onShown) => runAction(deps, stream, user, action, input, onShown),
+      say: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)),
+      remember,
+    };
+    return followUp(asked, shown, steps);
+  }
   const timeZone = await deps.timeZones.of(user.userId);
   const context = { now: deps.now(), timeZone };
   let proposed: Intent | undefined;
@@ -76,8 +102,10 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   }
   const intent = proposed ?? parseIntent(text, context);
   switch (intent.kind) {
-    case 'unread':
-      return runAction(deps, stream, user, UNREAD_ACTION, { count: intent.count, ...(intent.search ? { search: intent.search } : {}) });
+    case 'unread': {
+      const page = { count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
+      return runAction(deps, stream, user, UNREAD_ACTION, page, (result) => remember(result as UnreadResult, page));
+    }
     case 'event':
       return runAction(deps, stream, user, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }));
     case 'alert':

@@ -31,6 +31,7 @@ import { appMention, type AppMentionDeps } from './events/appMention.ts';
 import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
 import { agentFeedbackButton } from './actions/agentFeedback.ts';
 import { agentMessage } from './messages/agentMessage.ts';
+import type { ThreadStates } from '../../actions/agent/threadState.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
@@ -49,6 +50,8 @@ export interface ListenerDeps {
   deliveries: DeliveryLog;
   /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
   proposals: AlertProposals;
+  /** Agent conversations: what each Messages tab thread last showed, for its follow-ups. */
+  threads: ThreadStates;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
   inlineAnswerMs?: number;
   logger: Logger;

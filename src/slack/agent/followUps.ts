@@ -1,0 +1,51 @@
+/**
+ * Follow-ups in an agent conversation, acting on the emails its last unread summary showed (kept in
+ * the thread's state, so a restarted or another instance continues): the next page, marking some
+ * as read, opening one. What the user names but was not shown is answered, never guessed.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { ThreadState } from '../../actions/agent/threadState.ts';
+import type { UnreadResult } from '../../connectors/gmail/types.ts';
+import { gmailUrl } from '../blocks/unreadSummary.ts';
+import { pickEmails, type FollowUp } from '../parsing/followUpIntent.ts';
+import { MARK_READ_ACTION, UNREAD_ACTION } from '../presenters.ts';
+import { escapeTruncated, oneLine } from '../text/mrkdwn.ts';
+import type { AgentStream } from './agentStream.ts';
+
+export type ShownEmails = NonNullable<ThreadState['shown']>;
+
+const MAX_OPENED = 5;
+
+export interface FollowUpSteps {
+  /** Runs one action in the stream as a task; `onShown` hears its result once shown. */
+  run(action: string, input: unknown, onShown?: (result: unknown) => Promise<void>): Promise<void>;
+  /** Closes the answer with words of our own. */
+  say(message: { text: string; blocks?: KnownBlock[] }): Promise<void>;
+  /** Remembers what an unread summary showed, for the next follow-up. */
+  remember(result: UnreadResult, page: { count: number; search?: string | undefined }): Promise<void>;
+}
+
+export async function followUp(intent: FollowUp, shown: ShownEmails, steps: FollowUpSteps): Promise<void> {
+  if (intent.kind === 'more') {
+    const { count, search, nextPageToken } = shown.page;
+    if (!nextPageToken) return steps.say({ text: 'That was all of your unread email: there is nothing more to show.' });
+    const page = { count, ...(search ? { search } : {}) };
+    return steps.run(UNREAD_ACTION, { ...page, pageToken: nextPageToken }, (result) => steps.remember(result as UnreadResult, page));
+  }
+  const picked = pickEmails(intent.pick, shown.emails);
+  if (picked.length === 0) return steps.say({ text: nothingPicked(shown.emails.length) });
+  if (intent.kind === 'mark_read') return steps.run(MARK_READ_ACTION, { ids: picked.map((email) => email.id) });
+  const blocks: KnownBlock[] = picked.slice(0, MAX_OPENED).map((email, index) => {
+    const url = gmailUrl(email.id, shown.mailbox);
+    return {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `The email from *${escapeTruncated(oneLine(email.from), 200)}*`, verbatim: true },
+      ...(url ? { accessory: { type: 'button', text: { type: 'plain_text', text: 'Open in Gmail' }, url, action_id: `open_in_gmail:followup:${index}` } } : {}),
+    };
+  });
+  return steps.say({ text: picked.length === 1 ? 'Here it is.' : `Here are the ${picked.length} that match.`, blocks });
+}
+
+function nothingPicked(count: number): string {
+  return `I showed you ${count} ${count === 1 ? 'email' : 'emails'} and none of them matches that. Say which by position ("the second one") or sender ("the one from Alice").`;
+}

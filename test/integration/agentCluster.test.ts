@@ -1,0 +1,46 @@
+/**
+ * An agent conversation continued by another instance: the thread's state is in the shared
+ * database, so a follow-up that lands on the other instance (or after a restart) acts on what the
+ * first one showed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
+import { startCluster, type Cluster } from '../helpers/cluster.ts';
+import { sendEvent } from '../helpers/slackRequests.ts';
+import type { StoredMessage } from '../standins/gmailStandinMailbox.ts';
+
+let cluster: Cluster;
+let events = 0;
+const USER = 'U0TWO';
+const DM = `D${USER}`;
+
+async function ask(instance: number, text: string, threadTs?: string): Promise<string> {
+  const stops = () => cluster.slack.calls.filter((c) => c.method === 'chat.stopStream').length;
+  const before = stops();
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+  const event = { type: 'message', channel: DM, channel_type: 'im', user: USER, text, ts, team: TEAM, ...(threadTs ? { thread_ts: threadTs } : {}) };
+  await sendEvent(`${cluster.instances[instance]!.url}/slack/events`, SIGNING_SECRET, event, { eventId: `EvTwo${events}`, teamId: TEAM });
+  await cluster.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && stops() > before, 15_000);
+  return ts;
+}
+
+beforeAll(async () => {
+  cluster = await startCluster(2);
+}, 120_000);
+afterAll(async () => {
+  await cluster?.close();
+});
+
+describe('an agent conversation across instances', () => {
+  it('a follow-up on the second instance marks the email the first one showed', async () => {
+    const token = `ya29.cluster-${USER}`;
+    cluster.scalekit.setAccount('gmail', `slack:T:${TEAM}:${USER}`, { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 3_600_000) });
+    cluster.gmail.allowToken(token);
+    const stored: StoredMessage[] = [0, 1, 2].map((i) =>
+      cluster.gmail.addMessage({ from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: 'x' }),
+    );
+    const thread = await ask(0, 'show me 3 unread emails');
+    await ask(1, 'mark the second one as read', thread);
+    expect(stored.map((m) => m.unread)).toEqual([true, false, true]);
+  });
+});
