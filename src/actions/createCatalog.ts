@@ -41,7 +41,7 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       connection: settings.gmail.connectionName,
       budget: 'read_mail',
       input: unreadInputSchema,
-      run: (identifier, input) => showUnread.run(identifier, input),
+      run: (identifier, input, signal) => showUnread.run(identifier, input, signal),
     })
     .register({
       name: MARK_READ_ACTION,

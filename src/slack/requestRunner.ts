@@ -46,7 +46,13 @@ export class RequestRunner {
    * `onResult`, when given, shows the result instead of `reply` (e.g. by replacing the message a
    * button was on); prompts and errors still go to `reply`.
    */
-  async run(user: SlackUser, request: ActionRequest, reply: Reply, onResult?: (result: unknown) => Promise<void>): Promise<void> {
+  async run(
+    user: SlackUser,
+    request: ActionRequest,
+    reply: Reply,
+    onResult?: (result: unknown) => Promise<void>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
     let subject: AuditSubject;
     try {
       await charge(this.deps.budgets, user, this.deps.catalog.get(request.action).budget);
@@ -62,7 +68,7 @@ export class RequestRunner {
       await this.fail(asAppError(thrown), request, reply);
       return;
     }
-    const run = () => this.deps.catalog.run(request.action, subject.identifier, request.input);
+    const run = () => this.deps.catalog.run(request.action, subject.identifier, request.input, options.signal);
     const deliver = async (outcome: RunOutcome<unknown>) => {
       if (!outcome.ok) {
         const error = asAppError(outcome.error);
@@ -112,7 +118,7 @@ export class RequestRunner {
   }
 
   private async fail(error: AppError, request: ActionRequest, reply: Reply) {
-    const log = error.code === 'INTERNAL' ? 'error' : 'warn';
+    const log = error.code === 'INTERNAL' ? 'error' : error.code === 'STOPPED' ? 'info' : 'warn';
     this.deps.logger[log]({ err: error, action: request.action }, 'action failed');
     const presenter = presenterFor(request.action);
     await reply.send({ text: userMessageFor(error, { connectorLabel: presenter.connectorLabel }) });

@@ -220,3 +220,74 @@ describe('follow-ups in a thread', () => {
     expect(stored.every((m) => m.unread)).toBe(true);
   });
 });
+
+/** agent_session_stopped as Slack sends it when the user presses Stop. */
+function stopSession(threadTs: string, streaming: string[]) {
+  return sendEvent(
+    `${h.botUrl}/slack/events`,
+    SIGNING_SECRET,
+    { type: 'agent_session_stopped', channel: DM, user: USER, thread_ts: threadTs, streaming_message_ts: streaming },
+    { eventId: `EvStop${++events}`, teamId: TEAM },
+  );
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Stop, and streams that expire', () => {
+  it('Stop aborts the Gmail call in flight and closes the stream with a line saying it was stopped', async () => {
+    const release = h.gmail.hold();
+    try {
+      const { ts } = directMessage(h, "what's unread?");
+      const start = await h.slack.waitFor(isCall('chat.startStream'));
+      const streamTs = String((start.answer as { ts: string }).ts);
+      await until(() => h.gmail.inFlight === 1, 'the Gmail call');
+      expect((await stopSession(ts, [streamTs])).status).toBe(200);
+      const stop = await h.slack.waitFor(isCall('chat.stopStream'));
+      expect(stop.body).toMatchObject({ channel: DM, ts: streamTs, session_status: 'active' });
+      // The held Gmail request was given up because of the Stop (not timed out): the action ended STOPPED.
+      await until(() => h.logs.lines.some((line) => line.includes('"action failed"') && line.includes('"STOPPED"')), 'the action to end stopped', 15_000);
+      await until(() => h.gmail.inFlight === 0, 'the held Gmail call to be closed');
+      const stream = h.slack.agent.streams.get(streamTs);
+      expect(stream?.chunks).toContainEqual({ type: 'markdown_text', text: expect.stringContaining('Stopped') });
+      expect(stream?.chunks).toContainEqual(expect.objectContaining({ type: 'task_update', title: 'Reading your inbox', status: 'error' }));
+    } finally {
+      release();
+    }
+    await h.slack.settle(500);
+    // Nothing of the abandoned run came afterwards: no batch read, no late answer.
+    expect(h.gmail.requests.filter((r) => r.path.includes('batch'))).toEqual([]);
+    expect(h.slack.calls.filter((c) => JSON.stringify(c.body).includes('Subject 0'))).toEqual([]);
+  });
+
+  it('Stop on a thread with nothing running here sets the session active again', async () => {
+    await stopSession('1500000000.000001', []);
+    const session = await h.slack.waitFor(isCall('agents.sessions.setStatus'));
+    expect(session.body).toMatchObject({ channel_id: DM, thread_ts: '1500000000.000001', status: 'active' });
+  });
+
+  it('Stop closes a stream this instance does not hold (another instance runs it)', async () => {
+    await stopSession('1500000000.000002', ['1500000000.000009']);
+    const stop = await h.slack.waitFor(isCall('chat.stopStream'));
+    expect(stop.body).toMatchObject({ channel: DM, ts: '1500000000.000009', session_status: 'active' });
+    expect(String(stop.body.markdown_text)).toContain('Stopped');
+  });
+
+  it('a run that outlives its stream finishes the message with chat.update', async () => {
+    const release = h.gmail.hold();
+    directMessage(h, "what's unread?");
+    const start = await h.slack.waitFor(isCall('chat.startStream'));
+    await until(() => h.gmail.inFlight === 1, 'the Gmail call');
+    h.slack.agent.expireStreams();
+    release();
+    const update = await h.slack.waitFor(isCall('chat.update'));
+    expect(update.body).toMatchObject({ channel: DM, ts: (start.answer as { ts: string }).ts });
+    expect(JSON.stringify(update.body.blocks)).toContain('Subject 0');
+    expect(JSON.stringify(update.body.blocks)).toContain('context_actions');
+  });
+});

@@ -26,6 +26,10 @@ import { escapeMrkdwn } from '../text/mrkdwn.ts';
 import type { UserTimeZones } from '../userTimeZones.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
 import { followUp, type FollowUpSteps } from './followUps.ts';
+import type { RunningTurns } from './runningTurns.ts';
+
+/** The line a stopped answer ends with. */
+export const STOPPED_LINE = '_Stopped, as you asked: nothing more was done._';
 
 /** What an answer without an action of its own (help, a question back) is rated as. */
 export const PLAIN_ANSWER = 'agent.answer';
@@ -39,6 +43,8 @@ export const TASK_TITLES: Record<string, string> = {
 
 export interface AgentConversationDeps {
   runner: RequestRunner;
+  /** The turns running here, for Slack's Stop to abort. */
+  turns: RunningTurns;
   /** What each conversation last showed, for its follow-ups. */
   threads: ThreadStates;
   timeZones: UserTimeZones;
@@ -54,17 +60,21 @@ export interface AgentConversationDeps {
 
 export async function answerInThread(deps: AgentConversationDeps, client: WebClient, thread: AgentThread, text: string): Promise<void> {
   const stream = new AgentStream(client, thread, deps.logger);
-  await stream.working('is working on it…', ['Reading your message…', 'Choosing what to do…']);
+  const turn = deps.turns.start(thread, stream);
   try {
-    await answer(deps, stream, thread, text);
+    await stream.working('is working on it…', ['Reading your message…', 'Choosing what to do…']);
+    await answer(deps, stream, thread, text, turn.signal);
   } catch (thrown) {
+    if (turn.signal.aborted) return; // stopped: the Stop listener has closed the answer
     // Whatever failed, the thread hears it: a stream left open would spin until Slack expires it.
     if (!stream.isFinished) await stream.finish(withFeedback({ text: userMessageFor(asAppError(thrown)) }, PLAIN_ANSWER)).catch(() => {});
     throw thrown;
+  } finally {
+    turn.end();
   }
 }
 
-async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: AgentThread, text: string): Promise<void> {
+async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: AgentThread, text: string, signal: AbortSignal): Promise<void> {
   const { user } = thread;
   const key = { channel: thread.channel, threadTs: thread.threadTs };
   const remember = async (result: UnreadResult, page: { count: number; search?: string | undefined }) => {
@@ -79,7 +89,7 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   const asked = shown ? parseFollowUp(text) : undefined;
   if (shown && asked) {
     const steps: FollowUpSteps = {
-      run: (action, input, onShown) => runAction(deps, stream, user, action, input, onShown),
+      run: (action, input, onShown) => runAction(deps, stream, user, action, input, onShown, signal),
       say: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)),
       remember,
     };
@@ -104,10 +114,10 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   switch (intent.kind) {
     case 'unread': {
       const page = { count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
-      return runAction(deps, stream, user, UNREAD_ACTION, page, (result) => remember(result as UnreadResult, page));
+      return runAction(deps, stream, user, UNREAD_ACTION, page, (result) => remember(result as UnreadResult, page), signal);
     }
     case 'event':
-      return runAction(deps, stream, user, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }));
+      return runAction(deps, stream, user, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }), undefined, signal);
     case 'alert':
       if (deps.raiseAlert) return deps.raiseAlert(user, intent, reply);
       return reply.send(buildHelp());
@@ -127,7 +137,9 @@ export async function runAction(
   action: string,
   input: unknown,
   onShown?: (result: unknown) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
+  if (signal?.aborted) return;
   const title = TASK_TITLES[action] ?? 'Working on it';
   const taskId = `step-1-${action}`;
   await stream.task(taskId, title, 'in_progress');
@@ -141,10 +153,11 @@ export async function runAction(
     },
   };
   await deps.runner.run(user, { action, input }, reply, async (result) => {
+    if (signal?.aborted) return; // finished upstream just as it was stopped: the answer is closed
     await stream.task(taskId, title, 'complete');
     await stream.finish(withFeedback(presenterFor(action).present(result, input), action));
     await onShown?.(result);
-  });
+  }, signal ? { signal } : {});
   if (!failed && !stream.isFinished) await stream.finish(withFeedback({ text: 'Done.' }, action));
 }
 

@@ -34,6 +34,8 @@ export class AgentStream {
   private readonly logger: Logger;
   private readonly streamer: ChatStreamer;
   private finished = false;
+  /** Tasks shown and not yet complete, to mark as stopped. */
+  private readonly openTasks = new Map<string, string>();
 
   constructor(client: WebClient, thread: AgentThread, logger: Logger) {
     this.client = client;
@@ -71,6 +73,8 @@ export class AgentStream {
 
   /** Shows (or updates, by id) one step of the work. */
   async task(id: string, title: string, status: TaskStatus): Promise<void> {
+    if (status === 'in_progress' || status === 'pending') this.openTasks.set(id, title);
+    else this.openTasks.delete(id);
     await this.append([{ type: 'task_update', id, title, status }]);
   }
 
@@ -100,6 +104,23 @@ export class AgentStream {
       await this.decorate('agents.sessions.setStatus', () =>
         this.client.agents.sessions.setStatus({ channel_id: this.thread.channel, thread_ts: this.thread.threadTs, status: 'active' }),
       );
+    }
+  }
+
+  /**
+   * Closes the answer with a line saying it was stopped (Slack's Stop button), its open steps marked
+   * as not done, and the session back to active. Later steps and results of the run are dropped.
+   */
+  async stop(line: string): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const open: AnyChunk[] = [...this.openTasks].map(([id, title]) => ({ type: 'task_update', id, title, status: 'error' }));
+    this.openTasks.clear();
+    try {
+      await this.streamer.stop({ markdown_text: line, ...(open.length > 0 ? { chunks: open } : {}), session_status: 'active' });
+    } catch (error) {
+      if (!this.streamer.ts || !STREAM_GONE.has(slackError(error) ?? '')) throw error;
+      await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: line });
     }
   }
 

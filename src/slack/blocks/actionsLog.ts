@@ -27,6 +27,7 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
   RATE_LIMITED: 'the service was busy',
   OVER_BUDGET: 'you had asked too often just then',
   BAD_INPUT: 'the request could not be used',
+  STOPPED: 'you stopped it',
   INTERNAL: 'something went wrong on my side',
 };
 

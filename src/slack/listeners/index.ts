@@ -31,6 +31,8 @@ import { appMention, type AppMentionDeps } from './events/appMention.ts';
 import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
 import { agentFeedbackButton } from './actions/agentFeedback.ts';
 import { agentMessage } from './messages/agentMessage.ts';
+import { agentSessionStopped } from './events/agentSessionStopped.ts';
+import { RunningTurns } from '../agent/runningTurns.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
 
 export interface ListenerDeps {
@@ -76,9 +78,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     },
   }));
   app.event('app_home_opened', appHomeOpened(deps));
-  // The agent surface: Messages tab threads, their feedback buttons.
+  // The agent surface: Messages tab threads, Slack's Stop, the feedback buttons.
+  const turns = new RunningTurns();
+  app.event('agent_session_stopped', agentSessionStopped({ ...deps, turns }));
   app.event('message', agentMessage({
     ...deps,
+    turns,
     raiseAlert: (user, intent, reply) => deps.alerts.raise(user, intent, reply),
     proposeAlert: async (user, intent, reply) => {
       const { kind: _kind, ...request } = intent;
