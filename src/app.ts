@@ -27,6 +27,7 @@ import { SqlProcessedEvents } from './infrastructure/storage/sqlProcessedEvents.
 import { SqlAlertProposals } from './infrastructure/storage/sqlAlertProposals.ts';
 import { SqlUserDirectory } from './infrastructure/storage/sqlUserDirectory.ts';
 import { SqlThreadStates } from './infrastructure/storage/sqlThreadStates.ts';
+import { SqlStepApprovals } from './infrastructure/storage/sqlStepApprovals.ts';
 import { afterConnected, deliverKeptOutcome } from './slack/afterConnected.ts';
 import { appTokenRefusal, type BotIdentity } from './slack/botTokenCheck.ts';
 import { createSlackApp } from './slack/createSlackApp.ts';
@@ -151,6 +152,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
     deliveries: new SqlProcessedEvents(db),
     proposals: new SqlAlertProposals(db),
     threads: new SqlThreadStates(db),
+    approvals: new SqlStepApprovals(db),
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
     now,

@@ -12,6 +12,11 @@ export interface ActionDefinition<Input = unknown, Result = unknown> {
   connection: string;
   /** Whose allowance a user's request for this action spends (carrying out a kept request spends none). */
   budget: BudgetClass;
+  /**
+   * `read`: only looks. `write`: changes something in the user's accounts, so a step the agent
+   * proposed on its own reading of their words waits for their approval first.
+   */
+  effect: 'read' | 'write';
   input: ZodType<Input>;
   /** `signal`: the user stopped the request; an action that can, abandons its upstream calls. */
   run(identifier: string, input: Input, signal?: AbortSignal): Promise<Result>;

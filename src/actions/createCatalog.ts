@@ -40,6 +40,7 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       name: settings.unreadAction,
       connection: settings.gmail.connectionName,
       budget: 'read_mail',
+      effect: 'read',
       input: unreadInputSchema,
       run: (identifier, input, signal) => showUnread.run(identifier, input, signal),
     })
@@ -47,6 +48,7 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       name: MARK_READ_ACTION,
       connection: settings.gmail.connectionName,
       budget: 'read_mail',
+      effect: 'write',
       input: markReadInputSchema,
       run: (identifier, input) => markRead.run(identifier, input),
     })
@@ -54,6 +56,7 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       name: CREATE_EVENT_ACTION,
       connection: settings.calendar.connectionName,
       budget: 'calendar_write',
+      effect: 'write',
       input: createEventInputSchema,
       run: (identifier, input) => createEvent.run(identifier, input),
     });

@@ -89,6 +89,11 @@ export class RequestRunner {
     );
   }
 
+  /** Whether the action changes something in the user's accounts (see ActionDefinition.effect). */
+  writes(action: string): boolean {
+    return this.deps.catalog.get(action).effect === 'write';
+  }
+
   private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply) {
     const presenter = presenterFor(request.action);
     const connection = this.deps.catalog.get(request.action).connection;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { startCluster, type Cluster } from '../helpers/cluster.ts';
-import { sendEvent } from '../helpers/slackRequests.ts';
+import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
 import type { StoredMessage } from '../standins/gmailStandinMailbox.ts';
 
 let cluster: Cluster;
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('an agent conversation across instances', () => {
-  it('a follow-up on the second instance marks the email the first one showed', async () => {
+  it('a follow-up on the second instance proposes marking the email the first one showed; the first completes the approval', async () => {
     const token = `ya29.cluster-${USER}`;
     cluster.scalekit.setAccount('gmail', `slack:T:${TEAM}:${USER}`, { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 3_600_000) });
     cluster.gmail.allowToken(token);
@@ -41,6 +41,16 @@ describe('an agent conversation across instances', () => {
     );
     const thread = await ask(0, 'show me 3 unread emails');
     await ask(1, 'mark the second one as read', thread);
+    const card = cluster.slack.calls.filter((c) => c.method === 'chat.stopStream').at(-1)!;
+    const approve = (card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+      .flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:approve');
+    expect(approve?.value).toBeDefined();
+    expect(stored.every((m) => m.unread)).toBe(true);
+    // Approved through the first instance: the approval the second one kept is in the shared database.
+    await sendBlockAction(`${cluster.instances[0]!.url}/slack/events`, SIGNING_SECRET, {
+      actionId: 'agent_step:approve', value: approve!.value!, userId: USER, teamId: TEAM, channelId: DM, messageTs: String(card.body.ts),
+    });
+    await cluster.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && JSON.stringify(a.body).includes('Marked as read'), 15_000);
     expect(stored.map((m) => m.unread)).toEqual([true, false, true]);
   });
 });

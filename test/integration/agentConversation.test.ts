@@ -59,6 +59,20 @@ beforeEach(async () => {
   }
 });
 
+/** The approval card an answer ended with: its id, its message ts and its words. */
+function cardIn(stop: RecordedCall): { id: string; ts: string; text: string } {
+  const blocks = stop.body.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
+  const approve = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:approve');
+  if (!approve?.value) throw new Error(`no approval card in ${JSON.stringify(blocks).slice(0, 300)}`);
+  return { id: approve.value, ts: String(stop.body.ts), text: JSON.stringify(blocks) };
+}
+
+function press(verb: 'approve' | 'edit' | 'cancel', card: { id: string; ts: string }, user = USER) {
+  return sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+    actionId: `agent_step:${verb}`, value: card.id, userId: user, teamId: TEAM, channelId: DM, messageTs: card.ts,
+  });
+}
+
 /** Sends a message and waits for its answer's stream to stop: the stopStream call. */
 async function ask(text: string, options: { threadTs?: string; user?: string } = {}) {
   const before = h.slack.calls.filter((c) => c.method === 'chat.stopStream').length;
@@ -178,13 +192,24 @@ describe('the Messages tab', () => {
 });
 
 describe('follow-ups in a thread', () => {
-  it('"mark the second one as read" marks the second email shown, and only it', async () => {
+  it('"mark the second one as read" shows a card first; Approve marks that email, and only it', async () => {
     const { ts } = await ask('show me 3 unread emails');
     const { stop } = await ask('mark the second one as read', { threadTs: ts });
-    expect(stop.answer).toMatchObject({ ok: true });
+    expect(stored.every((m) => m.unread)).toBe(true); // nothing written before Approve
+    expect(stop.body.session_status).toBe('suspended');
+    const card = cardIn(stop);
+    expect(card.text).toContain('Sender 1');
+    expect(card.text).not.toContain('Sender 2');
+    expect(card.text).toContain('alice@example.com'); // which account
+    await press('approve', card);
+    await until(() => !stored[1]!.unread, 'the email to be marked read');
     expect(stored.map((m) => m.unread)).toEqual([true, false, true, true]);
-    const stream = h.slack.agent.streams.get(String(stop.body.ts));
-    expect(stream?.chunks.at(-1)).toMatchObject({ type: 'task_update', title: 'Marking as read', status: 'complete' });
+    const done = await h.slack.waitFor((a): a is RecordedCall => a.kind === 'call' && a.method === 'chat.stopStream' && JSON.stringify(a.body).includes('Marked as read'));
+    expect(done.body).toMatchObject({ channel: DM });
+    expect(h.slack.agent.streams.get(String(done.body.ts))?.threadTs).toBe(ts);
+    // The card was replaced, so it cannot be pressed again by mistake.
+    const replaced = callsOf('chat.update').find((c) => c.body.ts === card.ts);
+    expect(String(replaced?.body.text)).toContain('Approved');
   });
 
   it('"open the one from Sender 2" links to that email; "what did Sender 1 want?" to that one', async () => {
@@ -202,7 +227,9 @@ describe('follow-ups in a thread', () => {
     expect(more.blocks).toContain('Subject 2');
     expect(more.blocks).toContain('Subject 3');
     expect(more.blocks).not.toContain('Subject 0');
-    await ask('mark the first one as read', { threadTs: ts });
+    const { stop } = await ask('mark the first one as read', { threadTs: ts });
+    await press('approve', cardIn(stop));
+    await until(() => !stored[2]!.unread, 'the email to be marked read');
     expect(stored.map((m) => m.unread)).toEqual([true, true, false, true]);
   });
 
@@ -289,5 +316,54 @@ describe('Stop, and streams that expire', () => {
     expect(update.body).toMatchObject({ channel: DM, ts: (start.answer as { ts: string }).ts });
     expect(JSON.stringify(update.body.blocks)).toContain('Subject 0');
     expect(JSON.stringify(update.body.blocks)).toContain('context_actions');
+  });
+});
+
+describe('approval before writing', () => {
+  const batchModifies = () => h.gmail.requests.filter((r) => r.path.endsWith('batchModify')).length;
+
+  it('runs an approved step once, however often Approve is pressed', async () => {
+    const { ts } = await ask('show me 2 unread emails');
+    const card = cardIn((await ask('mark them all as read', { threadTs: ts })).stop);
+    await press('approve', card);
+    await until(() => batchModifies() === 1, 'the step to run');
+    await press('approve', card);
+    const gone = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && String(a.body.text).includes('already decided'));
+    expect(gone.body).toMatchObject({ channel: DM, user: USER });
+    expect(batchModifies()).toBe(1);
+  });
+
+  it('runs nothing on Cancel or Edit, and refuses a press by someone else', async () => {
+    const { ts } = await ask('show me 2 unread emails');
+    const card = cardIn((await ask('mark the first one as read', { threadTs: ts })).stop);
+    await press('approve', card, 'U0MALLORY');
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && String(a.body.text).includes('Only the person who asked'));
+    await press('cancel', card);
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && String(a.body.text).includes('Cancelled'));
+    await press('approve', card);
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && String(a.body.text).includes('already decided'));
+    const edited = cardIn((await ask('mark the second one as read', { threadTs: ts })).stop);
+    await press('edit', edited);
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && String(a.body.text).includes('Tell me'));
+    expect(batchModifies()).toBe(0);
+    expect(stored.every((m) => m.unread)).toBe(true);
+  });
+
+  it('an event the agent read from the words is created only on Approve', async () => {
+    h.activateCalendar(USER);
+    const { stop } = await ask('add an event tomorrow at 3pm called Design review');
+    const card = cardIn(stop);
+    expect(card.text).toContain('Design review');
+    expect(card.text).toContain('Google Calendar');
+    expect(h.calendar.events).toEqual([]);
+    await press('approve', card);
+    await until(() => h.calendar.events.length === 1, 'the event to be created');
+    expect(h.calendar.events[0]?.summary).toBe('Design review');
+  });
+
+  it('an alert is proposed as a card, never raised on the words alone', async () => {
+    const { stop } = await ask('alert the team: deploy failed');
+    expect(JSON.stringify(stop.body.blocks)).toContain('alert_proposal:post');
+    expect(callsOf('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('deploy failed'))).toEqual([]);
   });
 });

@@ -71,6 +71,19 @@ const AGENT_THREADS = `
         PRIMARY KEY (channel_id, thread_ts)
       );
       CREATE INDEX agent_threads_expires ON agent_threads (expires_at);
+
+      CREATE TABLE agent_approvals (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        step text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        decided_at timestamptz,
+        decision text
+      );
+      CREATE INDEX agent_approvals_expires ON agent_approvals (expires_at);
     `;
 
 const MIGRATIONS: Migration[] = [
@@ -338,7 +351,7 @@ const MIGRATIONS: Migration[] = [
   },
   {
     id: 8,
-    name: 'agent conversations: what each Messages tab thread last showed, for its follow-ups',
+    name: 'agent conversations: what each Messages tab thread last showed, and the steps waiting for approval',
     sql: AGENT_THREADS,
     sqlite: AGENT_THREADS,
   },

@@ -26,6 +26,9 @@ import { escapeMrkdwn } from '../text/mrkdwn.ts';
 import type { UserTimeZones } from '../userTimeZones.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
 import { followUp, type FollowUpSteps } from './followUps.ts';
+import type { StepApprovals } from '../../actions/agent/approvals.ts';
+import { buildApprovalCard } from '../blocks/approvalCard.ts';
+import { describeStep, type StepContext } from './stepDescriptions.ts';
 import type { RunningTurns } from './runningTurns.ts';
 
 /** The line a stopped answer ends with. */
@@ -43,6 +46,8 @@ export const TASK_TITLES: Record<string, string> = {
 
 export interface AgentConversationDeps {
   runner: RequestRunner;
+  /** Writing steps waiting for their user's Approve. */
+  approvals: StepApprovals;
   /** The turns running here, for Slack's Stop to abort. */
   turns: RunningTurns;
   /** What each conversation last showed, for its follow-ups. */
@@ -51,8 +56,7 @@ export interface AgentConversationDeps {
   budgets: UserBudgets;
   /** Chooses the intent some other way first (the chat model); undefined → the parser. */
   chooseIntent?: ((text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>) | undefined;
-  raiseAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
-  /** An alert the chat model read is shown as a card to confirm first, as for mentions. */
+  /** An alert (the chat model's reading or the parser's) is shown as a card to confirm first. */
   proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
   logger: Logger;
   now: () => Date;
@@ -89,7 +93,7 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   const asked = shown ? parseFollowUp(text) : undefined;
   if (shown && asked) {
     const steps: FollowUpSteps = {
-      run: (action, input, onShown) => runAction(deps, stream, user, action, input, onShown, signal),
+      run: (action, input, options) => runAction(deps, stream, thread, action, input, { ...options, signal }),
       say: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)),
       remember,
     };
@@ -114,12 +118,13 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   switch (intent.kind) {
     case 'unread': {
       const page = { count: intent.count, ...(intent.search ? { search: intent.search } : {}) };
-      return runAction(deps, stream, user, UNREAD_ACTION, page, (result) => remember(result as UnreadResult, page), signal);
+      return runAction(deps, stream, thread, UNREAD_ACTION, page, { onShown: (result) => remember(result as UnreadResult, page), signal });
     }
     case 'event':
-      return runAction(deps, stream, user, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }), undefined, signal);
+      return runAction(deps, stream, thread, CREATE_EVENT_ACTION, eventInputFrom({ title: intent.title, when: intent.when, timeZone }), { signal });
     case 'alert':
-      if (deps.raiseAlert) return deps.raiseAlert(user, intent, reply);
+      // An alert writes to a channel: here it is proposed as a card, whoever read the words.
+      if (deps.proposeAlert) return deps.proposeAlert(user, intent, reply);
       return reply.send(buildHelp());
     case 'unclear':
       if (intent.about === 'event') return reply.send(buildEventUsage(intent.problem));
@@ -129,19 +134,39 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   }
 }
 
-/** One step: shown as a task while it runs, then its result (or what went wrong) closes the answer. */
+export interface StepOptions {
+  /** Hears the result once it is shown (e.g. to remember the emails of a summary). */
+  onShown?: ((result: unknown) => Promise<void>) | undefined;
+  /** Slack's Stop for this turn. */
+  signal?: AbortSignal | undefined;
+  /** Its user pressed Approve on its card: a writing step runs now. */
+  approved?: boolean;
+  /** What the approval card says about the things the step acts on. */
+  context?: StepContext;
+}
+
+/**
+ * One step: shown as a task while it runs, then its result (or what went wrong) closes the answer.
+ * A step that writes, proposed by the agent, is kept and shown as a card to approve instead.
+ */
 export async function runAction(
-  deps: Pick<AgentConversationDeps, 'runner'>,
+  deps: Pick<AgentConversationDeps, 'runner' | 'approvals' | 'now'>,
   stream: AgentStream,
-  user: SlackUser,
+  thread: AgentThread,
   action: string,
   input: unknown,
-  onShown?: (result: unknown) => Promise<void>,
-  signal?: AbortSignal,
+  options: StepOptions = {},
 ): Promise<void> {
+  const { signal, onShown } = options;
   if (signal?.aborted) return;
   const title = TASK_TITLES[action] ?? 'Working on it';
   const taskId = `step-1-${action}`;
+  if (!options.approved && deps.runner.writes(action)) {
+    const approval = await deps.approvals.keep(thread.user, { action, input, thread: { channel: thread.channel, threadTs: thread.threadTs } }, deps.now());
+    await stream.task(taskId, title, 'pending');
+    // Waiting on a person: the session is suspended until they decide.
+    return stream.finish(buildApprovalCard({ approvalId: approval.id, ...describeStep(action, input, options.context) }), { sessionStatus: 'suspended' });
+  }
   await stream.task(taskId, title, 'in_progress');
   let failed = false;
   const reply: Reply = {
@@ -152,7 +177,7 @@ export async function runAction(
       await stream.finish(withFeedback(message, action));
     },
   };
-  await deps.runner.run(user, { action, input }, reply, async (result) => {
+  await deps.runner.run(thread.user, { action, input }, reply, async (result) => {
     if (signal?.aborted) return; // finished upstream just as it was stopped: the answer is closed
     await stream.task(taskId, title, 'complete');
     await stream.finish(withFeedback(presenterFor(action).present(result, input), action));

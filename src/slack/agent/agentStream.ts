@@ -87,7 +87,7 @@ export class AgentStream {
    * Closes the answer with `blocks` (the result, then the feedback buttons) and the session back to
    * active. When the stream has expired on Slack's side, the message is rewritten with chat.update.
    */
-  async finish(message: { text: string; blocks: KnownBlock[] }, options: { markdown?: string } = {}): Promise<void> {
+  async finish(message: { text: string; blocks: KnownBlock[] }, options: { markdown?: string; sessionStatus?: 'active' | 'suspended' } = {}): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     const blocks = message.blocks.length > MAX_STOP_BLOCKS ? [...message.blocks.slice(0, MAX_STOP_BLOCKS - 1), message.blocks.at(-1)!] : message.blocks;
@@ -95,14 +95,14 @@ export class AgentStream {
       await this.streamer.stop({
         ...(options.markdown ? { markdown_text: options.markdown } : {}),
         blocks,
-        session_status: 'active',
+        session_status: options.sessionStatus ?? 'active',
       });
     } catch (error) {
       if (!this.streamer.ts || !STREAM_GONE.has(slackError(error) ?? '')) throw error;
       this.logger.info({ error: slackError(error) }, 'the answer outlived its stream; finishing it with chat.update');
       await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: message.text, blocks });
       await this.decorate('agents.sessions.setStatus', () =>
-        this.client.agents.sessions.setStatus({ channel_id: this.thread.channel, thread_ts: this.thread.threadTs, status: 'active' }),
+        this.client.agents.sessions.setStatus({ channel_id: this.thread.channel, thread_ts: this.thread.threadTs, status: options.sessionStatus ?? 'active' }),
       );
     }
   }

@@ -10,7 +10,7 @@ import { gmailUrl } from '../blocks/unreadSummary.ts';
 import { pickEmails, type FollowUp } from '../parsing/followUpIntent.ts';
 import { MARK_READ_ACTION, UNREAD_ACTION } from '../presenters.ts';
 import { escapeTruncated, oneLine } from '../text/mrkdwn.ts';
-import type { AgentStream } from './agentStream.ts';
+import type { StepContext } from './stepDescriptions.ts';
 
 export type ShownEmails = NonNullable<ThreadState['shown']>;
 
@@ -18,7 +18,7 @@ const MAX_OPENED = 5;
 
 export interface FollowUpSteps {
   /** Runs one action in the stream as a task; `onShown` hears its result once shown. */
-  run(action: string, input: unknown, onShown?: (result: unknown) => Promise<void>): Promise<void>;
+  run(action: string, input: unknown, options?: { onShown?: (result: unknown) => Promise<void>; context?: StepContext }): Promise<void>;
   /** Closes the answer with words of our own. */
   say(message: { text: string; blocks?: KnownBlock[] }): Promise<void>;
   /** Remembers what an unread summary showed, for the next follow-up. */
@@ -30,11 +30,14 @@ export async function followUp(intent: FollowUp, shown: ShownEmails, steps: Foll
     const { count, search, nextPageToken } = shown.page;
     if (!nextPageToken) return steps.say({ text: 'That was all of your unread email: there is nothing more to show.' });
     const page = { count, ...(search ? { search } : {}) };
-    return steps.run(UNREAD_ACTION, { ...page, pageToken: nextPageToken }, (result) => steps.remember(result as UnreadResult, page));
+    return steps.run(UNREAD_ACTION, { ...page, pageToken: nextPageToken }, { onShown: (result) => steps.remember(result as UnreadResult, page) });
   }
   const picked = pickEmails(intent.pick, shown.emails);
   if (picked.length === 0) return steps.say({ text: nothingPicked(shown.emails.length) });
-  if (intent.kind === 'mark_read') return steps.run(MARK_READ_ACTION, { ids: picked.map((email) => email.id) });
+  if (intent.kind === 'mark_read') {
+    const context = { senders: picked.map((email) => email.from), mailbox: shown.mailbox };
+    return steps.run(MARK_READ_ACTION, { ids: picked.map((email) => email.id) }, { context });
+  }
   const blocks: KnownBlock[] = picked.slice(0, MAX_OPENED).map((email, index) => {
     const url = gmailUrl(email.id, shown.mailbox);
     return {

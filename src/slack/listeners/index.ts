@@ -26,13 +26,18 @@ import { eventCommand } from './commands/event.ts';
 import { unreadCommand } from './commands/unread.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
-import { appMention, type AppMentionDeps } from './events/appMention.ts';
+import { appMention, type AlertIntent, type AppMentionDeps } from './events/appMention.ts';
+import type { SlackUser } from '../../core/slackUser.ts';
+import type { Reply } from '../replies.ts';
 // The agent surface (Messages tab conversations): grouped here to keep merges simple.
 import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
 import { agentFeedbackButton } from './actions/agentFeedback.ts';
 import { agentMessage } from './messages/agentMessage.ts';
 import { agentSessionStopped } from './events/agentSessionStopped.ts';
 import { RunningTurns } from '../agent/runningTurns.ts';
+import type { StepApprovals } from '../../actions/agent/approvals.ts';
+import { APPROVAL_ACTIONS } from '../blocks/approvalCard.ts';
+import { agentApprovalButton } from './actions/agentApproval.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
 
 export interface ListenerDeps {
@@ -54,6 +59,8 @@ export interface ListenerDeps {
   proposals: AlertProposals;
   /** Agent conversations: what each Messages tab thread last showed, for its follow-ups. */
   threads: ThreadStates;
+  /** Agent conversations: writing steps waiting for their user's Approve. */
+  approvals: StepApprovals;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
   inlineAnswerMs?: number;
   logger: Logger;
@@ -81,16 +88,17 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // The agent surface: Messages tab threads, Slack's Stop, the feedback buttons.
   const turns = new RunningTurns();
   app.event('agent_session_stopped', agentSessionStopped({ ...deps, turns }));
-  app.event('message', agentMessage({
+  const agent = {
     ...deps,
     turns,
-    raiseAlert: (user, intent, reply) => deps.alerts.raise(user, intent, reply),
-    proposeAlert: async (user, intent, reply) => {
+    proposeAlert: async (user: SlackUser, intent: AlertIntent, reply: Reply) => {
       const { kind: _kind, ...request } = intent;
       const proposal = await deps.proposals.keep(user, request, deps.now());
       await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
     },
-  }));
+  };
+  app.event('message', agentMessage(agent));
+  app.action({ type: 'block_actions', action_id: APPROVAL_ACTIONS }, agentApprovalButton(agent));
   app.action({ type: 'block_actions', action_id: AGENT_FEEDBACK_ACTION }, agentFeedbackButton(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));

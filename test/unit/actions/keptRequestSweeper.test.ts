@@ -34,7 +34,7 @@ describe('KeptRequestSweeper', () => {
         return { value: 't', expiresAt: undefined };
       }),
     } as unknown as AgentAuth;
-    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', input: z.object({ n: z.number() }), run: async (_id, input) => input.n });
+    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', effect: 'read', input: z.object({ n: z.number() }), run: async (_id, input) => input.n });
     const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
     const delivered: string[] = [];
     const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });
