@@ -53,4 +53,43 @@ describe('an agent conversation across instances', () => {
     await cluster.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && JSON.stringify(a.body).includes('Marked as read'), 15_000);
     expect(stored.map((m) => m.unread)).toEqual([true, false, true]);
   });
+
+  it('Stop pressed on the other instance stops the turn this one runs: its Gmail call is given up, its answer says so', async () => {
+    const user = 'U0STOP';
+    const token = `ya29.cluster-${user}`;
+    cluster.scalekit.setAccount('gmail', `slack:T:${TEAM}:${user}`, { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 3_600_000) });
+    cluster.gmail.allowToken(token);
+    cluster.gmail.addMessage({ from: 'Late <late@example.com>', subject: 'Never shown', date: new Date(), snippet: 'x' });
+    const release = cluster.gmail.hold();
+    try {
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+      const channel = `D${user}`;
+      const message = { type: 'message', channel, channel_type: 'im', user, text: "what's unread?", ts, team: TEAM };
+      await sendEvent(`${cluster.instances[0]!.url}/slack/events`, SIGNING_SECRET, message, { eventId: `EvTwo${++events}`, teamId: TEAM });
+      const start = await cluster.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.startStream' && a.body.channel === channel, 15_000);
+      const streamTs = String(((start as { answer: unknown }).answer as { ts: string }).ts);
+      await until(() => cluster.gmail.inFlight === 1, 'the Gmail call');
+      const stop = { type: 'agent_session_stopped', channel, user, thread_ts: ts, streaming_message_ts: [streamTs] };
+      await sendEvent(`${cluster.instances[1]!.url}/slack/events`, SIGNING_SECRET, stop, { eventId: `EvTwo${++events}`, teamId: TEAM });
+      // The instance running the turn learns of the Stop from the database, and gives up its Gmail call.
+      const first = cluster.instances[0]!;
+      await until(() => first.logs.lines.some((l) => l.includes('"action failed"') && l.includes('"STOPPED"')), 'the turn to stop', 15_000);
+      await until(() => cluster.gmail.inFlight === 0, 'the held Gmail call to be closed');
+      const closed = cluster.slack.agent.streams.get(streamTs);
+      expect(closed?.state).toBe('stopped');
+      expect(JSON.stringify(closed?.chunks)).toContain('Stopped');
+    } finally {
+      release();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(cluster.slack.calls.filter((c) => JSON.stringify(c.body).includes('Never shown'))).toEqual([]);
+  });
 });
+
+async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -37,4 +37,11 @@ export interface ThreadStates {
   get(key: ThreadKey, owner: SlackUser, now: Date): Promise<ThreadState | undefined>;
   /** Replaces the state, and keeps it THREAD_STATE_TTL_MS from `now`. */
   put(key: ThreadKey, owner: SlackUser, state: ThreadState, now: Date): Promise<void>;
+  /**
+   * Slack's Stop was pressed in the thread: whichever instance runs its turn sees it through
+   * `stoppedSince`, and gives the turn up.
+   */
+  requestStop(key: ThreadKey, owner: SlackUser, now: Date): Promise<void>;
+  /** Whether Stop was pressed in the thread at or after `since`. */
+  stoppedSince(key: ThreadKey, since: Date): Promise<boolean>;
 }

@@ -68,6 +68,7 @@ const AGENT_THREADS = `
         state text NOT NULL,
         updated_at timestamptz NOT NULL,
         expires_at timestamptz NOT NULL,
+        stop_requested_at timestamptz,
         PRIMARY KEY (channel_id, thread_ts)
       );
       CREATE INDEX agent_threads_expires ON agent_threads (expires_at);

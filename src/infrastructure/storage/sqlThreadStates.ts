@@ -39,6 +39,23 @@ export class SqlThreadStates implements ThreadStates {
     );
   }
 
+  async requestStop(key: ThreadKey, owner: SlackUser, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_threads (channel_id, thread_ts, team_id, enterprise_id, user_id, state, updated_at, expires_at, stop_requested_at)
+       VALUES ($1, $2, $3, $4, $5, '{}', $6, $7, $6)
+       ON CONFLICT (channel_id, thread_ts) DO UPDATE SET stop_requested_at = excluded.stop_requested_at`,
+      [key.channel, key.threadTs, ...requesterParams(owner), now, new Date(now.getTime() + THREAD_STATE_TTL_MS)],
+    );
+  }
+
+  async stoppedSince(key: ThreadKey, since: Date): Promise<boolean> {
+    const rows = await this.db.query<{ stopped: number }>(
+      'SELECT 1 AS stopped FROM agent_threads WHERE channel_id = $1 AND thread_ts = $2 AND stop_requested_at >= $3',
+      [key.channel, key.threadTs, since],
+    );
+    return rows.length > 0;
+  }
+
   private async purgeOccasionally(now: Date): Promise<void> {
     if (now.getTime() - this.lastPurge < 60 * 60_000) return;
     this.lastPurge = now.getTime();

@@ -29,7 +29,7 @@ import { followUp, type FollowUpSteps } from './followUps.ts';
 import type { StepApprovals } from '../../actions/agent/approvals.ts';
 import { buildApprovalCard } from '../blocks/approvalCard.ts';
 import { describeStep, type StepContext } from './stepDescriptions.ts';
-import type { RunningTurns } from './runningTurns.ts';
+import { watchForStop, type RunningTurns } from './runningTurns.ts';
 
 /** The line a stopped answer ends with. */
 export const STOPPED_LINE = '_Stopped, as you asked: nothing more was done._';
@@ -65,6 +65,7 @@ export interface AgentConversationDeps {
 export async function answerInThread(deps: AgentConversationDeps, client: WebClient, thread: AgentThread, text: string): Promise<void> {
   const stream = new AgentStream(client, thread, deps.logger);
   const turn = deps.turns.start(thread, stream);
+  const unwatch = watchStop(deps, thread, stream, turn);
   try {
     await stream.working('is working on it…', ['Reading your message…', 'Choosing what to do…']);
     await answer(deps, stream, thread, text, turn.signal);
@@ -74,8 +75,23 @@ export async function answerInThread(deps: AgentConversationDeps, client: WebCli
     if (!stream.isFinished) await stream.finish(withFeedback({ text: userMessageFor(asAppError(thrown)) }, PLAIN_ANSWER)).catch(() => {});
     throw thrown;
   } finally {
+    unwatch();
     turn.end();
   }
+}
+
+/** A Stop pressed on another instance reaches this turn through the database. */
+export function watchStop(
+  deps: Pick<AgentConversationDeps, 'threads' | 'logger' | 'now'>,
+  thread: AgentThread,
+  stream: AgentStream,
+  turn: { abort: () => void },
+): () => void {
+  return watchForStop(deps.threads, thread, deps.now(), async () => {
+    deps.logger.info({ channel: thread.channel }, 'agent turn stopped from another instance');
+    turn.abort();
+    await stream.stop(STOPPED_LINE);
+  }, deps.logger);
 }
 
 async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: AgentThread, text: string, signal: AbortSignal): Promise<void> {

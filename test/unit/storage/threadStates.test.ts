@@ -38,3 +38,27 @@ describe.each(DATABASE_KINDS)('SqlThreadStates on $name', (kind) => {
     expect(await new SqlThreadStates(db).get(key, alice, at(THREAD_STATE_TTL_MS + 1))).toBeUndefined();
   });
 });
+
+describe.each(DATABASE_KINDS)('Stop requests in SqlThreadStates on $name', (kind) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openMigrated(kind);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('tells any store a Stop pressed since a turn began, and keeps the thread\'s state', async () => {
+    const key = { channel: 'DU1', threadTs: '3.1' };
+    await new SqlThreadStates(db).put(key, alice, shown(['a']), t0);
+    expect(await new SqlThreadStates(db).stoppedSince(key, t0)).toBe(false);
+    await new SqlThreadStates(db).requestStop(key, alice, at(5_000));
+    expect(await new SqlThreadStates(db).stoppedSince(key, at(1_000))).toBe(true);
+    expect(await new SqlThreadStates(db).stoppedSince(key, at(6_000))).toBe(false);
+    expect(await new SqlThreadStates(db).get(key, alice, at(6_000))).toEqual(shown(['a']));
+    const fresh = { channel: 'DU1', threadTs: '3.2' };
+    await new SqlThreadStates(db).requestStop(fresh, alice, at(5_000));
+    expect(await new SqlThreadStates(db).stoppedSince(fresh, at(5_000))).toBe(true);
+    expect(await new SqlThreadStates(db).get(fresh, alice, at(6_000))).toEqual({});
+  });
+});

@@ -6,7 +6,7 @@
  */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
-import { runAction, type AgentConversationDeps } from '../../agent/agentConversation.ts';
+import { runAction, watchStop, type AgentConversationDeps } from '../../agent/agentConversation.ts';
 import { AgentStream } from '../../agent/agentStream.ts';
 import { APPROVAL_ACTIONS, APPROVAL_ANSWERS } from '../../blocks/approvalCard.ts';
 
@@ -42,10 +42,12 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
       const thread = { channel: step.thread.channel, threadTs: step.thread.threadTs, user };
       const stream = new AgentStream(client, thread, deps.logger);
       const turn = deps.turns.start(thread, stream);
+      const unwatch = watchStop(deps, thread, stream, turn);
       try {
         await stream.working('is doing what you approved…', ['Doing what you approved…']);
         await runAction(deps, stream, thread, step.action, step.input, { approved: true, signal: turn.signal });
       } finally {
+        unwatch();
         turn.end();
       }
     });

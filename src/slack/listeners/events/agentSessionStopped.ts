@@ -11,6 +11,7 @@ import type { Logger } from '../../../infrastructure/logger.ts';
 import { STOPPED_LINE } from '../../agent/agentConversation.ts';
 import { slackError } from '../../agent/agentStream.ts';
 import type { RunningTurns } from '../../agent/runningTurns.ts';
+import type { ThreadStates } from '../../../actions/agent/threadState.ts';
 
 interface StoppedEvent {
   channel?: unknown;
@@ -19,15 +20,18 @@ interface StoppedEvent {
   streaming_message_ts?: unknown;
 }
 
-export function agentSessionStopped(deps: { turns: RunningTurns; tasks: BackgroundTasks; logger: Logger }) {
-  return async ({ event, client }: SlackEventMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+export function agentSessionStopped(deps: { turns: RunningTurns; threads: ThreadStates; tasks: BackgroundTasks; logger: Logger; now: () => Date }) {
+  return async ({ event, body, client }: SlackEventMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const stopped = event as StoppedEvent;
     if (typeof stopped.channel !== 'string' || typeof stopped.thread_ts !== 'string') return;
     const channel = stopped.channel;
     const threadTs = stopped.thread_ts;
     const streaming = Array.isArray(stopped.streaming_message_ts) ? stopped.streaming_message_ts.filter((ts): ts is string => typeof ts === 'string') : [];
+    const user = typeof stopped.user === 'string' ? { teamId: body.team_id ?? '', enterpriseId: body.enterprise_id || undefined, userId: stopped.user } : undefined;
     deps.tasks.run('agent stop', async () => {
       const streams = deps.turns.stop({ channel, threadTs });
+      // For a turn another instance runs: it looks for this in the database.
+      if (user) await deps.threads.requestStop({ channel, threadTs }, user, deps.now());
       deps.logger.info({ channel, running: streams.length }, 'agent conversation stopped by its user');
       await Promise.all(streams.map((stream) => stream.stop(STOPPED_LINE)));
       const ours = new Set(streams.map((stream) => stream.ts));
