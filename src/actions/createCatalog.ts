@@ -11,6 +11,8 @@ import { ActionCatalog } from './catalog.ts';
 import { CREATE_EVENT_ACTION, CreateCalendarEvent, createEventInputSchema } from './createCalendarEvent.ts';
 import { MARK_READ_ACTION, MarkEmailRead, markReadInputSchema } from './markEmailRead.ts';
 import { ShowUnreadEmail, unreadInputSchema } from './showUnreadEmail.ts';
+import { GmailDraftsClient } from '../connectors/gmail/drafts.ts';
+import { DISCARD_DRAFT_ACTION, draftIdInputSchema, DRAFT_REPLY_ACTION, draftReplyInputSchema, ReplyToEmail, SEND_DRAFT_ACTION } from './replyToEmail.ts';
 
 export interface CatalogSettings {
   unreadAction: string;
@@ -34,6 +36,11 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
     agentAuth,
     calendar: new CalendarClient({ baseUrl: settings.calendar.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
     connection: settings.calendar.connectionName,
+  });
+  const reply = new ReplyToEmail({
+    agentAuth,
+    gmail: new GmailDraftsClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.gmail.connectionName,
   });
   return new ActionCatalog()
     .register({
@@ -59,5 +66,30 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       effect: 'write',
       input: createEventInputSchema,
       run: (identifier, input) => createEvent.run(identifier, input),
+    })
+    // Replying to an email: a draft first (nothing leaves the mailbox), sent only on its own step.
+    .register({
+      name: DRAFT_REPLY_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftReplyInputSchema,
+      run: (identifier, input) => reply.draft(identifier, input),
+    })
+    .register({
+      name: SEND_DRAFT_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftIdInputSchema,
+      run: (identifier, input) => reply.send(identifier, input),
+    })
+    .register({
+      name: DISCARD_DRAFT_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftIdInputSchema,
+      run: (identifier, input) => reply.discard(identifier, input),
     });
 }

@@ -367,3 +367,71 @@ describe('approval before writing', () => {
     expect(callsOf('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('deploy failed'))).toEqual([]);
   });
 });
+
+describe('replying to an email with a Gmail draft', () => {
+  beforeEach(() => {
+    h.gmail.reset();
+    stored = [0, 1, 2].map((i) =>
+      h.gmail.addMessage({
+        from: `Sender ${i} <s${i}@example.com>`, subject: `Subject ${i}`, date: new Date(Date.now() - i * 60_000), snippet: `snippet ${i}`,
+        headers: [{ name: 'References', value: `<root${i}@mail.example.com>` }],
+      }),
+    );
+  });
+
+  function draftCardIn(stop: RecordedCall): { id: string; ts: string; text: string } {
+    const card = cardIn(stop);
+    expect(card.text).toContain('"text":"Send"');
+    expect(card.text).toContain('"text":"Discard"');
+    return card;
+  }
+
+  it('"reply to Sender 1: …" drafts a threaded reply, and sends it only on Send, once', async () => {
+    const { ts } = await ask('show me 3 unread emails');
+    const { stop } = await ask('reply to Sender 1: Thursday works for me', { threadTs: ts });
+    const card = draftCardIn(stop);
+    expect(card.text).toContain('Thursday works for me');
+    expect(card.text).toContain('s1@example.com');
+    expect(stop.body.session_status).toBe('suspended');
+    const drafts = [...h.gmail.drafts.drafts.values()];
+    expect(drafts).toHaveLength(1);
+    const mime = drafts[0]!.mime;
+    expect(drafts[0]!.threadId).toBe(stored[1]!.threadId);
+    expect(mime).toMatch(/^To: Sender 1 <s1@example\.com>\r?$/m);
+    expect(mime).toMatch(/^Subject: Re: Subject 1\r?$/m);
+    const original = stored[1]!.headers.find((header) => header.name.toLowerCase() === 'message-id')!.value;
+    expect(original).toMatch(/^<.+>$/);
+    expect(mime).toContain(`\r\nIn-Reply-To: ${original}\r\n`);
+    expect(mime).toContain(`\r\nReferences: <root1@mail.example.com> ${original}\r\n`);
+    expect(mime).toContain('Thursday works for me');
+    expect(h.gmail.drafts.sent).toEqual([]);
+
+    await press('approve', card);
+    await until(() => h.gmail.drafts.sent.length === 1, 'the draft to be sent');
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && JSON.stringify(a.body).includes('Sent.'));
+    await press('approve', card);
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && String(a.body.text).includes('already decided'));
+    expect(h.gmail.drafts.sent).toHaveLength(1);
+    expect(h.gmail.drafts.drafts.size).toBe(0);
+  });
+
+  it('Discard deletes the draft and sends nothing', async () => {
+    const { ts } = await ask('show me 3 unread emails');
+    const card = draftCardIn((await ask('reply to the first one: No, thanks', { threadTs: ts })).stop);
+    expect(h.gmail.drafts.drafts.size).toBe(1);
+    await press('cancel', card);
+    await until(() => h.gmail.drafts.drafts.size === 0, 'the draft to be deleted');
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && String(a.body.text).includes('Discarded'));
+    expect(h.gmail.drafts.sent).toEqual([]);
+  });
+
+  it('asks an account connected without gmail.compose to reconnect, saying why', async () => {
+    const token = h.activate(USER);
+    h.gmail.allowReadOnlyToken(token);
+    const { ts } = await ask('show me 3 unread emails');
+    await ask('reply to Sender 2: ok', { threadTs: ts });
+    const dm = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postMessage' && a.body.channel === DM && JSON.stringify(a.body).includes('/connect/'));
+    expect(JSON.stringify(dm)).toContain('draft replies to your email');
+    expect(h.gmail.drafts.drafts.size).toBe(0);
+  });
+});

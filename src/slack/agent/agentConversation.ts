@@ -27,6 +27,7 @@ import type { UserTimeZones } from '../userTimeZones.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
 import { followUp, type FollowUpSteps } from './followUps.ts';
 import type { StepApprovals } from '../../actions/agent/approvals.ts';
+import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION } from '../../actions/replyToEmail.ts';
 import { buildApprovalCard } from '../blocks/approvalCard.ts';
 import { describeStep, type StepContext } from './stepDescriptions.ts';
 import { watchForStop, type RunningTurns } from './runningTurns.ts';
@@ -42,6 +43,9 @@ export const TASK_TITLES: Record<string, string> = {
   [UNREAD_ACTION]: 'Reading your inbox',
   [CREATE_EVENT_ACTION]: 'Creating the event',
   [MARK_READ_ACTION]: 'Marking as read',
+  [DRAFT_REPLY_ACTION]: 'Drafting your reply',
+  [SEND_DRAFT_ACTION]: 'Sending your reply',
+  [DISCARD_DRAFT_ACTION]: 'Discarding the draft',
 };
 
 export interface AgentConversationDeps {
@@ -110,6 +114,8 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
   if (shown && asked) {
     const steps: FollowUpSteps = {
       run: (action, input, options) => runAction(deps, stream, thread, action, input, { ...options, signal }),
+      awaitApproval: async (action, input) =>
+        (await deps.approvals.keep(user, { action, input, thread: { channel: thread.channel, threadTs: thread.threadTs } }, deps.now())).id,
       say: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)),
       remember,
     };
@@ -151,7 +157,7 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
 }
 
 export interface StepOptions {
-  /** Hears the result once it is shown (e.g. to remember the emails of a summary). */
+  /** Hears the result just before it is shown (e.g. to remember the emails of a summary). */
   onShown?: ((result: unknown) => Promise<void>) | undefined;
   /** Slack's Stop for this turn. */
   signal?: AbortSignal | undefined;
@@ -159,6 +165,8 @@ export interface StepOptions {
   approved?: boolean;
   /** What the approval card says about the things the step acts on. */
   context?: StepContext;
+  /** Shows the result instead of the action's presenter (e.g. a draft with its own card). */
+  show?: (result: unknown) => Promise<{ text: string; blocks: KnownBlock[]; sessionStatus?: 'active' | 'suspended' }>;
 }
 
 /**
@@ -196,8 +204,14 @@ export async function runAction(
   await deps.runner.run(thread.user, { action, input }, reply, async (result) => {
     if (signal?.aborted) return; // finished upstream just as it was stopped: the answer is closed
     await stream.task(taskId, title, 'complete');
-    await stream.finish(withFeedback(presenterFor(action).present(result, input), action));
+    // Remembered before it is shown: a quick follow-up (on any instance) must find it.
     await onShown?.(result);
+    if (options.show) {
+      const { sessionStatus, ...shown } = await options.show(result);
+      await stream.finish(shown, sessionStatus ? { sessionStatus } : {});
+    } else {
+      await stream.finish(withFeedback(presenterFor(action).present(result, input), action));
+    }
   }, signal ? { signal } : {});
   if (!failed && !stream.isFinished) await stream.finish(withFeedback({ text: 'Done.' }, action));
 }

@@ -11,6 +11,15 @@ import { pickEmails, type FollowUp } from '../parsing/followUpIntent.ts';
 import { MARK_READ_ACTION, UNREAD_ACTION } from '../presenters.ts';
 import { escapeTruncated, oneLine } from '../text/mrkdwn.ts';
 import type { StepContext } from './stepDescriptions.ts';
+import { DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION, type DraftedReply } from '../../actions/replyToEmail.ts';
+import { buildDraftCard } from '../blocks/draftCard.ts';
+
+interface StepRunOptions {
+  onShown?: (result: unknown) => Promise<void>;
+  context?: StepContext;
+  approved?: boolean;
+  show?: (result: unknown) => Promise<{ text: string; blocks: KnownBlock[]; sessionStatus?: 'active' | 'suspended' }>;
+}
 
 export type ShownEmails = NonNullable<ThreadState['shown']>;
 
@@ -18,7 +27,9 @@ const MAX_OPENED = 5;
 
 export interface FollowUpSteps {
   /** Runs one action in the stream as a task; `onShown` hears its result once shown. */
-  run(action: string, input: unknown, options?: { onShown?: (result: unknown) => Promise<void>; context?: StepContext }): Promise<void>;
+  run(action: string, input: unknown, options?: StepRunOptions): Promise<void>;
+  /** Keeps a writing step to be approved on a card of the caller's; its approval id. */
+  awaitApproval(action: string, input: unknown): Promise<string>;
   /** Closes the answer with words of our own. */
   say(message: { text: string; blocks?: KnownBlock[] }): Promise<void>;
   /** Remembers what an unread summary showed, for the next follow-up. */
@@ -34,6 +45,19 @@ export async function followUp(intent: FollowUp, shown: ShownEmails, steps: Foll
   }
   const picked = pickEmails(intent.pick, shown.emails);
   if (picked.length === 0) return steps.say({ text: nothingPicked(shown.emails.length) });
+  if (intent.kind === 'reply') {
+    if (picked.length > 1) return steps.say({ text: `${picked.length} of the emails I showed match that. Say which by position, e.g. “reply to the second one: …”.` });
+    const email = picked[0]!;
+    // The draft is only in the user's own mailbox; sending it is the step the card waits on.
+    return steps.run(DRAFT_REPLY_ACTION, { messageId: email.id, text: intent.text }, {
+      approved: true,
+      show: async (result) => {
+        const draft = result as DraftedReply;
+        const approvalId = await steps.awaitApproval(SEND_DRAFT_ACTION, { draftId: draft.draftId });
+        return { ...buildDraftCard({ approvalId, ...draft, mailbox: shown.mailbox }), sessionStatus: 'suspended' };
+      },
+    });
+  }
   if (intent.kind === 'mark_read') {
     const context = { senders: picked.map((email) => email.from), mailbox: shown.mailbox };
     return steps.run(MARK_READ_ACTION, { ids: picked.map((email) => email.id) }, { context });

@@ -16,6 +16,9 @@ export const ACTION_LABELS: Record<string, string> = {
   'gmail.mark_read': 'Marked an email as read',
   'calendar.create_event': 'Created a calendar event',
   'alert.raise': 'Raised a team alert',
+  'gmail.draft_reply': 'Drafted a reply to an email',
+  'gmail.send_draft': 'Sent a reply you drafted',
+  'gmail.discard_draft': 'Discarded a drafted reply',
   'agent.feedback.good': 'Rated an answer as helpful',
   'agent.feedback.bad': 'Rated an answer as not helpful',
 };

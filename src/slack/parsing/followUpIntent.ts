@@ -14,7 +14,15 @@ export type EmailPick =
   | { by: 'sender'; name: string }
   | { by: 'all' };
 
-export type FollowUp = { kind: 'more' } | { kind: 'mark_read'; pick: EmailPick } | { kind: 'open'; pick: EmailPick };
+export type FollowUp =
+  | { kind: 'more' }
+  | { kind: 'mark_read'; pick: EmailPick }
+  | { kind: 'open'; pick: EmailPick }
+  /** "reply to Alice: Thursday works for me": `text` as written (case and lines kept). */
+  | { kind: 'reply'; pick: EmailPick; text: string };
+
+// "reply to alice: …", "reply to the second one saying …", "answer bob with …".
+const REPLY = /^\s*(?:(?:please|pls|ok|okay|now|and)\s+)*(?:reply|respond|answer|write\s+back)(?:\s+to)?\s+(.+?)\s*(?::|,?\s+saying\s+|,?\s+with\s+|,?\s+that\s+)\s*([\s\S]+)$/i;
 
 const ORDINALS: Record<string, number> = {
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
@@ -32,6 +40,13 @@ const AFTER_NAME = /^(?:as|read|please|pls|and|about|in|to|on|for|now|again)$/;
 const NOT_A_NAME = /^(?:the|a|an|one|email|mail|message|it|that|this|them|me|my|you)$/;
 
 export function parseFollowUp(text: string): FollowUp | undefined {
+  const reply = REPLY.exec(decodeSlackText(text.replace(/<@[UW][A-Z0-9]+(\|[^<>]*)?>/g, ' ')));
+  if (reply) {
+    const who = (reply[1] ?? '').toLowerCase();
+    const pick = pickIn(who, false) ?? nameAlone(who);
+    const words = (reply[2] ?? '').trim();
+    return pick && words ? { kind: 'reply', pick, text: words } : undefined;
+  }
   const cleaned = oneLine(decodeSlackText(text.replace(/<@[UW][A-Z0-9]+(\|[^<>]*)?>/g, ' ')))
     .toLowerCase()
     .replace(/’/g, "'")
@@ -78,6 +93,12 @@ function pickIn(words: string, allowAll: boolean): EmailPick | undefined {
   const possessive = /\b([a-z][\w.-]*)'s\b/.exec(text);
   if (possessive && !NOT_A_NAME.test(possessive[1] ?? '')) return { by: 'sender', name: possessive[1]! };
   return undefined;
+}
+
+/** "alice", "bob smith": a sender named with nothing around it. */
+function nameAlone(words: string): EmailPick | undefined {
+  const name = senderName(words);
+  return name ? { by: 'sender', name } : undefined;
 }
 
 function senderName(words: string): string | undefined {

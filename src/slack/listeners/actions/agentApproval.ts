@@ -9,6 +9,8 @@ import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts
 import { runAction, watchStop, type AgentConversationDeps } from '../../agent/agentConversation.ts';
 import { AgentStream } from '../../agent/agentStream.ts';
 import { APPROVAL_ACTIONS, APPROVAL_ANSWERS } from '../../blocks/approvalCard.ts';
+import { DRAFT_ANSWERS } from '../../blocks/draftCard.ts';
+import { DISCARD_DRAFT_ACTION, SEND_DRAFT_ACTION } from '../../../actions/replyToEmail.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -29,7 +31,11 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
         await tell(outcome.reason === 'not_yours' ? APPROVAL_ANSWERS.notYours : APPROVAL_ANSWERS.gone);
         return;
       }
-      const answer = verb === 'approve' ? APPROVAL_ANSWERS.approved : verb === 'edit' ? APPROVAL_ANSWERS.edit : APPROVAL_ANSWERS.cancelled;
+      const { step } = outcome.approval;
+      // A drafted reply's card: Send approves sending it; Edit and Discard delete the draft.
+      const draft = step.action === SEND_DRAFT_ACTION;
+      const answers = draft ? { approve: DRAFT_ANSWERS.sending, edit: DRAFT_ANSWERS.edit, cancel: DRAFT_ANSWERS.discarded } : { approve: APPROVAL_ANSWERS.approved, edit: APPROVAL_ANSWERS.edit, cancel: APPROVAL_ANSWERS.cancelled };
+      const answer = answers[verb as 'approve' | 'edit' | 'cancel'];
       // The card goes, whatever comes next: a second press finds nothing to press.
       if (typeof cardTs === 'string') {
         await client.chat.update({ channel, ts: cardTs, text: answer, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: answer, verbatim: true } }] }).catch((error: unknown) => {
@@ -37,15 +43,15 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
         });
       }
       deps.logger.info({ user: user.userId, action: outcome.approval.step.action, decision: verb }, 'agent step decided');
-      if (verb !== 'approve') return;
-      const { step } = outcome.approval;
+      if (verb !== 'approve' && !draft) return;
+      const run = verb === 'approve' ? step : { ...step, action: DISCARD_DRAFT_ACTION };
       const thread = { channel: step.thread.channel, threadTs: step.thread.threadTs, user };
       const stream = new AgentStream(client, thread, deps.logger);
       const turn = deps.turns.start(thread, stream);
       const unwatch = watchStop(deps, thread, stream, turn);
       try {
         await stream.working('is doing what you approved…', ['Doing what you approved…']);
-        await runAction(deps, stream, thread, step.action, step.input, { approved: true, signal: turn.signal });
+        await runAction(deps, stream, thread, run.action, run.input, { approved: true, signal: turn.signal });
       } finally {
         unwatch();
         turn.end();

@@ -23,6 +23,9 @@ describe('parseFollowUp', () => {
     ['open the first', { kind: 'open', pick: { by: 'position', index: 1 } }],
     ["show me Bob's", { kind: 'open', pick: { by: 'sender', name: 'bob' } }],
     ['What did Bob want?', { kind: 'open', pick: { by: 'sender', name: 'bob' } }],
+    ['reply to Alice: Thursday works for me', { kind: 'reply', pick: { by: 'sender', name: 'alice' }, text: 'Thursday works for me' }],
+    ['Reply to the second one saying Sounds good!\nSee you', { kind: 'reply', pick: { by: 'position', index: 2 }, text: 'Sounds good!\nSee you' }],
+    ['reply to the one from Bob: No, thanks', { kind: 'reply', pick: { by: 'sender', name: 'bob' }, text: 'No, thanks' }],
   ])('reads %j', (text, expected) => {
     expect(parseFollowUp(text)).toEqual(expected);
   });
