@@ -12,7 +12,8 @@ import { buildReplyMime } from '../connectors/gmail/replyMime.ts';
 export const DRAFT_REPLY_ACTION = 'gmail.draft_reply';
 export const SEND_DRAFT_ACTION = 'gmail.send_draft';
 export const DISCARD_DRAFT_ACTION = 'gmail.discard_draft';
-export const REPLY_TEXT_MAX = 4000;
+/** Slack's plain_text_input holds at most 3,000 characters: the Edit modal must fit the whole reply. */
+export const REPLY_TEXT_MAX = 3000;
 
 const gmailId = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/);
 export const draftReplyInputSchema = z.object({ messageId: gmailId, text: z.string().trim().min(1).max(REPLY_TEXT_MAX) });

@@ -210,3 +210,40 @@ export function sendBlockAction(botUrl: string, secret: string, action: BlockAct
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
 }
+
+export interface ViewSubmission {
+  callbackId: string;
+  userId: string;
+  teamId: string;
+  privateMetadata?: string;
+  /** state.values: block_id → action_id → the plain_text_input's value. */
+  values: Record<string, Record<string, string>>;
+}
+
+/** A modal's submission (`view_submission`), as `payload=<json>` in a form body. */
+export function sendViewSubmission(botUrl: string, secret: string, submission: ViewSubmission, options: SigningOptions = {}) {
+  const values = Object.fromEntries(
+    Object.entries(submission.values).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+    ]),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: submission.teamId, domain: 'standin' },
+    user: { id: submission.userId, username: submission.userId.toLowerCase(), name: submission.userId.toLowerCase(), team_id: submission.teamId },
+    api_app_id: STANDIN_DEFAULTS.appId,
+    token: 'legacy-verification-token',
+    trigger_id: nextTriggerId(),
+    view: {
+      id: 'V0MODAL', team_id: submission.teamId, type: 'modal', callback_id: submission.callbackId,
+      private_metadata: submission.privateMetadata ?? '', state: { values }, hash: '1.abc', blocks: [],
+      title: { type: 'plain_text', text: 'Modal' }, app_id: STANDIN_DEFAULTS.appId, bot_id: STANDIN_DEFAULTS.botId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
+}

@@ -180,6 +180,11 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, is_admin: isAdmin, is_owner: false } };
     },
+    // A modal opens only with a fresh trigger_id from an interaction (about 3 s old at most).
+    'views.open': (b) =>
+      b.trigger_id && b.view && typeof b.view === 'object' && (b.view as { type?: unknown }).type === 'modal'
+        ? { view: { id: `V${++counter}`, ...(b.view as object) } }
+        : { ok: false, error: b.trigger_id ? 'invalid_arguments' : 'invalid_trigger_id' },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
   };

@@ -31,6 +31,8 @@ export type ApprovalOutcome = { ok: true; approval: PendingApproval } | { ok: fa
 
 export interface StepApprovals {
   keep(proposedTo: SlackUser, step: ProposedStep, now: Date): Promise<PendingApproval>;
+  /** The approval while it is still `user`'s to decide (undecided, unexpired), else undefined. */
+  peek(id: string, user: SlackUser, now: Date): Promise<PendingApproval | undefined>;
   /** Decides once: only its own user, only before it expires, only the first decision counts. */
   decide(id: string, user: SlackUser, decision: ApprovalDecision, now: Date): Promise<ApprovalOutcome>;
 }

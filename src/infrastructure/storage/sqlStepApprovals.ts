@@ -43,6 +43,14 @@ export class SqlStepApprovals implements StepApprovals {
     return fromRow(rows[0] as Row);
   }
 
+  async peek(id: string, user: SlackUser, now: Date): Promise<PendingApproval | undefined> {
+    const rows = await this.db.query<Row>(
+      'SELECT * FROM agent_approvals WHERE id = $1 AND team_id = $2 AND user_id = $3 AND decided_at IS NULL AND expires_at > $4',
+      [id, user.teamId, user.userId, now],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
   async decide(id: string, user: SlackUser, decision: ApprovalDecision, now: Date): Promise<ApprovalOutcome> {
     const taken = await this.db.query<Row>(
       `UPDATE agent_approvals SET decided_at = $4, decision = $5

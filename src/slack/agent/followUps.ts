@@ -47,16 +47,7 @@ export async function followUp(intent: FollowUp, shown: ShownEmails, steps: Foll
   if (picked.length === 0) return steps.say({ text: nothingPicked(shown.emails.length) });
   if (intent.kind === 'reply') {
     if (picked.length > 1) return steps.say({ text: `${picked.length} of the emails I showed match that. Say which by position, e.g. “reply to the second one: …”.` });
-    const email = picked[0]!;
-    // The draft is only in the user's own mailbox; sending it is the step the card waits on.
-    return steps.run(DRAFT_REPLY_ACTION, { messageId: email.id, text: intent.text }, {
-      approved: true,
-      show: async (result) => {
-        const draft = result as DraftedReply;
-        const approvalId = await steps.awaitApproval(SEND_DRAFT_ACTION, { draftId: draft.draftId });
-        return { ...buildDraftCard({ approvalId, ...draft, mailbox: shown.mailbox }), sessionStatus: 'suspended' };
-      },
-    });
+    return draftReply(steps, picked[0]!.id, intent.text, shown.mailbox);
   }
   if (intent.kind === 'mark_read') {
     const context = { senders: picked.map((email) => email.from), mailbox: shown.mailbox };
@@ -75,4 +66,20 @@ export async function followUp(intent: FollowUp, shown: ShownEmails, steps: Foll
 
 function nothingPicked(count: number): string {
   return `I showed you ${count} ${count === 1 ? 'email' : 'emails'} and none of them matches that. Say which by position ("the second one") or sender ("the one from Alice").`;
+}
+
+/**
+ * Drafts the reply (only in the user's own mailbox) and shows it with Send / Edit / Discard:
+ * sending it is the step the card waits on. The approval keeps the original's id and the words, so
+ * Edit can show them again and draft anew.
+ */
+export function draftReply(steps: Pick<FollowUpSteps, 'run' | 'awaitApproval'>, messageId: string, text: string, mailbox: string | undefined): Promise<void> {
+  return steps.run(DRAFT_REPLY_ACTION, { messageId, text }, {
+    approved: true,
+    show: async (result) => {
+      const draft = result as DraftedReply;
+      const approvalId = await steps.awaitApproval(SEND_DRAFT_ACTION, { draftId: draft.draftId, messageId, to: draft.to, text: draft.text, ...(mailbox ? { mailbox } : {}) });
+      return { ...buildDraftCard({ approvalId, ...draft, mailbox }), sessionStatus: 'suspended' };
+    },
+  });
 }

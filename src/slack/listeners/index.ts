@@ -38,6 +38,8 @@ import { RunningTurns } from '../agent/runningTurns.ts';
 import type { StepApprovals } from '../../actions/agent/approvals.ts';
 import { APPROVAL_ACTIONS } from '../blocks/approvalCard.ts';
 import { agentApprovalButton } from './actions/agentApproval.ts';
+import { DRAFT_EDIT_CALLBACK } from '../blocks/draftEditModal.ts';
+import { draftEditSubmitted } from './views/draftEdit.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
 
 export interface ListenerDeps {
@@ -99,6 +101,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   };
   app.event('message', agentMessage(agent));
   app.action({ type: 'block_actions', action_id: APPROVAL_ACTIONS }, agentApprovalButton(agent));
+  app.view({ type: 'view_submission', callback_id: DRAFT_EDIT_CALLBACK }, draftEditSubmitted(agent));
   app.action({ type: 'block_actions', action_id: AGENT_FEEDBACK_ACTION }, agentFeedbackButton(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));

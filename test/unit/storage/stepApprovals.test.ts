@@ -29,6 +29,15 @@ describe.each(DATABASE_KINDS)('SqlStepApprovals on $name', (kind) => {
     expect(await other.decide(kept.id, alice, 'cancel', at(3))).toEqual({ ok: false, reason: 'gone' });
   });
 
+  it('can be looked at by its own user while undecided', async () => {
+    const kept = await new SqlStepApprovals(db).keep(alice, step, t0);
+    expect(await new SqlStepApprovals(db).peek(kept.id, alice, at(1))).toEqual({ ...kept, proposedTo: alice, step });
+    expect(await new SqlStepApprovals(db).peek(kept.id, mallory, at(1))).toBeUndefined();
+    expect(await new SqlStepApprovals(db).peek(kept.id, alice, at(APPROVAL_TTL_MS + 1))).toBeUndefined();
+    await new SqlStepApprovals(db).decide(kept.id, alice, 'cancel', at(2));
+    expect(await new SqlStepApprovals(db).peek(kept.id, alice, at(3))).toBeUndefined();
+  });
+
   it('is gone once expired, or when unknown', async () => {
     const kept = await new SqlStepApprovals(db).keep(alice, step, t0);
     expect(await new SqlStepApprovals(db).decide(kept.id, alice, 'approve', at(APPROVAL_TTL_MS + 1))).toEqual({ ok: false, reason: 'gone' });

@@ -10,6 +10,7 @@ import { runAction, watchStop, type AgentConversationDeps } from '../../agent/ag
 import { AgentStream } from '../../agent/agentStream.ts';
 import { APPROVAL_ACTIONS, APPROVAL_ANSWERS } from '../../blocks/approvalCard.ts';
 import { DRAFT_ANSWERS } from '../../blocks/draftCard.ts';
+import { buildDraftEditModal } from '../../blocks/draftEditModal.ts';
 import { DISCARD_DRAFT_ACTION, SEND_DRAFT_ACTION } from '../../../actions/replyToEmail.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -24,7 +25,20 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
     const cardTs = body.message?.ts ?? body.container?.message_ts;
     if (!verb || !id || typeof channel !== 'string') return;
     const tell = (text: string) => client.chat.postEphemeral({ channel, user: user.userId, text, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts } : {}) });
+    const triggerId = body.trigger_id;
     deps.tasks.run('agent step approval', async () => {
+      if (verb === 'edit') {
+        // A drafted reply is edited in a modal; the card stays until the edit is saved.
+        const pending = await deps.approvals.peek(id, user, deps.now());
+        if (pending?.step.action === SEND_DRAFT_ACTION && typeof cardTs === 'string') {
+          const draft = pending.step.input as { to?: unknown; text?: unknown };
+          await client.views.open({
+            trigger_id: triggerId,
+            view: buildDraftEditModal({ approvalId: id, channel, cardTs, to: String(draft.to ?? ''), text: String(draft.text ?? '') }),
+          });
+          return;
+        }
+      }
       const outcome = await deps.approvals.decide(id, user, verb === 'approve' ? 'approve' : 'cancel', deps.now());
       if (!outcome.ok) {
         if (outcome.reason === 'not_yours') deps.logger.warn({ user: user.userId }, "refused a press on someone else's agent step");
