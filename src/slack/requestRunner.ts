@@ -51,7 +51,11 @@ export class RequestRunner {
     request: ActionRequest,
     reply: Reply,
     onResult?: (result: unknown) => Promise<void>,
-    options: { signal?: AbortSignal } = {},
+    /**
+     * `signal`: the user stopped the request. `promptInReply`: `reply` is already the user's own DM
+     * (an agent conversation), so the connect button goes there instead of a separate DM.
+     */
+    options: { signal?: AbortSignal; promptInReply?: boolean } = {},
   ): Promise<void> {
     let subject: AuditSubject;
     try {
@@ -72,7 +76,7 @@ export class RequestRunner {
     const deliver = async (outcome: RunOutcome<unknown>) => {
       if (!outcome.ok) {
         const error = asAppError(outcome.error);
-        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply);
+        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options.promptInReply === true);
         else await this.fail(error, request, reply);
         return;
       }
@@ -94,7 +98,7 @@ export class RequestRunner {
     return this.deps.catalog.get(action).effect === 'write';
   }
 
-  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply) {
+  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply, inReply: boolean) {
     const presenter = presenterFor(request.action);
     const connection = this.deps.catalog.get(request.action).connection;
     try {
@@ -106,16 +110,19 @@ export class RequestRunner {
         input: request.input,
       });
       const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
-      await dmReply(this.deps.client, user.userId).send(
-        buildAuthorizationPrompt({
-          connectorLabel: presenter.connectorLabel,
-          url: pending.linkUrl,
-          expiresInMinutes: minutes,
-          purpose: presenter.purpose,
-          reconnect: pending.reconnect,
-        }),
-      );
-      await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
+      const prompt = buildAuthorizationPrompt({
+        connectorLabel: presenter.connectorLabel,
+        url: pending.linkUrl,
+        expiresInMinutes: minutes,
+        purpose: presenter.purpose,
+        reconnect: pending.reconnect,
+      });
+      if (inReply) {
+        await reply.send(prompt);
+      } else {
+        await dmReply(this.deps.client, user.userId).send(prompt);
+        await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
+      }
       this.deps.logger.info({ action: request.action, user: user.userId, connection }, 'authorization requested');
     } catch (thrown) {
       await this.fail(asAppError(thrown), request, reply);
