@@ -44,7 +44,7 @@ export class AgentStream {
     this.streamer = client.chatStream({
       channel: thread.channel,
       thread_ts: thread.threadTs,
-      recipient_team_id: thread.user.enterpriseId ?? thread.user.teamId,
+      recipient_team_id: thread.user.teamId || thread.user.enterpriseId,
       recipient_user_id: thread.user.userId,
     });
   }
