@@ -12,8 +12,14 @@ export interface ActionDefinition<Input = unknown, Result = unknown> {
   connection: string;
   /** Whose allowance a user's request for this action spends (carrying out a kept request spends none). */
   budget: BudgetClass;
+  /**
+   * `read`: only looks. `write`: changes something in the user's accounts, so a step the agent
+   * proposed on its own reading of their words waits for their approval first.
+   */
+  effect: 'read' | 'write';
   input: ZodType<Input>;
-  run(identifier: string, input: Input): Promise<Result>;
+  /** `signal`: the user stopped the request; an action that can, abandons its upstream calls. */
+  run(identifier: string, input: Input, signal?: AbortSignal): Promise<Result>;
 }
 
 export class ActionCatalog {
@@ -30,10 +36,10 @@ export class ActionCatalog {
     return action;
   }
 
-  async run(name: string, identifier: string, input: unknown): Promise<unknown> {
+  async run(name: string, identifier: string, input: unknown, signal?: AbortSignal): Promise<unknown> {
     const action = this.get(name);
     const parsed = action.input.safeParse(input);
     if (!parsed.success) throw new BadInputError(`The request for ${name} is not valid.`);
-    return action.run(identifier, parsed.data);
+    return action.run(identifier, parsed.data, signal);
   }
 }

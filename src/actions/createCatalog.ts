@@ -11,6 +11,8 @@ import { ActionCatalog } from './catalog.ts';
 import { CREATE_EVENT_ACTION, CreateCalendarEvent, createEventInputSchema } from './createCalendarEvent.ts';
 import { MARK_READ_ACTION, MarkEmailRead, markReadInputSchema } from './markEmailRead.ts';
 import { ShowUnreadEmail, unreadInputSchema } from './showUnreadEmail.ts';
+import { GmailDraftsClient } from '../connectors/gmail/drafts.ts';
+import { DISCARD_DRAFT_ACTION, draftIdInputSchema, DRAFT_REPLY_ACTION, draftReplyInputSchema, ReplyToEmail, SEND_DRAFT_ACTION } from './replyToEmail.ts';
 
 export interface CatalogSettings {
   unreadAction: string;
@@ -35,18 +37,25 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
     calendar: new CalendarClient({ baseUrl: settings.calendar.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
     connection: settings.calendar.connectionName,
   });
+  const reply = new ReplyToEmail({
+    agentAuth,
+    gmail: new GmailDraftsClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.gmail.connectionName,
+  });
   return new ActionCatalog()
     .register({
       name: settings.unreadAction,
       connection: settings.gmail.connectionName,
       budget: 'read_mail',
+      effect: 'read',
       input: unreadInputSchema,
-      run: (identifier, input) => showUnread.run(identifier, input),
+      run: (identifier, input, signal) => showUnread.run(identifier, input, signal),
     })
     .register({
       name: MARK_READ_ACTION,
       connection: settings.gmail.connectionName,
       budget: 'read_mail',
+      effect: 'write',
       input: markReadInputSchema,
       run: (identifier, input) => markRead.run(identifier, input),
     })
@@ -54,7 +63,33 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       name: CREATE_EVENT_ACTION,
       connection: settings.calendar.connectionName,
       budget: 'calendar_write',
+      effect: 'write',
       input: createEventInputSchema,
       run: (identifier, input) => createEvent.run(identifier, input),
+    })
+    // Replying to an email: a draft first (nothing leaves the mailbox), sent only on its own step.
+    .register({
+      name: DRAFT_REPLY_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftReplyInputSchema,
+      run: (identifier, input) => reply.draft(identifier, input),
+    })
+    .register({
+      name: SEND_DRAFT_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftIdInputSchema,
+      run: (identifier, input) => reply.send(identifier, input),
+    })
+    .register({
+      name: DISCARD_DRAFT_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: draftIdInputSchema,
+      run: (identifier, input) => reply.discard(identifier, input),
     });
 }

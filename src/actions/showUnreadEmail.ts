@@ -28,10 +28,10 @@ export class ShowUnreadEmail {
     this.connection = deps.connection;
   }
 
-  async run(identifier: string, input: UnreadInput): Promise<UnreadResult> {
+  async run(identifier: string, input: UnreadInput, signal?: AbortSignal): Promise<UnreadResult> {
     const valid = unreadInputSchema.parse(input);
     const result = await withAccessToken(this.agentAuth, { connection: this.connection, identifier }, (token) =>
-      this.gmail.listUnread(token, { max: valid.count, search: valid.search, pageToken: valid.pageToken }),
+      this.gmail.listUnread(token, { max: valid.count, search: valid.search, pageToken: valid.pageToken, ...(signal ? { signal } : {}) }),
     );
     return valid.skip ? { ...result, emails: result.emails.slice(valid.skip) } : result;
   }

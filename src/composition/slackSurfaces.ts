@@ -97,6 +97,8 @@ export function createSlackSurfaces(
     deliveries: storage.deliveries,
     digests: manageDigests,
     proposals: storage.proposals,
+    threads: storage.threads,
+    approvals: storage.approvals,
     inlineAnswerMs: config.slack.inlineAnswerMs,
     logger,
     now,

@@ -13,6 +13,8 @@ import { SqlAuthSessionStore } from '../infrastructure/storage/sqlAuthSessionSto
 import { SqlKeptRequestStore } from '../infrastructure/storage/sqlKeptRequestStore.ts';
 import { SqlProcessedEvents } from '../infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from '../infrastructure/storage/sqlUserDirectory.ts';
+import { SqlStepApprovals } from '../infrastructure/storage/sqlStepApprovals.ts';
+import { SqlThreadStates } from '../infrastructure/storage/sqlThreadStates.ts';
 
 export type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -28,5 +30,7 @@ export async function openStorage(config: Pick<Config, 'databaseUrl'>, logger: L
     audit: new SqlAuditLog(db),
     deliveries: new SqlProcessedEvents(db),
     proposals: new SqlAlertProposals(db),
+    threads: new SqlThreadStates(db),
+    approvals: new SqlStepApprovals(db),
   };
 }

@@ -61,9 +61,10 @@ export const CONNECTORS: ConnectorDescription[] = [
     key: 'gmail',
     label: 'Gmail',
     provider: 'google',
-    // Reading, and `gmail.modify` for "Mark as read" (it removes the UNREAD label; it cannot delete
-    // mail for good). Never `gmail.metadata`: with it on a token, Gmail refuses the search (`q`) we rely on.
-    scopes: [`${GOOGLE_SCOPE}gmail.readonly`, `${GOOGLE_SCOPE}gmail.modify`],
+    // Reading, `gmail.modify` for "Mark as read" (it removes the UNREAD label; it cannot delete
+    // mail for good), `gmail.compose` for replies (drafts, sent only when the user presses Send).
+    // Never `gmail.metadata`: with it on a token, Gmail refuses the search (`q`) we rely on.
+    scopes: [`${GOOGLE_SCOPE}gmail.readonly`, `${GOOGLE_SCOPE}gmail.modify`, `${GOOGLE_SCOPE}gmail.compose`],
     authorizationParams: {
       // Google returns a refresh token only for offline access, and only on a consent screen.
       access_type: 'offline',

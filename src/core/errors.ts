@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'OVER_BUDGET'
   | 'BAD_INPUT'
+  | 'STOPPED'
   | 'INTERNAL';
 
 export class AppError extends Error {
@@ -19,6 +20,13 @@ export class AppError extends Error {
     super(message, options);
     this.code = code;
     this.name = new.target.name;
+  }
+}
+
+/** The user stopped the request (an agent conversation's Stop) before it was done. */
+export class StoppedError extends AppError {
+  constructor(message = 'stopped by the user') {
+    super('STOPPED', message);
   }
 }
 

@@ -23,6 +23,8 @@ export function userMessageFor(error: AppError, context: { connectorLabel?: stri
       return `You've asked me for this a lot in a short time, so I haven't done it; please try again ${waitFor(error)}.`;
     case 'BAD_INPUT':
       return escapeMrkdwn(truncate(oneLine(error.message), BAD_INPUT_MAX)) || 'I could not use that request.';
+    case 'STOPPED':
+      return 'Stopped, as you asked: nothing more was done.';
     case 'INTERNAL':
     default:
       return 'Sorry, something went wrong on my side. Please try again; if it keeps happening, tell the app\'s admins.';

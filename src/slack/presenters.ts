@@ -8,6 +8,8 @@ import { buildUnreadSummary } from './blocks/unreadSummary.ts';
 import { addUnreadActions } from './blocks/unreadSummaryActions.ts';
 import { MARK_READ_ACTION } from '../actions/markEmailRead.ts';
 import type { SlackMessage } from './replies.ts';
+import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION, type DraftedReply } from '../actions/replyToEmail.ts';
+import { escapeTruncated, oneLine } from './text/mrkdwn.ts';
 
 export const UNREAD_ACTION = 'unread.list';
 export { CREATE_EVENT_ACTION, MARK_READ_ACTION };
@@ -42,6 +44,25 @@ export const presenters: Record<string, ActionPresenter> = {
       buildEventConfirmation({ event: result as CalendarEvent, timeZone: (input as CreateEventInput).timeZone }),
   },
 };
+
+// Replies to email (the agent conversation shows a draft with its own card; see blocks/draftCard.ts).
+Object.assign(presenters, {
+  [DRAFT_REPLY_ACTION]: {
+    purpose: 'draft replies to your email (sent only when you press Send)',
+    connectorLabel: 'Gmail',
+    present: (result: unknown) => ({ text: `Drafted a reply to ${escapeTruncated(oneLine((result as DraftedReply).to), 300)}.` }),
+  },
+  [SEND_DRAFT_ACTION]: {
+    purpose: 'send the reply you drafted',
+    connectorLabel: 'Gmail',
+    present: () => ({ text: ':white_check_mark: Sent.' }),
+  },
+  [DISCARD_DRAFT_ACTION]: {
+    purpose: 'discard the reply you drafted',
+    connectorLabel: 'Gmail',
+    present: () => ({ text: 'The draft is deleted: nothing was sent.' }),
+  },
+} satisfies Record<string, ActionPresenter>);
 
 export function presenterFor(action: string): ActionPresenter {
   const presenter = presenters[action];

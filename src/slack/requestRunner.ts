@@ -46,7 +46,17 @@ export class RequestRunner {
    * `onResult`, when given, shows the result instead of `reply` (e.g. by replacing the message a
    * button was on); prompts and errors still go to `reply`.
    */
-  async run(user: SlackUser, request: ActionRequest, reply: Reply, onResult?: (result: unknown) => Promise<void>): Promise<void> {
+  async run(
+    user: SlackUser,
+    request: ActionRequest,
+    reply: Reply,
+    onResult?: (result: unknown) => Promise<void>,
+    /**
+     * `signal`: the user stopped the request. `promptInReply`: `reply` is already the user's own DM
+     * (an agent conversation), so the connect button goes there instead of a separate DM.
+     */
+    options: { signal?: AbortSignal; promptInReply?: boolean } = {},
+  ): Promise<void> {
     let subject: AuditSubject;
     try {
       await charge(this.deps.budgets, user, this.deps.catalog.get(request.action).budget);
@@ -62,11 +72,11 @@ export class RequestRunner {
       await this.fail(asAppError(thrown), request, reply);
       return;
     }
-    const run = () => this.deps.catalog.run(request.action, subject.identifier, request.input);
+    const run = () => this.deps.catalog.run(request.action, subject.identifier, request.input, options.signal);
     const deliver = async (outcome: RunOutcome<unknown>) => {
       if (!outcome.ok) {
         const error = asAppError(outcome.error);
-        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply);
+        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options.promptInReply === true);
         else await this.fail(error, request, reply);
         return;
       }
@@ -83,7 +93,12 @@ export class RequestRunner {
     );
   }
 
-  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply) {
+  /** Whether the action changes something in the user's accounts (see ActionDefinition.effect). */
+  writes(action: string): boolean {
+    return this.deps.catalog.get(action).effect === 'write';
+  }
+
+  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply, inReply: boolean) {
     const presenter = presenterFor(request.action);
     const connection = this.deps.catalog.get(request.action).connection;
     try {
@@ -95,16 +110,19 @@ export class RequestRunner {
         input: request.input,
       });
       const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
-      await dmReply(this.deps.client, user.userId).send(
-        buildAuthorizationPrompt({
-          connectorLabel: presenter.connectorLabel,
-          url: pending.linkUrl,
-          expiresInMinutes: minutes,
-          purpose: presenter.purpose,
-          reconnect: pending.reconnect,
-        }),
-      );
-      await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
+      const prompt = buildAuthorizationPrompt({
+        connectorLabel: presenter.connectorLabel,
+        url: pending.linkUrl,
+        expiresInMinutes: minutes,
+        purpose: presenter.purpose,
+        reconnect: pending.reconnect,
+      });
+      if (inReply) {
+        await reply.send(prompt);
+      } else {
+        await dmReply(this.deps.client, user.userId).send(prompt);
+        await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
+      }
       this.deps.logger.info({ action: request.action, user: user.userId, connection }, 'authorization requested');
     } catch (thrown) {
       await this.fail(asAppError(thrown), request, reply);
@@ -112,7 +130,7 @@ export class RequestRunner {
   }
 
   private async fail(error: AppError, request: ActionRequest, reply: Reply) {
-    const log = error.code === 'INTERNAL' ? 'error' : 'warn';
+    const log = error.code === 'INTERNAL' ? 'error' : error.code === 'STOPPED' ? 'info' : 'warn';
     this.deps.logger[log]({ err: error, action: request.action }, 'action failed');
     const presenter = presenterFor(request.action);
     await reply.send({ text: userMessageFor(error, { connectorLabel: presenter.connectorLabel }) });

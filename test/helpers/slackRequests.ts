@@ -174,6 +174,10 @@ export interface BlockAction {
   triggerId?: string;
   /** The blocks of the message the button is on, as Slack sends them for messages it keeps. */
   messageBlocks?: unknown[];
+  /** The element's type (default `button`), e.g. `feedback_buttons`. */
+  elementType?: string;
+  /** The message's thread, for a button on a reply. */
+  threadTs?: string;
 }
 
 /** A button click's block_actions payload, as Slack sends it over HTTP or inside a Socket Mode envelope. */
@@ -191,11 +195,14 @@ export function blockActionPayload(action: BlockAction): Record<string, unknown>
     enterprise: action.enterpriseId ? { id: action.enterpriseId, name: 'Standin Org' } : null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'directmessage' },
-    message: { type: 'message', ts: messageTs, text: '', ...(action.messageBlocks ? { blocks: action.messageBlocks } : {}) },
+    message: {
+      type: 'message', ts: messageTs, text: '', ...(action.messageBlocks ? { blocks: action.messageBlocks } : {}),
+      ...(action.threadTs ? { thread_ts: action.threadTs } : {}),
+    },
     ...(action.responseUrl ? { response_url: action.responseUrl } : {}),
     actions: [
       {
-        type: 'button',
+        type: action.elementType ?? 'button',
         action_id: action.actionId,
         block_id: action.blockId ?? 'block',
         text: { type: 'plain_text', text: 'Button', emoji: true },
@@ -210,5 +217,42 @@ export function blockActionPayload(action: BlockAction): Record<string, unknown>
 /** A button click, as `payload=<json>` in a form body. */
 export function sendBlockAction(botUrl: string, secret: string, action: BlockAction, options: SigningOptions = {}) {
   const body = new URLSearchParams({ payload: JSON.stringify(blockActionPayload(action)) }).toString();
+  return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
+}
+
+export interface ViewSubmission {
+  callbackId: string;
+  userId: string;
+  teamId: string;
+  privateMetadata?: string;
+  /** state.values: block_id → action_id → the plain_text_input's value. */
+  values: Record<string, Record<string, string>>;
+}
+
+/** A modal's submission (`view_submission`), as `payload=<json>` in a form body. */
+export function sendViewSubmission(botUrl: string, secret: string, submission: ViewSubmission, options: SigningOptions = {}) {
+  const values = Object.fromEntries(
+    Object.entries(submission.values).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+    ]),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: submission.teamId, domain: 'standin' },
+    user: { id: submission.userId, username: submission.userId.toLowerCase(), name: submission.userId.toLowerCase(), team_id: submission.teamId },
+    api_app_id: STANDIN_DEFAULTS.appId,
+    token: 'legacy-verification-token',
+    trigger_id: nextTriggerId(),
+    view: {
+      id: 'V0MODAL', team_id: submission.teamId, type: 'modal', callback_id: submission.callbackId,
+      private_metadata: submission.privateMetadata ?? '', state: { values }, hash: '1.abc', blocks: [],
+      title: { type: 'plain_text', text: 'Modal' }, app_id: STANDIN_DEFAULTS.appId, bot_id: STANDIN_DEFAULTS.botId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
 }

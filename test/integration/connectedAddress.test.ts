@@ -10,7 +10,7 @@ import { askAndGetLink, isDmTo, seedInbox } from '../helpers/localFlows.ts';
 import { DEFAULT_ACCOUNT_EMAIL } from '../standins/oauthProvider.ts';
 
 let h: LocalHarness;
-const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'];
+const GMAIL_SCOPES = ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.compose'];
 const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.events';
 
 beforeAll(async () => {

@@ -15,6 +15,7 @@ let h: LocalHarness;
 const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 // Asked for beside reading, for "Mark as read".
 const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
+const GMAIL_COMPOSE_SCOPE = 'https://www.googleapis.com/auth/gmail.compose';
 const exchanges = () => h.provider.tokenCalls.filter((c) => c.grantType === 'authorization_code');
 /** Codes, states and verifiers seen on the wire, to look for in logs and the database. */
 const seen: string[] = [];
@@ -65,7 +66,7 @@ describe('a first /unread, connected through the built-in backend', () => {
       redirect_uri: `${h.botUrl}/auth/callback`,
       response_type: 'code',
       // Its own scopes, and OpenID Connect's to learn which account it is.
-      scope: `${GMAIL_SCOPE} ${GMAIL_MODIFY_SCOPE} openid email`,
+      scope: `${GMAIL_SCOPE} ${GMAIL_MODIFY_SCOPE} ${GMAIL_COMPOSE_SCOPE} openid email`,
       code_challenge_method: 'S256',
       access_type: 'offline',
       prompt: 'consent',

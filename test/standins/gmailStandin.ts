@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gmailDrafts, type GmailDrafts } from './gmailStandinDrafts.ts';
 import { googleError, Mailbox, type ApiAnswer, type NewMessage, type StoredMessage } from './gmailStandinMailbox.ts';
 
 export type { NewMessage, StoredMessage } from './gmailStandinMailbox.ts';
@@ -41,6 +42,8 @@ export interface GmailStandinOptions {
 export interface GmailStandin {
   url: string;
   emailAddress: string;
+  /** Drafts made and sent (users.drafts; see gmailStandinDrafts.ts). */
+  drafts: Pick<GmailDrafts, 'drafts' | 'sent'>;
   /** Every outer HTTP request, in arrival order. */
   requests: RecordedRequest[];
   /** Every part of every batch request. */
@@ -79,6 +82,7 @@ const API_PREFIX = '/gmail/v1/users/';
 
 export async function startGmailStandin(options: GmailStandinOptions = {}): Promise<GmailStandin> {
   const mailbox = new Mailbox(options.emailAddress ?? 'someone@standin.example');
+  const drafts = gmailDrafts();
   const tokens = new Set(options.tokens ?? []);
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
@@ -112,6 +116,10 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     if (method === 'POST' && rest.length === 2 && rest[0] === 'messages' && rest[1] === 'batchModify') {
       if (readOnlyTokens.has(token)) return googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
       return mailbox.batchModify(body);
+    }
+    if (rest[0] === 'drafts') {
+      if (readOnlyTokens.has(token)) return googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+      return drafts.handle(method, rest, body) ?? googleError(404);
     }
     if (method !== 'GET') return googleError(404);
     if (rest.length === 1 && rest[0] === 'profile') return mailbox.profile();
@@ -185,6 +193,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
 
   return {
     url: `http://127.0.0.1:${port}`,
+    drafts,
     emailAddress: mailbox.emailAddress,
     requests,
     innerRequests,
@@ -220,6 +229,7 @@ export async function startGmailStandin(options: GmailStandinOptions = {}): Prom
     },
     reset() {
       mailbox.clear();
+      drafts.clear();
       requests.length = 0;
       innerRequests.length = 0;
       maxInFlight = inFlight;

@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { slackOidc, type SlackOidc } from './slackOidc.ts';
+import { agentSurface, type AgentSurface } from './slackAgentApi.ts';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
@@ -50,6 +51,8 @@ export interface SlackApiStandin {
   responses: RecordedResponse[];
   /** Sign in with Slack (see slackOidc.ts). */
   oidc: SlackOidc;
+  /** The agent surface: streams, session statuses, expiring streams (see slackAgentApi.ts). */
+  agent: Pick<AgentSurface, 'streams' | 'sessions' | 'expireStreams'>;
   /** Every call since start, kept across reset() (e.g. to find whom a link was DM'd to). */
   history: RecordedCall[];
   /** A response_url served here; posts to it are recorded in `responses`. */
@@ -85,7 +88,7 @@ export interface SlackApiStandin {
 }
 
 type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
-const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata'];
+const JSON_FIELDS = ['blocks', 'attachments', 'view', 'metadata', 'chunks', 'prompts', 'loading_messages'];
 
 export interface SlackApiStandinOptions extends Partial<typeof STANDIN_DEFAULTS> {
   botToken: string;
@@ -129,7 +132,9 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     return answer(nextTs());
   }
 
+  const agent = agentSurface(nextTs, checkBlocks);
   const handlers: Record<string, (b: Body) => Body> = {
+    ...agent.handlers,
     'auth.test': () => authTestAnswer(ids, 'bot'),
     'conversations.open': (b) => {
       const user = String(b.users ?? '').split(',')[0];
@@ -183,8 +188,11 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, deleted, is_admin: isAdmin, is_owner: false } };
     },
+    // A modal opens only with a fresh trigger_id from an interaction (about 3 s old at most).
     'views.open': (b) =>
-      b.trigger_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
+      b.trigger_id && b.view && typeof b.view === 'object' && (b.view as { type?: unknown }).type === 'modal'
+        ? { view: { id: `V${++counter}`, ...(b.view as object) } }
+        : { ok: false, error: b.trigger_id ? 'invalid_arguments' : 'invalid_trigger_id' },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
   };
@@ -283,6 +291,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const standin: SlackApiStandin = {
     url: `${base}/api/`,
     oidc,
+    agent,
     history,
     calls,
     responses,
@@ -313,6 +322,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       channels.clear();
       userGroups.clear();
       channelMembers.clear();
+      agent.reset();
       delayMs = 0;
       pageSize = Number.POSITIVE_INFINITY;
     },

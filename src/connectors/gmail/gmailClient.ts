@@ -4,7 +4,7 @@
  * says is temporary, with backoff; inner batch parts that fail are retried alone in a smaller batch.
  */
 import { request, type Dispatcher } from 'undici';
-import { UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../core/errors.ts';
+import { StoppedError, UpstreamUnauthorizedError, UpstreamUnavailableError } from '../../core/errors.ts';
 import { retry, type RetryPolicy } from '../../infrastructure/http/retry.ts';
 import { boundaryFrom, buildBatchBody, matchParts, newBoundary, parseBatchResponse, type BatchResponsePart } from './batch.ts';
 import { failureFor, finalError, networkFailure, retryVerdict, TransientFailure, worst } from './gmailErrors.ts';
@@ -66,8 +66,9 @@ export class GmailClient implements GmailApi {
     const params = new URLSearchParams({ q, maxResults: String(max) });
     if (query.pageToken) params.set('pageToken', query.pageToken);
     const url = `${this.baseUrl}/gmail/v1/users/me/messages?${params}`;
+    const signal = query.signal;
     const listed = await this.withRetries(async () => {
-      const answer = await this.send('listing messages', accessToken, 'GET', url);
+      const answer = await this.send('listing messages', accessToken, 'GET', url, undefined, signal);
       return parseAnswer(listSchema, answer.text, 'listing messages');
     });
 
@@ -76,12 +77,12 @@ export class GmailClient implements GmailApi {
     const nextPageToken = listed.nextPageToken || undefined;
     if (ids.length === 0) return { mailbox: undefined, emails: [], totalEstimate, nextPageToken };
 
-    const { messages, mailbox } = await this.readAll(accessToken, ids);
+    const { messages, mailbox } = await this.readAll(accessToken, ids, signal);
     return { mailbox, emails: newestFirst(messages.map(toEmailSummary)), totalEstimate, nextPageToken };
   }
 
   /** Reads the messages and the profile in one batch; failed parts are retried alone. */
-  private async readAll(token: string, ids: string[]): Promise<{ messages: RawMessage[]; mailbox: string | undefined }> {
+  private async readAll(token: string, ids: string[], signal?: AbortSignal): Promise<{ messages: RawMessage[]; mailbox: string | undefined }> {
     const pending = new Map<string, Item>(
       ids.map((id) => [id, { key: id, path: `/gmail/v1/users/me/messages/${encodeURIComponent(id)}?${METADATA_QUERY}` }]),
     );
@@ -92,7 +93,7 @@ export class GmailClient implements GmailApi {
     const attempt = async () => {
       const failures: TransientFailure[] = [];
       for (const chunk of chunks([...pending.values()], this.maxBatchSize)) {
-        const answers = await this.sendBatch(token, chunk);
+        const answers = await this.sendBatch(token, chunk, signal);
         chunk.forEach((item, index) => {
           const failure = this.readPart(item, answers.get(`item-${index + 1}`), (body) => {
             if (item.key === PROFILE) mailbox = readMailbox(body);
@@ -126,14 +127,14 @@ export class GmailClient implements GmailApi {
     throw failure;
   }
 
-  private async sendBatch(token: string, items: Item[]): Promise<Map<string, BatchResponsePart>> {
+  private async sendBatch(token: string, items: Item[], signal?: AbortSignal): Promise<Map<string, BatchResponsePart>> {
     const step = 'the batch request';
     const parts = items.map((item, index) => ({ contentId: `item-${index + 1}`, method: 'GET', path: item.path }));
     const boundary = newBoundary();
     const answer = await this.send(step, token, 'POST', `${this.baseUrl}/batch/gmail/v1`, {
       contentType: `multipart/mixed; boundary=${boundary}`,
       body: buildBatchBody(parts, boundary),
-    });
+    }, signal);
     const contentType = answer.headers['content-type'];
     const answerBoundary = boundaryFrom(Array.isArray(contentType) ? contentType[0] : contentType);
     if (!answerBoundary) throw new UpstreamUnavailableError('Gmail', `${step} got an answer that is not multipart`);
@@ -147,8 +148,10 @@ export class GmailClient implements GmailApi {
     method: 'GET' | 'POST',
     url: string,
     payload?: { contentType: string; body: string },
+    stopped?: AbortSignal,
   ): Promise<Answer> {
     let answer: Answer;
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
     try {
       const response = await request(url, {
         method,
@@ -159,10 +162,12 @@ export class GmailClient implements GmailApi {
         },
         body: payload?.body,
         dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
+        signal: stopped ? AbortSignal.any([timeout, stopped]) : timeout,
       });
       answer = { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (error) {
+      // Stopped by the user: not a failure of Gmail's, and nothing to retry.
+      if (stopped?.aborted) throw new StoppedError();
       throw networkFailure(step, error);
     }
     if (answer.status < 200 || answer.status >= 300) {

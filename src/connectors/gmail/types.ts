@@ -19,6 +19,8 @@ export interface UnreadQuery {
   search?: string | undefined;
   /** Where to continue: a previous result's nextPageToken. */
   pageToken?: string | undefined;
+  /** Aborts the requests in flight and the retries (the user stopped the request). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface UnreadResult {

@@ -89,6 +89,35 @@ const DIGEST_SCHEDULES = `
       CREATE INDEX digest_schedules_due ON digest_schedules (due_at) WHERE paused = false
     `;
 
+const AGENT_THREADS = `
+      CREATE TABLE agent_threads (
+        channel_id text NOT NULL,
+        thread_ts text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        state text NOT NULL,
+        updated_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        stop_requested_at timestamptz,
+        PRIMARY KEY (channel_id, thread_ts)
+      );
+      CREATE INDEX agent_threads_expires ON agent_threads (expires_at);
+
+      CREATE TABLE agent_approvals (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        step text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        decided_at timestamptz,
+        decision text
+      );
+      CREATE INDEX agent_approvals_expires ON agent_approvals (expires_at);
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -363,6 +392,12 @@ const MIGRATIONS: Migration[] = [
     name: 'scheduled digests, one per user, each slot claimed by one instance',
     sql: DIGEST_SCHEDULES,
     sqlite: DIGEST_SCHEDULES,
+  },
+  {
+    id: 10,
+    name: 'agent conversations: what each Messages tab thread last showed, and the steps waiting for approval',
+    sql: AGENT_THREADS,
+    sqlite: AGENT_THREADS,
   },
 ];
 

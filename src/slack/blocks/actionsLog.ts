@@ -16,6 +16,11 @@ export const ACTION_LABELS: Record<string, string> = {
   'gmail.mark_read': 'Marked an email as read',
   'calendar.create_event': 'Created a calendar event',
   'alert.raise': 'Raised a team alert',
+  'gmail.draft_reply': 'Drafted a reply to an email',
+  'gmail.send_draft': 'Sent a reply you drafted',
+  'gmail.discard_draft': 'Discarded a drafted reply',
+  'agent.feedback.good': 'Rated an answer as helpful',
+  'agent.feedback.bad': 'Rated an answer as not helpful',
 };
 
 const ERROR_WORDS: Record<ErrorCode, string> = {
@@ -25,6 +30,7 @@ const ERROR_WORDS: Record<ErrorCode, string> = {
   RATE_LIMITED: 'the service was busy',
   OVER_BUDGET: 'you had asked too often just then',
   BAD_INPUT: 'the request could not be used',
+  STOPPED: 'you stopped it',
   INTERNAL: 'something went wrong on my side',
 };
 

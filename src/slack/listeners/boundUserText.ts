@@ -23,7 +23,7 @@ export function boundUserText(deps: { tasks: BackgroundTasks; logger: Logger }):
     const { body, ack, client, next } = args as Args;
     const b = body as {
       command?: unknown; text?: unknown; type?: unknown; user_id?: unknown;
-      event?: { type?: unknown; text?: unknown; user?: unknown; channel?: unknown; thread_ts?: unknown };
+      event?: { type?: unknown; text?: unknown; user?: unknown; channel?: unknown; thread_ts?: unknown; ts?: unknown; channel_type?: unknown };
       actions?: Array<{ value?: unknown; selected_option?: { value?: unknown } }>;
     };
     if (typeof b.command === 'string') {
@@ -44,6 +44,13 @@ export function boundUserText(deps: { tasks: BackgroundTasks; logger: Logger }):
           threadTs: typeof event.thread_ts === 'string' ? event.thread_ts : undefined,
         });
         deps.tasks.run('oversized mention reply', () => reply.send({ text: tooLongMessage('message', length) }));
+      } else if (event.type === 'message' && event.channel_type === 'im' && isFromPerson(event) && typeof event.channel === 'string') {
+        // A message to the agent in its Messages tab: answered in its thread, where it was written.
+        const channel = event.channel;
+        const threadTs = typeof event.thread_ts === 'string' ? event.thread_ts : typeof event.ts === 'string' ? event.ts : undefined;
+        deps.tasks.run('oversized agent message reply', async () => {
+          await client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: tooLongMessage('message', length) });
+        });
       }
       return;
     } else if (Array.isArray(b.actions)) {

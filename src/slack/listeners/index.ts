@@ -29,7 +29,21 @@ import { digestCommand } from './commands/digest.ts';
 import type { ManageDigests } from '../../actions/digests/manageDigests.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
-import { appMention, type AppMentionDeps } from './events/appMention.ts';
+import { appMention, type AlertIntent, type AppMentionDeps } from './events/appMention.ts';
+import type { SlackUser } from '../../core/slackUser.ts';
+import type { Reply } from '../replies.ts';
+// The agent surface (Messages tab conversations): grouped here to keep merges simple.
+import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
+import { agentFeedbackButton } from './actions/agentFeedback.ts';
+import { agentMessage } from './messages/agentMessage.ts';
+import { agentSessionStopped } from './events/agentSessionStopped.ts';
+import { RunningTurns } from '../agent/runningTurns.ts';
+import type { StepApprovals } from '../../actions/agent/approvals.ts';
+import { APPROVAL_ACTIONS } from '../blocks/approvalCard.ts';
+import { agentApprovalButton } from './actions/agentApproval.ts';
+import { DRAFT_EDIT_CALLBACK } from '../blocks/draftEditModal.ts';
+import { draftEditSubmitted } from './views/draftEdit.ts';
+import type { ThreadStates } from '../../actions/agent/threadState.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
@@ -52,6 +66,10 @@ export interface ListenerDeps {
   digests: ManageDigests;
   /** Alerts a chat model proposed, kept until their sender presses Post or Cancel. */
   proposals: AlertProposals;
+  /** Agent conversations: what each Messages tab thread last showed, for its follow-ups. */
+  threads: ThreadStates;
+  /** Agent conversations: writing steps waiting for their user's Approve. */
+  approvals: StepApprovals;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
   inlineAnswerMs?: number;
   logger: Logger;
@@ -77,6 +95,22 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     },
   }));
   app.event('app_home_opened', appHomeOpened(deps));
+  // The agent surface: Messages tab threads, Slack's Stop, the feedback buttons.
+  const turns = new RunningTurns();
+  app.event('agent_session_stopped', agentSessionStopped({ ...deps, turns }));
+  const agent = {
+    ...deps,
+    turns,
+    proposeAlert: async (user: SlackUser, intent: AlertIntent, reply: Reply) => {
+      const { kind: _kind, ...request } = intent;
+      const proposal = await deps.proposals.keep(user, request, deps.now());
+      await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
+    },
+  };
+  app.event('message', agentMessage(agent));
+  app.action({ type: 'block_actions', action_id: APPROVAL_ACTIONS }, agentApprovalButton(agent));
+  app.view({ type: 'view_submission', callback_id: DRAFT_EDIT_CALLBACK }, draftEditSubmitted(agent));
+  app.action({ type: 'block_actions', action_id: AGENT_FEEDBACK_ACTION }, agentFeedbackButton(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));
   app.action({ type: 'block_actions', action_id: HOME_DIGEST_ACTIONS }, homeDigestButton(deps));

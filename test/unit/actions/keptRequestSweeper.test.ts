@@ -34,7 +34,7 @@ describe('KeptRequestSweeper', () => {
         return { value: 't', expiresAt: undefined };
       }),
     } as unknown as AgentAuth;
-    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', input: z.object({ n: z.number() }), run: async (_id, input) => input.n });
+    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', effect: 'read', input: z.object({ n: z.number() }), run: async (_id, input) => input.n });
     const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
     const delivered: string[] = [];
     const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });
@@ -53,7 +53,7 @@ describe('KeptRequestSweeper', () => {
     const { store, kept, close } = await storeWith(['late'], then);
     const agentAuth = { getAccessToken: vi.fn(async () => ({ value: 't', expiresAt: undefined })) } as unknown as AgentAuth;
     const run = vi.fn(async () => 1);
-    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', input: z.object({ n: z.number() }), run });
+    const catalog = new ActionCatalog().register({ name: 'echo', connection: 'gmail', budget: 'read_mail', effect: 'read', input: z.object({ n: z.number() }), run });
     let now = new Date(then.getTime() + 15 * 60_000 + 1);
     const resume = new ResumeKeptRequests({ catalog, keptRequests: store, now: () => now });
     const sweeper = new KeptRequestSweeper({ keptRequests: store, agentAuth, resume, now: () => now });

@@ -12,7 +12,7 @@ describe('connector descriptions', () => {
       authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
       tokenUrl: 'https://oauth2.googleapis.com/token',
       revocationUrl: 'https://oauth2.googleapis.com/revoke',
-      scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify'],
+      scopes: ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.compose'],
       identityScopes: ['openid', 'email'],
       authorizationParams: { access_type: 'offline', prompt: 'consent' },
     });

@@ -1,4 +1,8 @@
-/** The Home tab: published when the user opens it; its Connect/Reconnect/Disconnect buttons. */
+/**
+ * The Home tab: published when the user opens it; its Connect/Reconnect/Disconnect buttons.
+ * Opening the Messages tab (the agent surface) sets its suggested prompts instead, on the channel
+ * and without a thread_ts, which an agent app's call would silently fail with.
+ */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
@@ -8,12 +12,20 @@ import { parseDigestArgs } from '../../parsing/digestArgs.ts';
 import type { Logger } from '../../../infrastructure/logger.ts';
 import { BUSY_TEXT } from '../../errorMessages.ts';
 import type { HomeTab } from '../../home/homeTab.ts';
+import { SUGGESTED_PROMPTS, SUGGESTED_PROMPTS_TITLE } from '../../agent/prompts.ts';
 
 export const HOME_ACTIONS = /^home_(connect|disconnect):/;
 export const HOME_DIGEST_ACTIONS = new RegExp(`^(${HOME_DIGEST_PAUSE}|${HOME_DIGEST_RESUME}|${HOME_DIGEST_CHANGE})$`);
 
 export function appHomeOpened(deps: { home: HomeTab; tasks: BackgroundTasks }) {
-  return async ({ event, body }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
+    if (event.tab === 'messages') {
+      const channel = event.channel;
+      deps.tasks.run('suggest prompts', async () => {
+        await client.assistant.threads.setSuggestedPrompts({ channel_id: channel, title: SUGGESTED_PROMPTS_TITLE, prompts: [...SUGGESTED_PROMPTS] });
+      });
+      return;
+    }
     if (event.tab !== 'home') return;
     const user = { teamId: body.team_id, enterpriseId: body.enterprise_id || undefined, userId: event.user };
     deps.tasks.run('publish home', () => deps.home.publish(user));

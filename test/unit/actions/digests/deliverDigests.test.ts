@@ -65,6 +65,7 @@ describe('DeliverDigests', () => {
       name: 'unread.list',
       connection: 'gmail',
       budget: 'read_mail',
+      effect: 'read',
       input: unreadInputSchema,
       run: (identifier) => gmail(identifier),
     });
