@@ -2,7 +2,7 @@
  * Use case: a user sets, shows, pauses, resumes or turns off their digest. The next delivery is
  * always computed in the zone their Slack profile has now.
  */
-import type { SlackUser } from '../../core/slackUser.ts';
+import { deriveAccountIdentifier, type SlackUser } from '../../core/slackUser.ts';
 import type { UserDirectory } from '../ports.ts';
 import type { DigestPlan, DigestSchedule, DigestScheduleStore } from './ports.ts';
 import { nextSlot } from './recurrence.ts';
@@ -31,9 +31,12 @@ export class ManageDigests {
     return viewOf(saved);
   }
 
+  // Reading a schedule derives the identifier instead of asking the directory, which would store the
+  // user again: the Home tab shown after a last Disconnect must not undo its forgetting.
+
   /** The user's schedule, its next delivery moved to their zone if that changed; undefined when none. */
   async show(user: SlackUser, timeZone: string): Promise<DigestView | undefined> {
-    const identifier = await this.deps.users.identifierFor(user);
+    const identifier = deriveAccountIdentifier(user);
     const schedule = await this.deps.schedules.get(identifier);
     if (!schedule) return undefined;
     if (!schedule.paused && schedule.timeZone !== timeZone && schedule.attempts === 0) return this.set(user, schedule, timeZone);
@@ -41,7 +44,7 @@ export class ManageDigests {
   }
 
   async pause(user: SlackUser): Promise<DigestView | undefined> {
-    const identifier = await this.deps.users.identifierFor(user);
+    const identifier = deriveAccountIdentifier(user);
     if (!(await this.deps.schedules.setPaused(identifier, true, undefined, this.deps.now()))) return undefined;
     const schedule = await this.deps.schedules.get(identifier);
     return schedule && viewOf(schedule);
@@ -49,7 +52,7 @@ export class ManageDigests {
 
   /** Resumes from the next slot after now: digests missed while paused are not sent. */
   async resume(user: SlackUser, timeZone: string): Promise<DigestView | undefined> {
-    const identifier = await this.deps.users.identifierFor(user);
+    const identifier = deriveAccountIdentifier(user);
     const schedule = await this.deps.schedules.get(identifier);
     if (!schedule) return undefined;
     const now = this.deps.now();
@@ -60,7 +63,7 @@ export class ManageDigests {
 
   /** False when there was no schedule. */
   async off(user: SlackUser): Promise<boolean> {
-    return this.deps.schedules.remove(await this.deps.users.identifierFor(user));
+    return this.deps.schedules.remove(deriveAccountIdentifier(user));
   }
 }
 
