@@ -1,11 +1,12 @@
 /**
- * A thin client for an OpenAI-compatible chat model with tool calling (`POST {base}/chat/completions`,
- * as OpenAI, Azure-style gateways, vLLM, Ollama and others serve it). It sends the messages and
- * tools and returns the first tool call the model made, or undefined when it made none. One attempt,
- * a short timeout, no retries: the caller falls back to the deterministic parser, which is instant.
- * Errors name the HTTP status, never the body, the prompt or the key.
+ * An OpenAI-compatible chat model with tool calling, through the `openai` package (its `baseURL`
+ * serves OpenAI, Azure-style gateways, vLLM, Ollama and others). It sends the messages and tools and
+ * returns the first tool call the model made, or undefined when it made none. One attempt, a short
+ * timeout, no retries: the caller falls back to the deterministic parser, which is instant. Errors
+ * name the HTTP status, never the body, the prompt or the key. The package (16 MiB) is loaded on the
+ * first call, so a bot without a chat model never pays for it.
  */
-import { request, type Dispatcher } from 'undici';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { UpstreamUnavailableError } from '../../core/errors.ts';
 
@@ -56,39 +57,47 @@ const answerSchema = z.object({
     .min(1),
 });
 
+type OpenAiModule = typeof import('openai');
+type OpenAiClient = InstanceType<OpenAiModule['default']>;
+
 export class ChatCompletionsClient implements ToolCallingModel {
-  private readonly url: string;
   private readonly options: ChatCompletionsOptions;
+  private loaded: Promise<{ sdk: OpenAiModule; client: OpenAiClient }> | undefined;
 
   constructor(options: ChatCompletionsOptions) {
-    this.url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     this.options = options;
   }
 
   async firstToolCall(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ToolCall | undefined> {
-    let status: number;
-    let text: string;
+    const { sdk, client } = await this.sdk();
+    let answer: unknown;
     try {
-      const response = await request(this.url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ model: this.options.model, messages, tools, tool_choice: 'auto', temperature: 0 }),
-        dispatcher: this.options.dispatcher,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 8_000),
-      });
-      status = response.statusCode;
-      text = await response.body.text();
+      answer = await client.chat.completions.create({ model: this.options.model, messages, tools, tool_choice: 'auto', temperature: 0 });
     } catch (error) {
-      throw new UpstreamUnavailableError(SERVICE, 'the request got no answer', { cause: error });
-    }
-    if (status < 200 || status >= 300) throw new UpstreamUnavailableError(SERVICE, `the request failed with HTTP ${status}`);
-    let parsed: z.infer<typeof answerSchema>;
-    try {
-      parsed = answerSchema.parse(JSON.parse(text));
-    } catch {
+      // Connection failures keep their cause (no body in it); an API error's message quotes the body.
+      if (error instanceof sdk.APIConnectionError) throw new UpstreamUnavailableError(SERVICE, 'the request got no answer', { cause: error.cause });
+      if (error instanceof sdk.APIError && error.status) throw new UpstreamUnavailableError(SERVICE, `the request failed with HTTP ${error.status}`);
       throw new UpstreamUnavailableError(SERVICE, 'the answer was unreadable');
     }
-    const call = parsed.choices[0]?.message.tool_calls?.find((candidate) => (candidate.type ?? 'function') === 'function');
+    const parsed = answerSchema.safeParse(answer);
+    if (!parsed.success) throw new UpstreamUnavailableError(SERVICE, 'the answer was unreadable');
+    const call = parsed.data.choices[0]?.message.tool_calls?.find((candidate) => (candidate.type ?? 'function') === 'function');
     return call ? { name: call.function.name, arguments: call.function.arguments } : undefined;
+  }
+
+  private sdk(): Promise<{ sdk: OpenAiModule; client: OpenAiClient }> {
+    this.loaded ??= import('openai').then((sdk) => {
+      const { dispatcher } = this.options;
+      const client = new sdk.default({
+        baseURL: this.options.baseUrl.replace(/\/+$/, ''),
+        apiKey: this.options.apiKey,
+        maxRetries: 0,
+        timeout: this.options.timeoutMs ?? 8_000,
+        // Through the bot's bounded keep-alive pool, like every other upstream.
+        fetch: ((url: string, init?: object) => undiciFetch(url, { ...(init as object), dispatcher })) as never,
+      });
+      return { sdk, client };
+    });
+    return this.loaded;
   }
 }
