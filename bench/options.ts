@@ -21,12 +21,15 @@ export interface BenchOptions {
   stormAccounts: number;
   /** Separate starts of the bot on new data directories, for its start-up time and idle memory. */
   startups: number;
+  /** Users whose scheduled digests all fall due in one minute (issue 16); 0 skips the phase. */
+  digestUsers: number;
   /** Where the JSON document goes (also printed). */
   out: string;
 }
 
 const USAGE = `npm run bench -- [--quick] [--delay MS] [--samples N] [--sizes 100,500,1000] [--repeats N]
-                    [--cpu-commands N] [--cpu-concurrency N] [--storm N] [--storm-accounts N] [--startups N] [--out FILE]
+                    [--cpu-commands N] [--cpu-concurrency N] [--storm N] [--storm-accounts N] [--startups N]
+                    [--digest-users N] [--out FILE]
 Each flag can also be set as BENCH_<NAME> (e.g. BENCH_DELAY=40, BENCH_SIZES=100,500, BENCH_QUICK=1).`;
 
 export class OptionsError extends Error {}
@@ -46,6 +49,7 @@ export function readOptions(argv: string[], env: Record<string, string | undefin
       storm: { type: 'string' },
       'storm-accounts': { type: 'string' },
       startups: { type: 'string' },
+      'digest-users': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +83,7 @@ export function readOptions(argv: string[], env: Record<string, string | undefin
     stormRequests: count('storm', 'STORM', 1000, 50),
     stormAccounts: count('storm-accounts', 'STORM_ACCOUNTS', 100, 10),
     startups: count('startups', 'STARTUPS', 5, 2),
+    digestUsers: count('digest-users', 'DIGEST_USERS', 10_000, 200, 0),
     out: setting('out', 'OUT') ?? 'bench/results/latest.json',
   };
 }

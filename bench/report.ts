@@ -11,6 +11,7 @@ import type { LatencyComparison, LatencyResult } from './latency.ts';
 import type { LoadResult } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import type { StormResult } from './refreshStorm.ts';
+import type { DigestMinuteResult } from './digestPhase.ts';
 
 export interface Machine {
   nproc: number;
@@ -46,6 +47,7 @@ export interface BenchDocument {
   load: { botIdleRssAtStartMiB: number; botIdleRssMiB: number; bursts: LoadResult[]; baselineBursts: LoadResult[] };
   botWarnings: { count: number; first: string[] };
   refreshStorm: StormResult;
+  digestMinute?: DigestMinuteResult | undefined;
 }
 
 export interface StartupSample {
@@ -259,6 +261,20 @@ export function render(doc: BenchDocument): string {
     out.push(`${s.via}; token-endpoint calls: refresh_token grants (expected: one per account, then none)`);
   } else {
     out.push(`not run: ${s.reason}`);
+  }
+  const d = doc.digestMinute;
+  if (d) {
+    const atOnce = d.status === 'ran' ? `, ${d.concurrencyPerInstance} at once` : '';
+    out.push('', `Scheduled digests: every user's digest due in the same minute (issue 16; one instance, SQLite${atOnce})`);
+    if (d.status === 'ran') {
+      out.push(table([
+        ['users', 'all DMed after s', 'digests/s', 'distinct DMs', 'peak chat.postMessage/s', 'RSS before MiB', 'peak RSS MiB'],
+        [d.users, d.secondsUntilAllDelivered, d.digestsPerSecond, d.distinctRecipients, d.peakChatPostMessagePerSecond, d.rssBeforeMiB, d.peakRssMiB],
+      ]));
+      out.push(`${d.note}. Alone: npm run bench:digests -- --users N`);
+    } else {
+      out.push(`not run: ${d.reason}`);
+    }
   }
   if (doc.botWarnings.count > 0) out.push('', `bot logged ${doc.botWarnings.count} warnings or errors, e.g.:`, ...doc.botWarnings.first);
   return out.join('\n');

@@ -9,6 +9,7 @@
 import os from 'node:os';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runDigestMinute, type DigestMinuteResult } from './digestPhase.ts';
 import { measureCpu, type CpuResult } from './cpu.ts';
 import { compareLatency, measureLatency } from './latency.ts';
 import { burst, warmUp, type LoadResult } from './load.ts';
@@ -101,6 +102,12 @@ async function main(options: BenchOptions): Promise<void> {
     progress(`refresh storm: ${options.stormRequests} commands over ${options.stormAccounts} accounts with expired tokens`);
     const refreshStorm = await runRefreshStorm({ options, upstreams, commands, targets, progress });
 
+    let digestMinute: DigestMinuteResult | undefined;
+    if (options.digestUsers > 0) {
+      progress(`digests: ${options.digestUsers} users' digests due in one minute (bench/digestMinute.ts)`);
+      digestMinute = await runDigestMinute(ROOT, options.digestUsers);
+    }
+
     const document: BenchDocument = {
       command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       revision: checkedOut,
@@ -117,6 +124,7 @@ async function main(options: BenchOptions): Promise<void> {
       load: { botIdleRssAtStartMiB, botIdleRssMiB, bursts, baselineBursts },
       botWarnings: { count: botWarnings.length, first: botWarnings.slice(0, 3) },
       refreshStorm,
+      digestMinute,
     };
     process.stdout.write(`${render(document)}\n\n${JSON.stringify(document, null, 2)}\n`);
     writeJson(options.out, document);
