@@ -1,4 +1,7 @@
 /**
+ * Ours rather than oauth4webapi's generators: two calls to node:crypto, and the OAuth client beside
+ * it stays ours (see oauthClient.ts), so the library would come for these lines alone.
+ *
  * PKCE (RFC 7636) with the S256 method, and the hash `state` values are stored under. The verifier
  * is 32 random bytes in base64url: 43 characters, the shortest the RFC allows (43 to 128), with 256
  * bits of entropy.

@@ -1,4 +1,7 @@
 /**
+ * Ours, with retry.ts (see there why): no maintained package parses Retry-After alone, and undici's
+ * RetryAgent keeps its parser private.
+ *
  * Reads an HTTP Retry-After header (RFC 9110 §10.2.3) into milliseconds from now. Servers send either
  * delay-seconds or an HTTP date; anything else is ignored rather than guessed at.
  */
