@@ -1,6 +1,6 @@
 /**
- * Ours, with retry.ts (see there why): no maintained package parses Retry-After alone, and undici's
- * RetryAgent keeps its parser private.
+ * Ours, with retry.ts (see there why): undici's RetryAgent keeps its Retry-After parser private,
+ * and these few lines are tested against both forms the RFC allows.
  *
  * Reads an HTTP Retry-After header (RFC 9110 §10.2.3) into milliseconds from now. Servers send either
  * delay-seconds or an HTTP date; anything else is ignored rather than guessed at.
