@@ -1,8 +1,10 @@
 /**
  * `npm run sandbox` checked in a real browser: headless Chromium (Debian's `chromium`, driven by
  * puppeteer-core) goes through a newcomer's first run against the real bot process: /unread, the
- * private note and the DM, the connect link, Google's consent, the summary, Mark as read, and a
- * hostile email shown literally. Screenshots go to test-results/sandbox/.
+ * private note and the DM, the connect link, Google's consent, the summary, Mark as read, the
+ * Messages tab as an agent conversation (a suggested prompt, the streamed task and summary, the
+ * feedback buttons, a follow-up in the thread, its approval card, Approve), and a hostile email
+ * shown literally. Screenshots go to test-results/sandbox/.
  * Skipped, and saying so, where no Chromium is installed (CI installs it: see .ci/run).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -119,7 +121,8 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   await waitForText(page, '#home', 'Gmail');
   expect(await textOf(page, '#home')).toMatch(/Gmail\s*\S*\s*Connected/);
   await shot(page, '5b-home');
-  await page.click('[data-tab="messages"]');
+
+  await agentConversation(page);
 
   // A hostile email: its mentions, link and formatting stay literal text.
   await page.click('#hostile');
@@ -133,4 +136,52 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   expect(await page.$$('#messages .bk-special')).toHaveLength(0);
   expect(await page.$$('#messages a[href*="evil.example"]')).toHaveLength(0);
   await shot(page, '6-hostile-literal');
+}
+
+/**
+ * The bot's Messages tab as Slack's agent surface shows it: opening it brings the suggested prompts;
+ * one starts a conversation whose answer streams into its thread (a task, then the summary and the
+ * feedback buttons); a follow-up in the thread gets an approval card, and Approve marks the email.
+ */
+async function agentConversation(page: Page): Promise<void> {
+  await page.click('[data-tab="messages"]');
+  const chip = `[...document.querySelectorAll('#prompts .prompt-chip')].find((b) => b.textContent === "What's unread?" && b.offsetParent !== null)`;
+  await page.waitForFunction(chip, { timeout: 15_000 });
+  await inPage(page, `${chip}.click()`);
+
+  // The prompt's words start a thread; the answer streams into it: the task, then the summary.
+  const task = `.thread .message.streamed .bk-task`;
+  await page.waitForFunction(`[...document.querySelectorAll(${JSON.stringify(task)})].some((t) => t.textContent.includes('Reading your inbox') && t.dataset.status === 'complete')`, { timeout: 30_000 });
+  const threadTs = await inPage<string>(page, `document.querySelector('.thread .message.streamed').closest('.thread').dataset.threadTs`);
+  const root = await inPage<string>(page, `document.querySelector('.message[data-ts="${threadTs}"]').innerText`);
+  expect(root).toContain('Show me my 5 newest unread emails');
+  const thread = `.thread[data-thread-ts="${threadTs}"]`;
+  await waitForText(page, thread, 'Lunch on Friday?');
+  const answer = await textOf(page, thread);
+  expect(answer).toContain('Nightly build passed');
+  expect(answer).not.toContain('Quarterly planning'); // marked read above
+  expect(await page.$$(`${thread} .bk-context-actions button.bk-feedback`)).toHaveLength(2);
+  expect(await page.$$(`${thread} .bk-stream-cursor`)).toHaveLength(0); // the stream was stopped
+  expect(await textOf(page, '#thread-bar')).toContain('Replying in the thread');
+  await shot(page, '7-agent-answer');
+
+  // 👍: the bot thanks the user, privately, in the thread.
+  await page.click(`${thread} .bk-feedback[data-value^="good:"]`);
+  await waitForText(page, thread, 'Thanks, glad that helped.');
+
+  // A follow-up in the same thread: a card first, and nothing written before Approve.
+  await page.type('#composer-text', 'mark the second one as read');
+  await page.keyboard.press('Enter');
+  const approve = `${thread} button.bk-button[data-action-id="agent_step:approve"]`;
+  await page.waitForSelector(approve, { timeout: 30_000 });
+  const card = await inPage<string>(page, `document.querySelector(${JSON.stringify(approve)}).closest('.message').innerText`);
+  expect(card).toContain('Marco Rossi');
+  expect(card).toMatch(/Edit[\s\S]*Cancel/);
+  expect(await inPage<boolean>(page, `[...document.querySelectorAll('#inbox li.unread')].some((li) => li.textContent.includes('Lunch on Friday?'))`)).toBe(true);
+  await shot(page, '8-approval-card');
+  await page.click(approve);
+  await page.waitForFunction(`[...document.querySelectorAll('#inbox li.read')].some((li) => li.textContent.includes('Lunch on Friday?'))`, { timeout: 30_000 });
+  await waitForText(page, thread, 'Marked as read');
+  expect(await page.$$(approve)).toHaveLength(0); // the card was replaced by the decision
+  await shot(page, '9-approved');
 }
