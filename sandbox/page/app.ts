@@ -84,7 +84,8 @@ function draw(): void {
   $('home').innerHTML = s.home ? renderBlocks(s.home.blocks) : '<p class="fine">The Home tab is empty until the bot publishes it.</p>';
   const list = $('messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.innerHTML = drawConversation(s) || '<p class="fine">No messages yet.</p>';
+  const rows = drawConversation(s);
+  patch(list, rows.length ? rows : [{ key: 'empty', html: '<p class="fine" data-key="empty">No messages yet.</p>' }]);
   if (atBottom || Date.now() < followUntil) list.scrollTop = list.scrollHeight;
   drawComposer(s, Boolean(channel?.dm));
   $('inbox').innerHTML = s.inbox
@@ -94,35 +95,81 @@ function draw(): void {
     .join('');
 }
 
+/**
+ * One element of the conversation, keyed; `children` makes it a container (a thread) whose own
+ * elements are patched in turn, `html` being then its opening tag only.
+ */
+interface Row { key: string; html: string; children?: Row[] }
+
 /** The conversation's messages at the top, each followed by its thread (replies, then the bot's status while it works). */
-function drawConversation(s: State): string {
+function drawConversation(s: State): Row[] {
   const here = s.messages.filter((m) => m.channel === current);
   const tops = new Set(here.filter((m) => !m.threadTs).map((m) => m.ts));
   // A reply whose root is not shown here stands at the top.
   const isReply = (m: Message) => m.threadTs !== undefined && tops.has(m.threadTs) && m.threadTs !== m.ts;
   const statuses = s.statuses.filter((st) => st.channel === current);
   const dm = isDm();
-  const html = here.filter((m) => !isReply(m)).map((root) => {
+  const rows = here.filter((m) => !isReply(m)).flatMap((root): Row[] => {
     const replies = here.filter((m) => isReply(m) && m.threadTs === root.ts);
     const status = statuses.find((st) => st.threadTs === root.ts);
     const open = dm && root.from === 'user';
-    const inner = replies.map((m) => drawMessage(m, s)).join('') + (status ? drawStatus(status, s) : '');
-    const threadHtml = inner || open
-      ? `<div class="thread${thread === root.ts ? ' current' : ''}" data-thread-ts="${escapeHtml(root.ts)}">${inner}` +
-        (open ? `<button type="button" class="reply-in-thread" data-reply-to="${escapeHtml(root.ts)}">${thread === root.ts ? 'Writing in this thread' : 'Reply in thread'}</button>` : '') +
-        '</div>'
-      : '';
-    return drawMessage(root, s) + threadHtml;
+    const inner: Row[] = [
+      ...replies.map((m) => ({ key: `m:${m.id}`, html: drawMessage(m, s) })),
+      ...(status ? [{ key: 'status', html: drawStatus(status, s) }] : []),
+      ...(open
+        ? [{ key: 'reply', html: `<button type="button" class="reply-in-thread" data-key="reply" data-reply-to="${escapeHtml(root.ts)}">${thread === root.ts ? 'Writing in this thread' : 'Reply in thread'}</button>` }]
+        : []),
+    ];
+    const shell = `<div class="thread${thread === root.ts ? ' current' : ''}" data-key="t:${escapeHtml(root.ts)}" data-thread-ts="${escapeHtml(root.ts)}">`;
+    return [{ key: `m:${root.id}`, html: drawMessage(root, s) }, ...(inner.length ? [{ key: `t:${root.ts}`, html: shell, children: inner }] : [])];
   });
   // A status in a thread this page does not show (e.g. one started elsewhere) still shows.
-  const orphans = statuses.filter((st) => !tops.has(st.threadTs)).map((st) => drawStatus(st, s));
-  return html.join('') + orphans.join('');
+  const orphans = statuses.filter((st) => !tops.has(st.threadTs)).map((st) => ({ key: `status:${st.threadTs}`, html: drawStatus(st, s, `status:${st.threadTs}`) }));
+  return [...rows, ...orphans];
+}
+
+const drawnHtml = new WeakMap<Element, string>();
+
+/**
+ * Brings `parent`'s elements in line with `rows`, replacing only those whose HTML changed: a message
+ * that did not change keeps its element (a button about to be pressed, text being selected).
+ */
+function patch(parent: HTMLElement, rows: Row[]): void {
+  const existing = new Map<string, Element>();
+  for (const child of [...parent.children]) {
+    const key = (child as HTMLElement).dataset.key;
+    if (key === undefined) child.remove();
+    else existing.set(key, child);
+  }
+  let previous: Element | null = null;
+  for (const row of rows) {
+    let element = existing.get(row.key);
+    existing.delete(row.key);
+    if (!element || drawnHtml.get(element) !== row.html) {
+      const template = document.createElement('template');
+      template.innerHTML = row.children ? `${row.html}</div>` : row.html;
+      const fresh = template.content.firstElementChild!;
+      if (element && row.children) {
+        for (const attribute of [...element.attributes]) element.removeAttribute(attribute.name);
+        for (const attribute of [...fresh.attributes]) element.setAttribute(attribute.name, attribute.value);
+      } else {
+        element?.replaceWith(fresh);
+        element = fresh;
+      }
+      drawnHtml.set(element, row.html);
+    }
+    if (row.children) patch(element as HTMLElement, row.children);
+    const expected: Element | null = previous ? previous.nextElementSibling : parent.firstElementChild;
+    if (expected !== element) parent.insertBefore(element, expected);
+    previous = element;
+  }
+  for (const gone of existing.values()) gone.remove();
 }
 
 /** "Agent Actions is working on it…" with its loading messages, turned over while it stands. */
-function drawStatus(status: ThreadStatus, s: State): string {
+function drawStatus(status: ThreadStatus, s: State, key = 'status'): string {
   const first = status.loadingMessages[0] ?? '';
-  return `<div class="agent-status" data-thread-ts="${escapeHtml(status.threadTs)}"><span class="dots" aria-hidden="true"></span>` +
+  return `<div class="agent-status" data-key="${escapeHtml(key)}" data-thread-ts="${escapeHtml(status.threadTs)}"><span class="dots" aria-hidden="true"></span>` +
     `<b>${escapeHtml(s.bot.name)}</b> <span class="status-text">${escapeHtml(status.status)}</span>` +
     `<span class="loading-message" data-messages="${escapeHtml(JSON.stringify(status.loadingMessages))}">${escapeHtml(first)}</span></div>`;
 }
@@ -191,7 +238,7 @@ function drawMessage(m: Message, s: State): string {
   const streamed = m.stream ? renderStream(m.stream.chunks, m.stream.state === 'streaming') : '';
   const body = streamed + (m.blocks?.length ? renderBlocks(m.blocks) : m.stream ? '' : renderMrkdwn(m.text));
   const note = m.ephemeral ? '<div class="ephemeral-note">Only visible to you</div>' : '';
-  return `<article class="message from-${m.from}${m.ephemeral ? ' ephemeral' : ''}${m.stream ? ' streamed' : ''}" data-message-id="${escapeHtml(m.id)}" data-ts="${escapeHtml(m.ts)}">
+  return `<article class="message from-${m.from}${m.ephemeral ? ' ephemeral' : ''}${m.stream ? ' streamed' : ''}" data-key="m:${escapeHtml(m.id)}" data-message-id="${escapeHtml(m.id)}" data-ts="${escapeHtml(m.ts)}">
     <div class="avatar">${escapeHtml(author.slice(0, 1))}</div>
     <div class="content">${note}<div class="meta"><b>${escapeHtml(author)}</b>${m.from === 'bot' ? '<span class="app">APP</span>' : ''}<time>${escapeHtml(time)}</time>${m.edited ? '<span class="edited">(edited)</span>' : ''}</div>
     <div class="body">${body}</div></div></article>`;

@@ -3,8 +3,8 @@
  * puppeteer-core) goes through a newcomer's first run against the real bot process: /unread, the
  * private note and the DM, the connect link, Google's consent, the summary, Mark as read, the
  * Messages tab as an agent conversation (a suggested prompt, the streamed task and summary, the
- * feedback buttons, a follow-up in the thread, its approval card, Approve), and a hostile email
- * shown literally. Screenshots go to test-results/sandbox/.
+ * feedback buttons, a follow-up in the thread, its approval card, Approve, a drafted reply edited in
+ * the bot's modal and sent), and a hostile email shown literally. Screenshots go to test-results/sandbox/.
  * Skipped, and saying so, where no Chromium is installed (CI installs it: see .ci/run).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -122,7 +122,7 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   expect(await textOf(page, '#home')).toMatch(/Gmail\s*\S*\s*Connected/);
   await shot(page, '5b-home');
 
-  await agentConversation(page);
+  await agentConversation(sandbox, page);
 
   // A hostile email: its mentions, link and formatting stay literal text.
   await page.click('#hostile');
@@ -141,9 +141,10 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
 /**
  * The bot's Messages tab as Slack's agent surface shows it: opening it brings the suggested prompts;
  * one starts a conversation whose answer streams into its thread (a task, then the summary and the
- * feedback buttons); a follow-up in the thread gets an approval card, and Approve marks the email.
+ * feedback buttons); a follow-up in the thread gets an approval card, and Approve marks the email;
+ * a reply is drafted, edited in the modal the bot opens, and sent.
  */
-async function agentConversation(page: Page): Promise<void> {
+async function agentConversation(sandbox: Sandbox, page: Page): Promise<void> {
   await page.click('[data-tab="messages"]');
   const chip = `[...document.querySelectorAll('#prompts .prompt-chip')].find((b) => b.textContent === "What's unread?" && b.offsetParent !== null)`;
   await page.waitForFunction(chip, { timeout: 15_000 });
@@ -184,4 +185,31 @@ async function agentConversation(page: Page): Promise<void> {
   await waitForText(page, thread, 'Marked as read');
   expect(await page.$$(approve)).toHaveLength(0); // the card was replaced by the decision
   await shot(page, '9-approved');
+
+  // A reply drafted in Gmail: Edit opens the bot's modal; saving it (view_submission) drafts anew.
+  await page.type('#composer-text', 'reply to Marco: Friday works for me');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(approve, { timeout: 30_000 });
+  expect(await textOf(page, thread)).toContain('Friday works for me');
+  await page.click(`${thread} button.bk-button[data-action-id="agent_step:edit"]`);
+  const field = '#modal textarea[data-block-id="reply"]';
+  await page.waitForSelector(field, { visible: true, timeout: 15_000 });
+  expect(await textOf(page, '#modal header')).toBe('Edit your reply');
+  expect(await inPage<string>(page, `document.querySelector(${JSON.stringify(field)}).value`)).toBe('Friday works for me');
+  await page.click(field, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(field, 'Friday at noon works for me');
+  await shot(page, '10-draft-modal');
+  await page.click('#modal .modal-submit');
+  await page.waitForSelector('#modal', { hidden: true, timeout: 15_000 });
+  // The old card gives way to the new draft's.
+  await page.waitForFunction(`document.querySelector(${JSON.stringify(approve)})?.closest('.message').textContent.includes('Friday at noon works for me')`, { timeout: 30_000 });
+  expect(await textOf(page, thread)).toContain('Edited: the new draft follows.');
+  expect(await page.$$(approve)).toHaveLength(1);
+  expect(sandbox.gmail.drafts.sent).toHaveLength(0);
+  await page.click(approve);
+  await waitForText(page, thread, 'Sent.');
+  expect(sandbox.gmail.drafts.sent).toHaveLength(1);
+  expect(sandbox.gmail.drafts.sent[0]!.mime).toContain('Friday at noon works for me');
+  expect(sandbox.gmail.drafts.sent[0]!.mime).toMatch(/^To: Marco Rossi <marco@example\.com>\r?$/m);
 }
