@@ -148,10 +148,19 @@ async function agentConversation(sandbox: Sandbox, page: Page): Promise<void> {
   await page.click('[data-tab="messages"]');
   const chip = `[...document.querySelectorAll('#prompts .prompt-chip')].find((b) => b.textContent === "What's unread?" && b.offsetParent !== null)`;
   await page.waitForFunction(chip, { timeout: 15_000 });
-  await inPage(page, `${chip}.click()`);
-
-  // The prompt's words start a thread; the answer streams into it: the task, then the summary.
+  // Gmail held: the answer is seen while it streams, its task still running.
+  const release = sandbox.gmail.hold();
   const task = `.thread .message.streamed .bk-task`;
+  try {
+    await inPage(page, `${chip}.click()`);
+    await page.waitForFunction(`[...document.querySelectorAll(${JSON.stringify(task)})].some((t) => t.textContent.includes('Reading your inbox') && t.dataset.status === 'in_progress')`, { timeout: 30_000 });
+    expect(await page.$$('.thread .message.streamed .bk-stream-cursor')).toHaveLength(1);
+    await shot(page, '7a-agent-streaming');
+  } finally {
+    release();
+  }
+
+  // The prompt's words started a thread; the answer streamed into it: the task done, then the summary.
   await page.waitForFunction(`[...document.querySelectorAll(${JSON.stringify(task)})].some((t) => t.textContent.includes('Reading your inbox') && t.dataset.status === 'complete')`, { timeout: 30_000 });
   const threadTs = await inPage<string>(page, `document.querySelector('.thread .message.streamed').closest('.thread').dataset.threadTs`);
   const root = await inPage<string>(page, `document.querySelector('.message[data-ts="${threadTs}"]').innerText`);
@@ -164,7 +173,7 @@ async function agentConversation(sandbox: Sandbox, page: Page): Promise<void> {
   expect(await page.$$(`${thread} .bk-context-actions button.bk-feedback`)).toHaveLength(2);
   expect(await page.$$(`${thread} .bk-stream-cursor`)).toHaveLength(0); // the stream was stopped
   expect(await textOf(page, '#thread-bar')).toContain('Replying in the thread');
-  await shot(page, '7-agent-answer');
+  await shot(page, '7b-agent-answer');
 
   // 👍: the bot thanks the user, privately, in the thread.
   await page.click(`${thread} .bk-feedback[data-value^="good:"]`);
