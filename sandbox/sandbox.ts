@@ -50,6 +50,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gmail = await startGmailStandin({ emailAddress: SANDBOX_USER.email });
   const calendar = await startCalendarStandin({ email: SANDBOX_USER.email });
   const provider = await startOAuthProvider();
+  // The account the consent page shows is the one the bot is told it connected.
+  provider.setAccount({ email: SANDBOX_USER.email });
   provider.onAccessToken((token) => {
     gmail.allowToken(token);
     calendar.allowToken(token);

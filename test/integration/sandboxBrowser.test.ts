@@ -103,6 +103,7 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   const summary = await messagesText(page);
   expect(summary).toContain('Lunch on Friday?');
   expect(summary).not.toContain('This week in TypeScript'); // already read
+  expect(summary).toContain('Connected Gmail as alice@example.com'); // the account chosen on the consent page
   await shot(page, '4-summary');
 
   // Mark as read: the message is updated in place, and the inbox shows the email read.
