@@ -4,7 +4,8 @@
  * private note and the DM, the connect link, Google's consent, the summary, Mark as read, the
  * Messages tab as an agent conversation (a suggested prompt, the streamed task and summary, the
  * feedback buttons, a follow-up in the thread, its approval card, Approve, a drafted reply edited in
- * the bot's modal and sent), and a hostile email shown literally. Screenshots go to test-results/sandbox/.
+ * the bot's modal and sent), a hostile email shown literally, and the status line while the bot
+ * works (Slack's stream start held). Screenshots go to test-results/sandbox/.
  * Skipped, and saying so, where no Chromium is installed (CI installs it: see .ci/run).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -137,6 +138,21 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   expect(await page.$$('#messages .bk-special')).toHaveLength(0);
   expect(await page.$$('#messages a[href*="evil.example"]')).toHaveLength(0);
   await shot(page, '6-hostile-literal');
+
+  // The status line, while it stands: Slack never answers the stream's start, so the answer
+  // never replaces it (last, as that answer stays unfinished).
+  await page.click('[data-channel="DU0SANDBOX"]'); // back in the Messages tab: a new conversation
+  expect(await inPage<boolean>(page, `document.querySelector('#thread-bar').hidden`)).toBe(true);
+  sandbox.slack.failNext('chat.startStream', 1, { hang: true });
+  await page.type('#composer-text', 'show me 2 unread emails');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.thread .agent-status', { timeout: 30_000 });
+  const status = (await textOf(page, '.thread .agent-status')).replace(/\s+/g, ' ');
+  expect(status).toContain('Agent Actions is working on it…');
+  expect(status).toMatch(/Reading your message…|Choosing what to do…/);
+  const statusThread = await inPage<string>(page, `document.querySelector('.thread .agent-status').closest('.thread').dataset.threadTs`);
+  expect(await inPage<string>(page, `document.querySelector('.message[data-ts="${statusThread}"]').innerText`)).toContain('show me 2 unread emails');
+  await shot(page, '11-status');
 }
 
 /**
