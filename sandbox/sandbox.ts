@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startCalendarStandin } from '../test/standins/calendarStandin.ts';
 import { startGmailStandin, type GmailStandin, type StoredMessage } from '../test/standins/gmailStandin.ts';
 import { startOAuthProvider } from '../test/standins/oauthProvider.ts';
-import { startSlackApiStandin, STANDIN_DEFAULTS } from '../test/standins/slackApi.ts';
+import { startSlackApiStandin, STANDIN_DEFAULTS, type SlackApiStandin } from '../test/standins/slackApi.ts';
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../test/standins/slackOidc.ts';
 import { freePort } from '../test/helpers/freePort.ts';
 import { startBot, type BotProcess } from './bot.ts';
@@ -28,6 +28,8 @@ export interface Sandbox {
   bot: BotProcess;
   dataDir: string;
   gmail: GmailStandin;
+  /** The Slack stand-in behind the page (for tests: e.g. to hold a call and see the page meanwhile). */
+  slack: SlackApiStandin;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gmail = await startGmailStandin({ emailAddress: SANDBOX_USER.email });
   const calendar = await startCalendarStandin({ email: SANDBOX_USER.email });
   const provider = await startOAuthProvider();
+  // The account the consent page shows is the one the bot is told it connected.
+  provider.setAccount({ email: SANDBOX_USER.email });
   provider.onAccessToken((token) => {
     gmail.allowToken(token);
     calendar.allowToken(token);
@@ -106,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     bot,
     dataDir,
     gmail,
+    slack,
     async close() {
       await bot.stop();
       await closeStandins();

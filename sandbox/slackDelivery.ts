@@ -17,8 +17,10 @@ export interface Click {
   value: string;
   url?: string;
   label: string;
+  /** The element's type: `button`, or `feedback_buttons` for the 👍 / 👎 under an agent answer. */
+  elementType?: string;
   /** A message's button (its conversation, ts, blocks; ephemeral ones come without blocks), or the Home tab's. */
-  container: { kind: 'message'; channel: string; ts: string; ephemeral: boolean; blocks?: unknown[] } | { kind: 'home'; viewId: string; blocks: unknown[] };
+  container: { kind: 'message'; channel: string; ts: string; threadTs?: string; ephemeral: boolean; blocks?: unknown[] } | { kind: 'home'; viewId: string; blocks: unknown[] };
   responseUrl?: string;
 }
 
@@ -47,15 +49,57 @@ export class SlackDelivery {
     return sendEvent(this.eventsUrl, this.secret, event, { eventId: eventId(), teamId: this.user.teamId });
   }
 
-  /** A direct message to the bot (message.im). */
-  directMessage(channelId: string, text: string, ts: string): Promise<SentRequest> {
-    const event = { type: 'message', channel_type: 'im', user: this.user.id, text: escapeMrkdwn(text), ts, channel: channelId, team: this.user.teamId };
+  /**
+   * A message in the bot's Messages tab (message.im). Each conversation there is a thread, as in
+   * Slack's agent surface: its first message starts it (its own ts names the thread), the rest
+   * carry that `thread_ts`.
+   */
+  directMessage(channelId: string, text: string, ts: string, threadTs?: string): Promise<SentRequest> {
+    const event = {
+      type: 'message', channel_type: 'im', user: this.user.id, text: escapeMrkdwn(text), ts, channel: channelId, team: this.user.teamId,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    };
     return sendEvent(this.eventsUrl, this.secret, event, { eventId: eventId(), teamId: this.user.teamId });
   }
 
-  homeOpened(): Promise<SentRequest> {
-    const event = { type: 'app_home_opened', user: this.user.id, channel: `D${this.user.id}`, tab: 'home', event_ts: `${Date.now() / 1000}` };
+  /** The user opened the bot's Home tab, or its Messages tab (where an agent sets its prompts). */
+  homeOpened(tab: 'home' | 'messages' = 'home'): Promise<SentRequest> {
+    const event = { type: 'app_home_opened', user: this.user.id, channel: `D${this.user.id}`, tab, event_ts: `${Date.now() / 1000}` };
     return sendEvent(this.eventsUrl, this.secret, event, { eventId: eventId(), teamId: this.user.teamId });
+  }
+
+  /** A modal's Submit (`view_submission`): `values` by block_id, then action_id, as typed. */
+  viewSubmission(view: { id: string; view: Record<string, unknown> }, values: Record<string, Record<string, string>>): Promise<SentRequest> {
+    const state = Object.fromEntries(
+      Object.entries(values).map(([blockId, actions]) => [
+        blockId,
+        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+      ]),
+    );
+    const payload = {
+      type: 'view_submission',
+      team: { id: this.user.teamId, domain: 'sandbox' },
+      user: { id: this.user.id, username: this.user.name, name: this.user.name, team_id: this.user.teamId },
+      api_app_id: STANDIN_DEFAULTS.appId,
+      token: 'legacy-verification-token',
+      trigger_id: newTriggerId(),
+      view: {
+        ...view.view,
+        id: view.id,
+        team_id: this.user.teamId,
+        private_metadata: String(view.view.private_metadata ?? ''),
+        callback_id: String(view.view.callback_id ?? ''),
+        state: { values: state },
+        hash: `${Date.now()}.sandbox`,
+        app_id: STANDIN_DEFAULTS.appId,
+        bot_id: STANDIN_DEFAULTS.botId,
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return sendSigned(this.eventsUrl, this.secret, body, 'application/x-www-form-urlencoded');
   }
 
   click(click: Click): Promise<SentRequest> {
@@ -64,7 +108,7 @@ export class SlackDelivery {
       ? {
           container: { type: 'message', message_ts: c.ts, channel_id: c.channel, is_ephemeral: c.ephemeral },
           channel: { id: c.channel, name: c.channel.startsWith('D') ? 'directmessage' : 'general' },
-          message: { type: 'message', ts: c.ts, text: '', ...(c.blocks ? { blocks: c.blocks } : {}) },
+          message: { type: 'message', ts: c.ts, text: '', ...(c.threadTs ? { thread_ts: c.threadTs } : {}), ...(c.blocks ? { blocks: c.blocks } : {}) },
         }
       : {
           container: { type: 'view', view_id: c.viewId },
@@ -83,7 +127,7 @@ export class SlackDelivery {
       ...(click.responseUrl ? { response_url: click.responseUrl } : {}),
       actions: [
         {
-          type: 'button',
+          type: click.elementType ?? 'button',
           action_id: click.actionId,
           block_id: click.blockId,
           text: { type: 'plain_text', text: click.label, emoji: true },

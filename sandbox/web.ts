@@ -1,7 +1,8 @@
 /**
  * The sandbox's own HTTP server: the workspace page and its small JSON API (the page polls
  * /api/state; typing, clicks, the Home tab and new mail are POSTs), Google's consent page, and
- * Sign in with Slack passed through as the sandbox user. Listens on loopback only: it signs
+ * Sign in with Slack passed through as the sandbox user. The bot's DM is its Messages tab: an agent
+ * conversation, one thread per conversation (/api/send's threadTs). Listens on loopback only: it signs
  * requests to the bot on anyone's behalf.
  */
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ export interface WebServerOptions {
   slackAuthorizeUrl: string;
 }
 
+interface ClickRequest { messageId?: string; actionId?: string; blockId?: string; value?: string; url?: string; label?: string; elementType?: string }
+
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
 export async function startWebServer(options: WebServerOptions): Promise<{ url: string; close(): Promise<void> }> {
@@ -49,21 +52,42 @@ export async function startWebServer(options: WebServerOptions): Promise<{ url: 
         channels: [{ id: CHANNEL.id, name: `# ${CHANNEL.name}` }, { id: dm, name: BOT.name, dm: true }],
         messages: workspace.messages,
         home: workspace.home ?? null,
+        statuses: workspace.statuses,
+        prompts: workspace.prompts[dm] ?? null,
+        modal: workspace.modal ?? null,
         inbox: options.inbox.map((m) => ({ id: m.id, from: m.from, subject: m.subject, unread: m.unread, date: new Date(m.internalDate).toISOString() })),
       });
     },
     'POST /api/send': async (req, res) => {
-      const { channel, text } = (await readJson(req)) as { channel?: string; text?: string };
+      const { channel, text, threadTs } = (await readJson(req)) as { channel?: string; text?: string; threadTs?: string };
       if ((channel !== CHANNEL.id && channel !== dm) || typeof text !== 'string' || !text.trim()) return sendJson(res, 400, { error: 'channel and text, please' });
-      sendJson(res, 200, await send(channel, text.trim()));
+      const root = typeof threadTs === 'string' ? workspace.messages.find((m) => m.channel === channel && m.ts === threadTs && !m.threadTs) : undefined;
+      if (threadTs !== undefined && !root) return sendJson(res, 400, { error: 'no such thread' });
+      sendJson(res, 200, await send(channel, text.trim(), root?.ts));
     },
     'POST /api/click': async (req, res) => {
-      const click = (await readJson(req)) as { messageId?: string; actionId?: string; blockId?: string; value?: string; url?: string; label?: string };
+      const click = (await readJson(req)) as ClickRequest;
       sendJson(res, 200, await clickButton(click));
     },
-    'POST /api/home': async (_req, res) => {
-      const sent = await delivery.homeOpened();
+    'POST /api/home': async (req, res) => {
+      const { tab } = (await readJson(req)) as { tab?: string };
+      const sent = await delivery.homeOpened(tab === 'messages' ? 'messages' : 'home');
       sendJson(res, 200, { status: sent.status });
+    },
+    'POST /api/view': async (req, res) => {
+      const { id, action, values } = (await readJson(req)) as { id?: string; action?: string; values?: Record<string, Record<string, string>> };
+      const modal = workspace.modal;
+      if (!modal || modal.id !== id) return sendJson(res, 404, { error: 'that modal is not open' });
+      if (action !== 'submit') {
+        workspace.closeModal(modal.id);
+        return sendJson(res, 200, { closed: true });
+      }
+      const sent = await delivery.viewSubmission(modal, stringValues(values));
+      // An empty acknowledgement closes the modal; `response_action: errors` keeps it open with them.
+      const answer = (sent.body ? parseJson(sent.body) : undefined) as { response_action?: string; errors?: Record<string, string> } | undefined;
+      const errors = sent.status === 200 && answer?.response_action === 'errors' ? answer.errors ?? {} : undefined;
+      if (sent.status === 200 && !errors) workspace.closeModal(modal.id);
+      sendJson(res, 200, { status: sent.status, ...(errors ? { errors } : {}) });
     },
     'POST /api/mail': async (req, res) => {
       const mail = (await readJson(req)) as { from?: string; subject?: string; snippet?: string };
@@ -95,7 +119,7 @@ export async function startWebServer(options: WebServerOptions): Promise<{ url: 
   };
 
   /** Slash commands are not shown (Slack does not post them); mentions and DMs are. */
-  async function send(channel: string, text: string): Promise<{ status: number }> {
+  async function send(channel: string, text: string, threadTs?: string): Promise<{ status: number; ts?: string; threadTs?: string }> {
     const command = /^(\/[\w-]+)(?:\s+([\s\S]*))?$/.exec(text);
     if (command) {
       const origin = { channel };
@@ -104,24 +128,32 @@ export async function startWebServer(options: WebServerOptions): Promise<{ url: 
       else if (sent.status !== 200) workspace.add({ channel, from: 'sandbox', ephemeral: true, text: `${command[1]} failed: the bot answered HTTP ${sent.status}.` });
       return { status: sent.status };
     }
-    const message = workspace.add({ channel, from: 'user', ephemeral: false, text });
+    const message = workspace.add({ channel, from: 'user', ephemeral: false, text, ...(threadTs ? { threadTs } : {}) });
     const slackText = mrkdwnEscape(text).replace(/@Agent Actions\b|@agent\b/gi, `<@${BOT.id}>`);
     const sent = channel === dm
-      ? await delivery.directMessage(channel, text, message.ts)
+      ? await delivery.directMessage(channel, text, message.ts, threadTs)
       : slackText.includes(`<@${BOT.id}>`) ? await delivery.mention(channel, slackText, message.ts) : undefined;
-    return { status: sent?.status ?? 200 };
+    // The Messages tab goes on in the thread the message started (or was in).
+    return { status: sent?.status ?? 200, ts: message.ts, threadTs: threadTs ?? message.ts };
   }
 
-  async function clickButton(click: { messageId?: string; actionId?: string; blockId?: string; value?: string; url?: string; label?: string }) {
-    const base = { actionId: click.actionId ?? '', blockId: click.blockId ?? '', value: click.value ?? '', label: click.label ?? '', ...(click.url ? { url: click.url } : {}) };
+  async function clickButton(click: ClickRequest) {
+    const base = {
+      actionId: click.actionId ?? '', blockId: click.blockId ?? '', value: click.value ?? '', label: click.label ?? '',
+      ...(click.url ? { url: click.url } : {}), ...(click.elementType === 'feedback_buttons' ? { elementType: 'feedback_buttons' } : {}),
+    };
     if (click.messageId === 'home') {
       const sent = await delivery.click({ ...base, container: { kind: 'home', viewId: 'VSANDBOXHOME', blocks: workspace.home?.blocks ?? [] } });
       return { status: sent.status };
     }
     const message: Message | undefined = click.messageId ? workspace.find(click.messageId) : undefined;
     if (!message) return { status: 404 };
-    const responseUrl = workspace.responseUrl({ channel: message.channel, messageId: message.id });
-    const container = { kind: 'message' as const, channel: message.channel, ts: message.ts, ephemeral: message.ephemeral, ...(message.ephemeral || !message.blocks ? {} : { blocks: message.blocks }) };
+    const thread = message.threadTs ? { threadTs: message.threadTs } : {};
+    const responseUrl = workspace.responseUrl({ channel: message.channel, messageId: message.id, ...thread });
+    const container = {
+      kind: 'message' as const, channel: message.channel, ts: message.ts, ephemeral: message.ephemeral, ...thread,
+      ...(message.ephemeral || !message.blocks ? {} : { blocks: message.blocks }),
+    };
     const sent = await delivery.click({ ...base, container, responseUrl });
     return { status: sent.status };
   }
@@ -191,6 +223,17 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A modal's typed values, keeping only strings (block_id → action_id → text). */
+function stringValues(values: unknown): Record<string, Record<string, string>> {
+  if (!values || typeof values !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(values as Record<string, unknown>).map(([blockId, actions]) => [
+      blockId,
+      Object.fromEntries(Object.entries((actions ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+    ]),
+  );
 }
 
 function mrkdwnEscape(text: string): string {

@@ -1,7 +1,9 @@
 /**
- * What the sandbox's workspace shows: the messages in each conversation and the Home tab, built from
- * what the bot sent to the Slack stand-in (Web API calls and response_url posts) plus what the
- * sandbox user typed. The stand-in's records only grow, so each `sync()` reads the new ones.
+ * What the sandbox's workspace shows: the messages in each conversation (with their threads), the
+ * Home tab, and the agent surface of the bot's Messages tab (a thread's status while the bot works,
+ * streamed answers as they grow, the suggested prompts, an open modal), built from what the bot
+ * sent to the Slack stand-in (Web API calls and response_url posts) plus what the sandbox user
+ * typed. The stand-in's records only grow, so each `sync()` reads the new ones.
  */
 import type { RecordedCall, RecordedResponse, SlackApiStandin } from '../test/standins/slackApi.ts';
 
@@ -16,14 +18,30 @@ export interface Message {
   ephemeral: boolean;
   /** Replaced in place since it was first posted. */
   edited: boolean;
+  /** The thread it is a reply in (its root's ts); none for a message at the top. */
+  threadTs?: string;
+  /** A streamed answer (chat.startStream): its chunks in the order they came; `blocks` come on stop. */
+  stream?: { state: 'streaming' | 'stopped'; chunks: unknown[] };
 }
 
+/** assistant.threads.setStatus: shown in its thread until the bot replies there or clears it. */
+export interface ThreadStatus { channel: string; threadTs: string; status: string; loadingMessages: string[] }
+
+export interface SuggestedPrompts { title?: string; prompts: Array<{ title: string; message: string }> }
+
+/** A modal the bot opened with views.open. */
+export interface OpenModal { id: string; view: Record<string, unknown> }
+
 /** Where a response_url answer goes: the conversation, and the message it may replace. */
-export interface ResponseOrigin { channel: string; messageId?: string }
+export interface ResponseOrigin { channel: string; messageId?: string; threadTs?: string }
 
 export class Workspace {
   readonly messages: Message[] = [];
   home: { blocks: unknown[] } | undefined;
+  statuses: ThreadStatus[] = [];
+  /** By channel: what assistant.threads.setSuggestedPrompts set last. */
+  readonly prompts: Record<string, SuggestedPrompts> = {};
+  modal: OpenModal | undefined;
   private readonly origins = new Map<string, ResponseOrigin>();
   private callsSeen = 0;
   private responsesSeen = 0;
@@ -50,6 +68,11 @@ export class Workspace {
     return full;
   }
 
+  /** The modal closed (submitted and accepted, or cancelled). */
+  closeModal(id: string): void {
+    if (this.modal?.id === id) this.modal = undefined;
+  }
+
   find(id: string): Message | undefined {
     return this.messages.find((message) => message.id === id);
   }
@@ -73,18 +96,66 @@ export class Workspace {
     const answer = call.answer as { ok?: boolean; ts?: string; message_ts?: string } | undefined;
     if (call.status !== 200 || answer?.ok !== true) return;
     const body = call.body;
+    const channel = String(body.channel ?? body.channel_id ?? '');
+    const thread = typeof body.thread_ts === 'string' && body.thread_ts ? { threadTs: body.thread_ts } : {};
     const content = { text: String(body.text ?? ''), ...(Array.isArray(body.blocks) ? { blocks: body.blocks as unknown[] } : {}) };
-    if (call.method === 'chat.postMessage') {
-      this.add({ channel: String(body.channel), ts: String(answer.ts), from: 'bot', ephemeral: false, ...content });
-    } else if (call.method === 'chat.postEphemeral') {
-      this.add({ channel: String(body.channel), ts: String(answer.message_ts), from: 'bot', ephemeral: true, ...content });
-    } else if (call.method === 'chat.update') {
-      const target = this.messages.find((m) => m.channel === String(body.channel) && m.ts === String(body.ts));
-      if (target) replace(target, content);
-    } else if (call.method === 'views.publish') {
-      const view = body.view as { blocks?: unknown[] } | undefined;
-      this.home = { blocks: view?.blocks ?? [] };
+    switch (call.method) {
+      case 'chat.postMessage':
+        this.clearStatus(channel, thread.threadTs);
+        this.add({ channel, ts: String(answer.ts), from: 'bot', ephemeral: false, ...thread, ...content });
+        break;
+      case 'chat.postEphemeral':
+        this.add({ channel, ts: String(answer.message_ts), from: 'bot', ephemeral: true, ...thread, ...content });
+        break;
+      case 'chat.update': {
+        const target = this.messages.find((m) => m.channel === channel && m.ts === String(body.ts));
+        if (target) replace(target, content);
+        break;
+      }
+      case 'chat.startStream':
+        // Slack takes the status away once the answer starts in the thread.
+        this.clearStatus(channel, thread.threadTs);
+        this.add({ channel, ts: String(answer.ts), from: 'bot', ephemeral: false, text: '', ...thread, stream: { state: 'streaming', chunks: chunksOf(body) } });
+        break;
+      case 'chat.appendStream':
+      case 'chat.stopStream': {
+        const target = this.messages.find((m) => m.channel === channel && m.ts === String(body.ts) && m.stream);
+        if (!target?.stream) break;
+        target.stream.chunks.push(...chunksOf(body));
+        if (call.method === 'chat.stopStream') {
+          target.stream.state = 'stopped';
+          if (Array.isArray(body.blocks)) target.blocks = body.blocks as unknown[];
+        }
+        break;
+      }
+      case 'assistant.threads.setStatus': {
+        const threadTs = String(body.thread_ts ?? '');
+        this.clearStatus(channel, threadTs);
+        const status = String(body.status ?? '');
+        const loadingMessages = Array.isArray(body.loading_messages) ? body.loading_messages.map(String) : [];
+        if (status) this.statuses.push({ channel, threadTs, status, loadingMessages });
+        break;
+      }
+      case 'assistant.threads.setSuggestedPrompts': {
+        const prompts = Array.isArray(body.prompts) ? (body.prompts as SuggestedPrompts['prompts']) : [];
+        this.prompts[channel] = { ...(typeof body.title === 'string' ? { title: body.title } : {}), prompts };
+        break;
+      }
+      case 'views.open': {
+        const opened = (call.answer as { view?: { id?: string } }).view;
+        this.modal = { id: String(opened?.id ?? ''), view: body.view as Record<string, unknown> };
+        break;
+      }
+      case 'views.publish': {
+        const view = body.view as { blocks?: unknown[] } | undefined;
+        this.home = { blocks: view?.blocks ?? [] };
+        break;
+      }
     }
+  }
+
+  private clearStatus(channel: string, threadTs: string | undefined): void {
+    if (threadTs) this.statuses = this.statuses.filter((s) => !(s.channel === channel && s.threadTs === threadTs));
   }
 
   private applyResponse(response: RecordedResponse): void {
@@ -107,7 +178,7 @@ export class Workspace {
       replace(original, content);
       return;
     }
-    this.add({ channel: origin.channel, from: 'bot', ephemeral: body.response_type !== 'in_channel', ...content });
+    this.add({ channel: origin.channel, from: 'bot', ephemeral: body.response_type !== 'in_channel', ...(origin.threadTs ? { threadTs: origin.threadTs } : {}), ...content });
   }
 
   private nextTs(): string {
@@ -116,12 +187,20 @@ export class Workspace {
   }
 }
 
+/** A stream call's words and chunks, in the order Slack shows them: `markdown_text` first. */
+function chunksOf(body: Record<string, unknown>): unknown[] {
+  const text = typeof body.markdown_text === 'string' && body.markdown_text ? [{ type: 'markdown_text', text: body.markdown_text }] : [];
+  return [...text, ...(Array.isArray(body.chunks) ? body.chunks : [])];
+}
+
 function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
 function replace(target: Message, content: { text: string; blocks?: unknown[] }): void {
   target.text = content.text;
+  // chat.update replaces a streamed answer whole: its tasks and words go with it.
+  delete target.stream;
   if (content.blocks) target.blocks = content.blocks;
   else delete target.blocks;
   target.edited = true;

@@ -5,9 +5,14 @@
  * Everything that came from the bot is HTML-escaped before any markup is added: mrkdwn's own
  * escaping (`&lt;!channel&gt;`) shows as the literal text `<!channel>`, as it does in Slack.
  * Covered: header, section (text, fields, button or image accessory), context, divider, actions
- * (buttons), image, and a plain fallback for anything else.
+ * (buttons), image, context_actions (feedback and icon buttons), input (a text field, for modals),
+ * and a plain fallback for anything else; and the agent's streamed answers (chat.startStream's
+ * chunks: Markdown text, a task list with each task's status, plan titles, blocks).
  */
-import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type {
+  ActionsBlock, AnyChunk, Button, ContextActionsBlock, ContextBlock, FeedbackButtons, HeaderBlock, IconButton, InputBlock, KnownBlock,
+  PlainTextInput, SectionBlock, TaskUpdateChunk,
+} from '@slack/types';
 
 export interface RenderOptions {
   /** The viewer's time zone for `<!date^…>` tokens (default: the runtime's own). */
@@ -56,6 +61,10 @@ function renderBlock(block: KnownBlock, options: RenderOptions): string {
       return `<div class="bk-context">${(block as ContextBlock).elements.map((element) => renderContextElement(element, options)).join('')}</div>`;
     case 'actions':
       return `<div class="bk-actions" data-block-id="${escapeHtml(block.block_id ?? '')}">${(block as ActionsBlock).elements.map((element) => renderElement(element, block.block_id, options)).join('')}</div>`;
+    case 'context_actions':
+      return `<div class="bk-context-actions">${(block as ContextActionsBlock).elements.map((element) => renderContextAction(element, block.block_id)).join('')}</div>`;
+    case 'input':
+      return renderInput(block as InputBlock, options);
     case 'image':
       return `<div class="bk-image"><img src="${escapeHtml(safeUrl((block as { image_url?: string }).image_url ?? ''))}" alt="${escapeHtml(block.alt_text)}"></div>`;
     default:
@@ -96,6 +105,116 @@ function renderElement(element: unknown, blockId: string | undefined, options: R
     return `<a class="bk-button${style}" href="${escapeHtml(safeUrl(button.url))}" target="_blank" rel="noopener" ${data}>${label}</a>`;
   }
   return `<button type="button" class="bk-button${style}" ${data}>${label}</button>`;
+}
+
+/** The 👍 / 👎 under an agent answer: a click sends the pressed one's value (element type feedback_buttons). */
+function renderContextAction(element: FeedbackButtons | IconButton, blockId: string | undefined): string {
+  const data = (actionId: string | undefined, value: string | undefined, type: string) =>
+    `data-action-id="${escapeHtml(actionId ?? '')}" data-value="${escapeHtml(value ?? '')}" data-block-id="${escapeHtml(blockId ?? '')}" data-element-type="${type}"`;
+  if (element.type === 'feedback_buttons') {
+    const button = (b: FeedbackButtons['positive_button'], icon: string) =>
+      `<button type="button" class="bk-button bk-feedback" ${data(element.action_id, b.value, 'feedback_buttons')} title="${escapeHtml(b.accessibility_label ?? b.text.text)}">${icon} ${escapeHtml(b.text.text)}</button>`;
+    return button(element.positive_button, '👍') + button(element.negative_button, '👎');
+  }
+  if (element.type === 'icon_button') {
+    return `<button type="button" class="bk-button bk-icon-button" ${data(element.action_id, element.value, 'icon_button')}>${escapeHtml(element.text.text)}</button>`;
+  }
+  return `<span class="bk-unsupported">[${escapeHtml(String((element as { type?: unknown }).type))}]</span>`;
+}
+
+/** An input block's text field (a modal's), named `block_id/action_id` so a submit can say which is which. */
+function renderInput(block: InputBlock, options: RenderOptions): string {
+  const element = block.element as PlainTextInput;
+  const label = `<span class="bk-label">${renderText(block.label, options)}</span>`;
+  if (element.type !== 'plain_text_input') return `<label class="bk-input">${label}<span class="bk-unsupported">[${escapeHtml(String(element.type))}]</span></label>`;
+  const attributes =
+    `name="${escapeHtml(`${block.block_id ?? ''}/${element.action_id ?? ''}`)}" data-block-id="${escapeHtml(block.block_id ?? '')}" ` +
+    `data-action-id="${escapeHtml(element.action_id ?? '')}"${element.max_length ? ` maxlength="${element.max_length}"` : ''}` +
+    `${block.optional ? '' : ' required'}`;
+  const value = escapeHtml(element.initial_value ?? '');
+  const field = element.multiline ? `<textarea rows="4" ${attributes}>${value}</textarea>` : `<input ${attributes} value="${value}">`;
+  return `<label class="bk-input" data-block-id="${escapeHtml(block.block_id ?? '')}">${label}${field}<span class="bk-input-error"></span></label>`;
+}
+
+const TASK_ICONS: Record<TaskUpdateChunk['status'], string> = { pending: '○', in_progress: '◐', complete: '✓', error: '✗' };
+
+/**
+ * A streamed answer as it stands: its chunks in order, Markdown text run together, the tasks of a
+ * run of task updates as one list in which a later update with the same id replaces the task in
+ * place; `streaming` while chat.stopStream has not come yet.
+ */
+export function renderStream(chunks: readonly unknown[], streaming: boolean, options: RenderOptions = {}): string {
+  type Part = { kind: 'text'; text: string } | { kind: 'tasks'; title?: string; tasks: Map<string, TaskUpdateChunk> } | { kind: 'html'; html: string };
+  const parts: Part[] = [];
+  const tasksById = new Map<string, Map<string, TaskUpdateChunk>>();
+  for (const raw of chunks) {
+    const chunk = raw as AnyChunk;
+    const last = parts.at(-1);
+    if (chunk.type === 'markdown_text') {
+      if (last?.kind === 'text') last.text += chunk.text;
+      else parts.push({ kind: 'text', text: chunk.text });
+    } else if (chunk.type === 'task_update') {
+      const list = tasksById.get(chunk.id) ?? (last?.kind === 'tasks' ? last.tasks : undefined);
+      if (list) list.set(chunk.id, chunk);
+      else parts.push({ kind: 'tasks', tasks: new Map([[chunk.id, chunk]]) });
+      tasksById.set(chunk.id, list ?? (parts.at(-1) as { tasks: Map<string, TaskUpdateChunk> }).tasks);
+    } else if (chunk.type === 'plan_update') {
+      if (last?.kind === 'tasks' && last.tasks.size === 0) last.title = chunk.title;
+      else parts.push({ kind: 'tasks', title: chunk.title, tasks: new Map() });
+    } else if (chunk.type === 'blocks') {
+      parts.push({ kind: 'html', html: renderBlocks(chunk.blocks, options) });
+    }
+  }
+  const html = parts.map((part) => {
+    if (part.kind === 'text') return `<div class="bk-stream-text">${renderMarkdown(part.text)}</div>`;
+    if (part.kind === 'html') return part.html;
+    const title = part.title ? `<div class="bk-plan-title">${escapeHtml(part.title)}</div>` : '';
+    return `<div class="bk-tasks">${title}<ul>${[...part.tasks.values()].map(renderTask).join('')}</ul></div>`;
+  });
+  return `<div class="bk-stream${streaming ? ' bk-streaming' : ''}">${html.join('')}${streaming ? '<span class="bk-stream-cursor" aria-label="still writing"></span>' : ''}</div>`;
+}
+
+function renderTask(task: TaskUpdateChunk): string {
+  const status = TASK_ICONS[task.status] ? task.status : 'pending';
+  const more = [task.details, task.output].filter((text): text is string => Boolean(text)).map((text) => `<div class="bk-task-detail">${renderMarkdown(text)}</div>`).join('');
+  const sources = task.sources?.length
+    ? `<div class="bk-task-sources">${task.sources.map((source) => `<a href="${escapeHtml(safeUrl(source.url))}" target="_blank" rel="noopener">${escapeHtml(source.text)}</a>`).join(' ')}</div>`
+    : '';
+  return `<li class="bk-task bk-task-${status}" data-task-id="${escapeHtml(task.id)}" data-status="${status}"><span class="bk-task-icon">${TASK_ICONS[status]}</span>` +
+    `<span class="bk-task-title">${escapeHtml(task.title)}</span>${more}${sources}</li>`;
+}
+
+/**
+ * A stream's `markdown_text` (Markdown, not mrkdwn): **bold**, *italics* or _italics_, ~~strike~~,
+ * `code`, fenced code, [links](https://…), `- ` lists and `>` quotes. Everything is escaped first.
+ */
+export function renderMarkdown(source: string): string {
+  const code: string[] = [];
+  const withoutCode = source
+    .replace(/```[^\n]*\n?([\s\S]*?)```/g, (_w, text: string) => stash(code, `<pre class="bk-pre">${escapeHtml(text)}</pre>`))
+    .replace(/`([^`\n]+)`/g, (_w, text: string) => stash(code, `<code>${escapeHtml(text)}</code>`));
+  const inline = (line: string) =>
+    escapeHtml(line)
+      .replace(/\[([^\]\n]+)\]\(([^)\s]+)\)/g, (_w, label: string, url: string) => `<a href="${escapeHtml(safeUrl(url.replace(/&amp;/g, '&')))}" target="_blank" rel="noopener">${label}</a>`)
+      .replace(/\*\*(?=\S)([^*\n]*?\S)\*\*/g, '<b>$1</b>')
+      .replace(/~~(?=\S)([^~\n]*?\S)~~/g, '<s>$1</s>')
+      .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?![\w*])/g, '$1<i>$2</i>')
+      .replace(/(^|[^\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])/g, '$1<i>$2</i>');
+  const html: string[] = [];
+  let list = false;
+  for (const line of withoutCode.split('\n')) {
+    const item = /^\s*[-*•]\s+(.*)$/.exec(line);
+    if (item && !list) html.push('<ul>');
+    if (!item && list) html.push('</ul>');
+    list = Boolean(item);
+    const quote = /^>\s?(.*)$/.exec(line);
+    if (item) html.push(`<li>${inline(item[1]!)}</li>`);
+    else if (quote) html.push(`<blockquote>${inline(quote[1]!)}</blockquote>`);
+    else html.push(`${inline(line)}<br>`);
+  }
+  if (list) html.push('</ul>');
+  return emojify(html.join('').replace(/(<br>)+$/, '').replace(/<\/blockquote><blockquote>/g, '<br>'))
+    .replace(/\u0001(\d+)\u0001/g, (_w, index: string) => code[Number(index)] ?? '');
 }
 
 export function renderText(text: TextObject | undefined, options: RenderOptions = {}): string {

@@ -1,8 +1,11 @@
 /**
  * `npm run sandbox` checked in a real browser: headless Chromium (Debian's `chromium`, driven by
  * puppeteer-core) goes through a newcomer's first run against the real bot process: /unread, the
- * private note and the DM, the connect link, Google's consent, the summary, Mark as read, and a
- * hostile email shown literally. Screenshots go to test-results/sandbox/.
+ * private note and the DM, the connect link, Google's consent, the summary, Mark as read, the
+ * Messages tab as an agent conversation (a suggested prompt, the streamed task and summary, the
+ * feedback buttons, a follow-up in the thread, its approval card, Approve, a drafted reply edited in
+ * the bot's modal and sent), a hostile email shown literally, and the status line while the bot
+ * works (Slack's stream start held). Screenshots go to test-results/sandbox/.
  * Skipped, and saying so, where no Chromium is installed (CI installs it: see .ci/run).
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -101,6 +104,7 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   const summary = await messagesText(page);
   expect(summary).toContain('Lunch on Friday?');
   expect(summary).not.toContain('This week in TypeScript'); // already read
+  expect(summary).toContain('Connected Gmail as alice@example.com'); // the account chosen on the consent page
   await shot(page, '4-summary');
 
   // Mark as read: the message is updated in place, and the inbox shows the email read.
@@ -119,7 +123,8 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   await waitForText(page, '#home', 'Gmail');
   expect(await textOf(page, '#home')).toMatch(/Gmail\s*\S*\s*Connected/);
   await shot(page, '5b-home');
-  await page.click('[data-tab="messages"]');
+
+  await agentConversation(sandbox, page);
 
   // A hostile email: its mentions, link and formatting stay literal text.
   await page.click('#hostile');
@@ -133,4 +138,104 @@ async function firstRun(sandbox: Sandbox, browser: Browser, page: Page): Promise
   expect(await page.$$('#messages .bk-special')).toHaveLength(0);
   expect(await page.$$('#messages a[href*="evil.example"]')).toHaveLength(0);
   await shot(page, '6-hostile-literal');
+
+  // The status line, while it stands: Slack never answers the stream's start, so the answer
+  // never replaces it (last, as that answer stays unfinished).
+  await page.click('[data-channel="DU0SANDBOX"]'); // back in the Messages tab: a new conversation
+  expect(await inPage<boolean>(page, `document.querySelector('#thread-bar').hidden`)).toBe(true);
+  sandbox.slack.failNext('chat.startStream', 1, { hang: true });
+  await page.type('#composer-text', 'show me 2 unread emails');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.thread .agent-status', { timeout: 30_000 });
+  const status = (await textOf(page, '.thread .agent-status')).replace(/\s+/g, ' ');
+  expect(status).toContain('Agent Actions is working on it…');
+  expect(status).toMatch(/Reading your message…|Choosing what to do…/);
+  const statusThread = await inPage<string>(page, `document.querySelector('.thread .agent-status').closest('.thread').dataset.threadTs`);
+  expect(await inPage<string>(page, `document.querySelector('.message[data-ts="${statusThread}"]').innerText`)).toContain('show me 2 unread emails');
+  await shot(page, '11-status');
+}
+
+/**
+ * The bot's Messages tab as Slack's agent surface shows it: opening it brings the suggested prompts;
+ * one starts a conversation whose answer streams into its thread (a task, then the summary and the
+ * feedback buttons); a follow-up in the thread gets an approval card, and Approve marks the email;
+ * a reply is drafted, edited in the modal the bot opens, and sent.
+ */
+async function agentConversation(sandbox: Sandbox, page: Page): Promise<void> {
+  await page.click('[data-tab="messages"]');
+  const chip = `[...document.querySelectorAll('#prompts .prompt-chip')].find((b) => b.textContent === "What's unread?" && b.offsetParent !== null)`;
+  await page.waitForFunction(chip, { timeout: 15_000 });
+  // Gmail held: the answer is seen while it streams, its task still running.
+  const release = sandbox.gmail.hold();
+  const task = `.thread .message.streamed .bk-task`;
+  try {
+    await inPage(page, `${chip}.click()`);
+    await page.waitForFunction(`[...document.querySelectorAll(${JSON.stringify(task)})].some((t) => t.textContent.includes('Reading your inbox') && t.dataset.status === 'in_progress')`, { timeout: 30_000 });
+    expect(await page.$$('.thread .message.streamed .bk-stream-cursor')).toHaveLength(1);
+    await shot(page, '7a-agent-streaming');
+  } finally {
+    release();
+  }
+
+  // The prompt's words started a thread; the answer streamed into it: the task done, then the summary.
+  await page.waitForFunction(`[...document.querySelectorAll(${JSON.stringify(task)})].some((t) => t.textContent.includes('Reading your inbox') && t.dataset.status === 'complete')`, { timeout: 30_000 });
+  const threadTs = await inPage<string>(page, `document.querySelector('.thread .message.streamed').closest('.thread').dataset.threadTs`);
+  const root = await inPage<string>(page, `document.querySelector('.message[data-ts="${threadTs}"]').innerText`);
+  expect(root).toContain('Show me my 5 newest unread emails');
+  const thread = `.thread[data-thread-ts="${threadTs}"]`;
+  await waitForText(page, thread, 'Lunch on Friday?');
+  const answer = await textOf(page, thread);
+  expect(answer).toContain('Nightly build passed');
+  expect(answer).not.toContain('Quarterly planning'); // marked read above
+  expect(await page.$$(`${thread} .bk-context-actions button.bk-feedback`)).toHaveLength(2);
+  expect(await page.$$(`${thread} .bk-stream-cursor`)).toHaveLength(0); // the stream was stopped
+  expect(await textOf(page, '#thread-bar')).toContain('Replying in the thread');
+  await shot(page, '7b-agent-answer');
+
+  // 👍: the bot thanks the user, privately, in the thread.
+  await page.click(`${thread} .bk-feedback[data-value^="good:"]`);
+  await waitForText(page, thread, 'Thanks, glad that helped.');
+
+  // A follow-up in the same thread: a card first, and nothing written before Approve.
+  await page.type('#composer-text', 'mark the second one as read');
+  await page.keyboard.press('Enter');
+  const approve = `${thread} button.bk-button[data-action-id="agent_step:approve"]`;
+  await page.waitForSelector(approve, { timeout: 30_000 });
+  const card = await inPage<string>(page, `document.querySelector(${JSON.stringify(approve)}).closest('.message').innerText`);
+  expect(card).toContain('Marco Rossi');
+  expect(card).toMatch(/Edit[\s\S]*Cancel/);
+  expect(await inPage<boolean>(page, `[...document.querySelectorAll('#inbox li.unread')].some((li) => li.textContent.includes('Lunch on Friday?'))`)).toBe(true);
+  await shot(page, '8-approval-card');
+  await page.click(approve);
+  await page.waitForFunction(`[...document.querySelectorAll('#inbox li.read')].some((li) => li.textContent.includes('Lunch on Friday?'))`, { timeout: 30_000 });
+  await waitForText(page, thread, 'Marked as read');
+  expect(await page.$$(approve)).toHaveLength(0); // the card was replaced by the decision
+  await shot(page, '9-approved');
+
+  // A reply drafted in Gmail: Edit opens the bot's modal; saving it (view_submission) drafts anew.
+  await page.type('#composer-text', 'reply to Marco: Friday works for me');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(approve, { timeout: 30_000 });
+  expect(await textOf(page, thread)).toContain('Friday works for me');
+  await page.click(`${thread} button.bk-button[data-action-id="agent_step:edit"]`);
+  const field = '#modal textarea[data-block-id="reply"]';
+  await page.waitForSelector(field, { visible: true, timeout: 15_000 });
+  expect(await textOf(page, '#modal header')).toBe('Edit your reply');
+  expect(await inPage<string>(page, `document.querySelector(${JSON.stringify(field)}).value`)).toBe('Friday works for me');
+  await page.click(field, { count: 3 });
+  await page.keyboard.press('Backspace');
+  await page.type(field, 'Friday at noon works for me');
+  await shot(page, '10-draft-modal');
+  await page.click('#modal .modal-submit');
+  await page.waitForSelector('#modal', { hidden: true, timeout: 15_000 });
+  // The old card gives way to the new draft's.
+  await page.waitForFunction(`document.querySelector(${JSON.stringify(approve)})?.closest('.message').textContent.includes('Friday at noon works for me')`, { timeout: 30_000 });
+  expect(await textOf(page, thread)).toContain('Edited: the new draft follows.');
+  expect(await page.$$(approve)).toHaveLength(1);
+  expect(sandbox.gmail.drafts.sent).toHaveLength(0);
+  await page.click(approve);
+  await waitForText(page, thread, 'Sent.');
+  expect(sandbox.gmail.drafts.sent).toHaveLength(1);
+  expect(sandbox.gmail.drafts.sent[0]!.mime).toContain('Friday at noon works for me');
+  expect(sandbox.gmail.drafts.sent[0]!.mime).toMatch(/^To: Marco Rossi <marco@example\.com>\r?$/m);
 }

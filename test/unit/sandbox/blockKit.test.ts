@@ -1,11 +1,14 @@
 /**
  * The sandbox page's Block Kit renderer, fed blocks typed with @slack/types (so the shapes are
- * Slack's) and the bot's own unread summary: each block type, mrkdwn, and untrusted text that
- * must stay literal.
+ * Slack's) and the bot's own unread summary, feedback buttons and draft modal: each block type,
+ * mrkdwn, the agent's streamed answers (Markdown text, task lists), and untrusted text that must
+ * stay literal.
  */
-import type { ActionsBlock, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { ActionsBlock, AnyChunk, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderBlocks, renderMrkdwn } from '../../../sandbox/page/blockKit.ts';
+import { escapeHtml, renderBlocks, renderMarkdown, renderMrkdwn, renderStream } from '../../../sandbox/page/blockKit.ts';
+import { buildFeedbackButtons } from '../../../src/slack/blocks/agentFeedback.ts';
+import { buildDraftEditModal } from '../../../src/slack/blocks/draftEditModal.ts';
 import { buildUnreadSummary } from '../../../src/slack/blocks/unreadSummary.ts';
 
 const BERLIN = { timeZone: 'Europe/Berlin', now: new Date('2026-03-02T12:00:00Z') };
@@ -131,5 +134,96 @@ describe("the bot's own unread summary", () => {
 
   it('escapes what it draws: escapeHtml covers the five HTML characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+/** A task's status as drawn, by its id. */
+const taskStatuses = (html: string) => [...html.matchAll(/data-task-id="([^"]*)" data-status="([^"]*)"/g)].map((m) => [m[1], m[2]]);
+
+describe("the agent's streamed answers", () => {
+  it('draws a run of task updates as one list, a later update of an id replacing that task in place', () => {
+    const chunks: AnyChunk[] = [
+      { type: 'task_update', id: 'read', title: 'Reading your inbox', status: 'in_progress' },
+      { type: 'task_update', id: 'mark', title: 'Marking as read', status: 'pending' },
+      { type: 'task_update', id: 'read', title: 'Reading your inbox', status: 'complete' },
+      { type: 'task_update', id: 'mark', title: 'Marking as read', status: 'error', details: 'Gmail said *no*' },
+    ];
+    const html = renderStream(chunks, false);
+    expect(html.match(/class="bk-tasks"/g)).toHaveLength(1);
+    expect(taskStatuses(html)).toEqual([['read', 'complete'], ['mark', 'error']]);
+    expect(html).toContain('<span class="bk-task-icon">✓</span><span class="bk-task-title">Reading your inbox</span>');
+    expect(html).toContain('<span class="bk-task-icon">✗</span><span class="bk-task-title">Marking as read</span>');
+    expect(html).toContain('<div class="bk-task-detail">Gmail said <i>no</i></div>');
+    // Each status the stream can give a task has a look of its own.
+    for (const status of ['pending', 'in_progress', 'complete', 'error'] as const) {
+      expect(renderStream([{ type: 'task_update', id: 't', title: 'T', status }], true)).toContain(`class="bk-task bk-task-${status}"`);
+    }
+  });
+
+  it('runs Markdown chunks together, in their place among the tasks, with a cursor only while streaming', () => {
+    const chunks: AnyChunk[] = [
+      { type: 'markdown_text', text: 'Looking ' },
+      { type: 'markdown_text', text: 'at **2** emails' },
+      { type: 'task_update', id: 'read', title: 'Reading your inbox', status: 'in_progress' },
+      { type: 'markdown_text', text: '_Stopped, as you asked._' },
+    ];
+    const streaming = renderStream(chunks, true);
+    expect(streaming).toMatch(/^<div class="bk-stream bk-streaming"><div class="bk-stream-text">Looking at <b>2<\/b> emails<\/div><div class="bk-tasks">.*<\/div><div class="bk-stream-text"><i>Stopped, as you asked.<\/i><\/div><span class="bk-stream-cursor"/);
+    const stopped = renderStream(chunks, false);
+    expect(stopped).not.toContain('bk-stream-cursor');
+    expect(stopped).not.toContain('bk-streaming');
+  });
+
+  it('shows a plan title, and blocks streamed as a chunk', () => {
+    const html = renderStream([
+      { type: 'plan_update', title: 'Tidy the inbox' },
+      { type: 'task_update', id: 'a', title: 'Read', status: 'pending' },
+      { type: 'blocks', blocks: [{ type: 'divider' }] },
+    ], false);
+    expect(html).toContain('<div class="bk-tasks"><div class="bk-plan-title">Tidy the inbox</div><ul><li class="bk-task bk-task-pending"');
+    expect(html).toContain('<hr class="bk-divider">');
+  });
+
+  it('keeps streamed text and task titles literal', () => {
+    const html = renderStream([
+      { type: 'markdown_text', text: '<img src=x onerror=alert(1)> [x](javascript:alert(1))' },
+      { type: 'task_update', id: '"><b>', title: '<script>alert(1)</script>', status: 'complete' },
+    ], false);
+    expect(html).not.toMatch(/<img|<script|<b>|javascript:/);
+    expect(shown(html)).toContain('<img src=x onerror=alert(1)>');
+    expect(shown(html)).toContain('<script>alert(1)</script>');
+  });
+
+  it('renders Markdown: bold, italics, strike, code, links, lists and quotes', () => {
+    expect(renderMarkdown('**b** *i* _j_ ~~s~~ `a**b**`')).toBe('<b>b</b> <i>i</i> <i>j</i> <s>s</s> <code>a**b**</code>');
+    expect(renderMarkdown('[the docs](https://example.com/?a=1&b=2)')).toBe('<a href="https://example.com/?a=1&amp;b=2" target="_blank" rel="noopener">the docs</a>');
+    expect(renderMarkdown('Two:\n- one\n- two\n> said')).toBe('Two:<br><ul><li>one</li><li>two</li></ul><blockquote>said</blockquote>');
+    expect(renderMarkdown('snake_case_name')).toBe('snake_case_name');
+  });
+});
+
+describe('context_actions and modals', () => {
+  it("draws the bot's feedback buttons as two buttons that send the pressed one's value as feedback_buttons", () => {
+    const html = renderBlocks([buildFeedbackButtons('unread.list')]);
+    expect(html).toMatch(/^<div class="bk-context-actions">/);
+    const buttons = [...html.matchAll(/<button type="button" class="bk-button bk-feedback" ([^>]*)>([^<]*)<\/button>/g)];
+    expect(buttons.map((b) => b[2])).toEqual(['👍 Good answer', '👎 Bad answer']);
+    expect(buttons[0]![1]).toContain('data-action-id="agent_feedback" data-value="good:unread.list"');
+    expect(buttons[1]![1]).toContain('data-value="bad:unread.list"');
+    expect(buttons[0]![1]).toContain('data-element-type="feedback_buttons"');
+    expect(buttons[0]![1]).toContain('title="This answer was helpful"');
+  });
+
+  it('draws an icon button in a context_actions block', () => {
+    const html = renderBlocks([{ type: 'context_actions', block_id: 'ca', elements: [{ type: 'icon_button', icon: 'trash', text: { type: 'plain_text', text: 'Remove' }, action_id: 'rm', value: '1' }] }]);
+    expect(html).toContain('<button type="button" class="bk-button bk-icon-button" data-action-id="rm" data-value="1" data-block-id="ca" data-element-type="icon_button">Remove</button>');
+  });
+
+  it("draws the draft modal's input as a text field holding the words, named by block and action", () => {
+    const view = buildDraftEditModal({ approvalId: 'a1', channel: 'DU1', cardTs: '1.2', to: 'Bob <bob@example.com>', text: 'See you <Monday> & "then"' });
+    const html = renderBlocks(view.blocks);
+    expect(html).toContain('<span class="bk-label">Your reply</span>');
+    expect(html).toMatch(/<textarea rows="4" name="reply\/text" data-block-id="reply" data-action-id="text" maxlength="\d+" required>See you &lt;Monday&gt; &amp; &quot;then&quot;<\/textarea>/);
+    expect(shown(html)).toContain('To Bob <bob@example.com>.');
   });
 });
