@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
-import { buildBot } from '../scripts/build.ts';
+import { buildBot, startScript } from '../scripts/build.ts';
 import { Child } from './processes.ts';
 import { BOT_TOKEN, CONNECTION, SIGNING_SECRET, TOKEN_PREFIX, type Upstreams } from './upstreams.ts';
 
@@ -53,20 +53,6 @@ function scalekitEnv(upstreams: Upstreams): Record<string, string> {
     SCALEKIT_CLIENT_ID: upstreams.scalekit.clientId,
     SCALEKIT_CLIENT_SECRET: upstreams.scalekit.clientSecret,
   };
-}
-
-/**
- * `npm start`'s node flags and entry point, read from package.json so the bench runs what users run
- * (the .env flag left out: the bench sets the environment itself).
- */
-export function startScript(): { nodeFlags: string[]; entry: string } {
-  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [program, ...words] = (scripts.start ?? '').trim().split(/\s+/);
-  const entry = words.pop();
-  if (program !== 'node' || !entry || words.some((word) => !word.startsWith('--'))) {
-    throw new Error(`the bench expects package.json's start script as "node [--flags] <entry>", got "${scripts.start}"`);
-  }
-  return { nodeFlags: words.filter((flag) => !flag.startsWith('--env-file')), entry };
 }
 
 export interface Prepared {

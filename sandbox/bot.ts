@@ -1,11 +1,13 @@
 /**
- * The real bot, started as `npm start` starts it (`node src/main.ts`) in a process of its own, with
- * only the settings the sandbox gives it (a .env or the caller's Slack settings must not leak in).
+ * The real bot, started as `npm start` starts it (the bundle its prestart builds, with its node
+ * flags) in a process of its own, with only the settings the sandbox gives it (a .env or the
+ * caller's Slack settings must not leak in, so the start script's .env flag is left out).
  * Its log goes to a file in the sandbox's data folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildBot, startScript } from '../scripts/build.ts';
 
 const REPO = join(import.meta.dirname, '..');
 
@@ -21,7 +23,9 @@ export async function startBot(settings: Record<string, string>, dataDir: string
   const logFile = join(dataDir, 'bot.log');
   const log = createWriteStream(logFile);
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : []));
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  // Built into the sandbox's own folder: a dist/ that `npm start` or the bench is using stays as it is.
+  const entry = await buildBot(join(dataDir, 'dist'));
+  const child = spawn(process.execPath, [...startScript().nodeFlags, entry], {
     cwd: REPO,
     env: { ...Object.fromEntries(keep), ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -20,7 +20,7 @@
  * which after a burst held some 80 MiB of garbage-ready pages; CPU per command did not measurably
  * change with either.
  */
-import { realpathSync, rmSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,20 @@ export async function buildBot(outDir = DIST, root = ROOT): Promise<string> {
     },
   });
   return join(outDir, 'main.js');
+}
+
+/**
+ * `npm start`'s node flags and the bundle it runs, read from package.json, so the bench and the
+ * sandbox run what users run (the .env flag left out: they set the environment themselves).
+ */
+export function startScript(root = ROOT): { nodeFlags: string[]; entry: string } {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...words] = (scripts.start ?? '').trim().split(/\s+/);
+  const entry = words.pop();
+  if (program !== 'node' || !entry || words.some((word) => !word.startsWith('--'))) {
+    throw new Error(`package.json's start script should read "node [--flags] <entry>", got "${scripts.start}"`);
+  }
+  return { nodeFlags: words.filter((flag) => !flag.startsWith('--env-file')), entry };
 }
 
 // Run as a script (not imported, as the bench does); import.meta.main would need Node 24.2. npm runs
