@@ -23,6 +23,14 @@ export interface KeptRequest {
   input: unknown;
   createdAt: Date;
   expiresAt: Date;
+  /** Where the answer goes once connected: the conversation thread it was asked in (else the DM). */
+  replyIn?: ReplyThread | undefined;
+}
+
+/** A thread in Slack: its channel and its parent message's ts. */
+export interface ReplyThread {
+  channel: string;
+  threadTs: string;
 }
 
 export interface KeptRequestStore {

@@ -7,7 +7,7 @@
 import type { AgentAuth } from '../agentAuth/port.ts';
 import type { SlackUser } from '../core/slackUser.ts';
 import { charge, UNLIMITED_BUDGETS, type UserBudgets } from './budgets.ts';
-import type { AuthLinkStore, KeptRequestStore } from './ports.ts';
+import type { AuthLinkStore, KeptRequestStore, ReplyThread } from './ports.ts';
 import { hashToken, newSecretToken } from './secrets.ts';
 
 export const LINK_TTL_MS = 10 * 60_000;
@@ -20,6 +20,8 @@ export interface AuthorizationRequest {
   /** The request to carry out once connected. */
   action: string;
   input: unknown;
+  /** The conversation thread to answer in once connected; the DM when absent. */
+  replyIn?: ReplyThread | undefined;
 }
 
 export interface PendingAuthorization {
@@ -58,6 +60,7 @@ export class RequestAuthorization {
         action: request.action,
         input: request.input,
         expiresAt: new Date(now.getTime() + KEPT_REQUEST_TTL_MS),
+        ...(request.replyIn ? { replyIn: request.replyIn } : {}),
       },
       now,
     );

@@ -13,7 +13,7 @@ import { buildAuthorizationDone } from './blocks/authorizationPrompt.ts';
 import { userMessageFor } from './errorMessages.ts';
 import { presenterFor } from './presenters.ts';
 import { escapeMrkdwn } from './text/mrkdwn.ts';
-import { dmReply } from './replies.ts';
+import { dmReply, threadReply } from './replies.ts';
 
 export interface AfterConnectedDeps {
   client: WebClient;
@@ -37,10 +37,15 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
     });
 }
 
-/** Answers a kept request in its requester's DM: the result, or a clear message. */
+/**
+ * Answers a kept request where it was asked: in its conversation thread when it came from one (the
+ * agent's Messages tab), else in the requester's DM; the result, or a clear message.
+ */
 export function deliverKeptOutcome(deps: { client: WebClient; logger: Logger }): DeliverOutcome {
   return async (request, outcome) => {
-    const dm = dmReply(deps.client, request.requester.userId);
+    // Only a DM thread: mail read for one user is never posted where others could see it.
+    const inThread = request.replyIn?.channel.startsWith('D') ? request.replyIn : undefined;
+    const dm = inThread ? threadReply(deps.client, inThread) : dmReply(deps.client, request.requester.userId);
     const presenter = presenterFor(request.action);
     if (outcome.ok) {
       await dm.send(presenter.present(outcome.result, request.input));

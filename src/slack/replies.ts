@@ -48,6 +48,15 @@ export function dmReply(client: WebClient, userId: string): Reply {
   };
 }
 
+/** A reply in a thread the bot is part of, e.g. the user's conversation in its Messages tab (their DM). */
+export function threadReply(client: WebClient, thread: { channel: string; threadTs: string }): Reply {
+  return {
+    async send(message) {
+      await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, ...message });
+    },
+  };
+}
+
 /**
  * An ephemeral message beside a mention. Slack refuses it where the bot cannot post (e.g. it is
  * not in the channel); the answer then goes to the user's DM rather than nowhere.

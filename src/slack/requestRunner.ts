@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { audited, type AuditLog, type AuditSubject, type RunOutcome } from '../actions/audit.ts';
 import { charge, type UserBudgets } from '../actions/budgets.ts';
 import type { ActionCatalog } from '../actions/catalog.ts';
-import type { UserDirectory } from '../actions/ports.ts';
+import type { UserDirectory, ReplyThread } from '../actions/ports.ts';
 import type { RequestAuthorization } from '../actions/requestAuthorization.ts';
 import { asAppError, type AppError } from '../core/errors.ts';
 import type { SlackUser } from '../core/slackUser.ts';
@@ -54,8 +54,9 @@ export class RequestRunner {
     /**
      * `signal`: the user stopped the request. `promptInReply`: `reply` is already the user's own DM
      * (an agent conversation), so the connect button goes there instead of a separate DM.
+     * `replyIn`: the conversation thread a request kept for a connection is answered in.
      */
-    options: { signal?: AbortSignal; promptInReply?: boolean } = {},
+    options: { signal?: AbortSignal; promptInReply?: boolean; replyIn?: ReplyThread } = {},
   ): Promise<void> {
     let subject: AuditSubject;
     try {
@@ -76,7 +77,7 @@ export class RequestRunner {
     const deliver = async (outcome: RunOutcome<unknown>) => {
       if (!outcome.ok) {
         const error = asAppError(outcome.error);
-        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options.promptInReply === true);
+        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options.promptInReply === true, options.replyIn);
         else await this.fail(error, request, reply);
         return;
       }
@@ -98,7 +99,7 @@ export class RequestRunner {
     return this.deps.catalog.get(action).effect === 'write';
   }
 
-  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply, inReply: boolean) {
+  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply, inReply: boolean, replyIn?: ReplyThread) {
     const presenter = presenterFor(request.action);
     const connection = this.deps.catalog.get(request.action).connection;
     try {
@@ -108,6 +109,7 @@ export class RequestRunner {
         connection,
         action: request.action,
         input: request.input,
+        ...(replyIn ? { replyIn } : {}),
       });
       const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
       const prompt = buildAuthorizationPrompt({

@@ -4,7 +4,7 @@
  * task per step and the result with feedback buttons; feedback recorded in the audit log.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
 import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 import type { StoredMessage } from '../standins/gmailStandinMailbox.ts';
@@ -169,6 +169,16 @@ describe('the Messages tab', () => {
     const stream = [...h.slack.agent.streams.values()].find((s) => s.channel === 'DU0NEW');
     expect(stream?.chunks.at(-1)).toMatchObject({ type: 'task_update', status: 'error' });
     expect(callsOf('chat.postMessage').filter((c) => JSON.stringify(c.body).includes('/connect/'))).toEqual([]);
+  });
+
+  it('answers in the conversation thread, not a bare DM, once the user has connected', async () => {
+    const { ts } = directMessage(h, "what's unread?", { user: 'U0LATE' });
+    const prompt = await h.slack.waitFor((a): a is RecordedCall => isCall('chat.stopStream')(a) && a.body.channel === 'DU0LATE');
+    expect((await h.connect(authorizationLinkIn(prompt), undefined, { userId: 'U0LATE', teamId: TEAM })).status).toBe(200);
+    const answer = await h.slack.waitFor(
+      (a): a is RecordedCall => isCall('chat.postMessage')(a) && a.body.channel === 'DU0LATE' && JSON.stringify(a.body).includes('Subject 0'),
+    );
+    expect(answer.body.thread_ts).toBe(ts);
   });
 
   it('finishes with chat.update when Slack has expired the stream', async () => {

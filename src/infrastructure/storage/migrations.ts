@@ -118,6 +118,11 @@ const AGENT_THREADS = `
       CREATE INDEX agent_approvals_expires ON agent_approvals (expires_at);
     `;
 
+const KEPT_REQUEST_THREADS = `
+      ALTER TABLE kept_requests ADD COLUMN reply_channel text;
+      ALTER TABLE kept_requests ADD COLUMN reply_thread_ts text
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
@@ -398,6 +403,12 @@ const MIGRATIONS: Migration[] = [
     name: 'agent conversations: what each Messages tab thread last showed, and the steps waiting for approval',
     sql: AGENT_THREADS,
     sqlite: AGENT_THREADS,
+  },
+  {
+    id: 11,
+    name: 'a kept request remembers the conversation thread its answer belongs in',
+    sql: KEPT_REQUEST_THREADS,
+    sqlite: KEPT_REQUEST_THREADS,
   },
 ];
 

@@ -15,6 +15,8 @@ interface Row extends RequesterColumns {
   input: unknown;
   created_at: Date;
   expires_at: Date;
+  reply_channel: string | null;
+  reply_thread_ts: string | null;
 }
 
 function fromRow(row: Row): KeptRequest {
@@ -27,6 +29,7 @@ function fromRow(row: Row): KeptRequest {
     input: row.input,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    ...(row.reply_channel && row.reply_thread_ts ? { replyIn: { channel: row.reply_channel, threadTs: row.reply_thread_ts } } : {}),
   };
 }
 
@@ -40,8 +43,9 @@ export class SqlKeptRequestStore implements KeptRequestStore {
   async keep(request: Omit<KeptRequest, 'id' | 'createdAt'>, now: Date): Promise<KeptRequest> {
     const rows = await this.db.query<Row>(
       `INSERT INTO kept_requests
-         (id, identifier, connection, team_id, enterprise_id, user_id, action, input, status, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $10)
+         (id, identifier, connection, team_id, enterprise_id, user_id, action, input, status, created_at, expires_at,
+          reply_channel, reply_thread_ts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'waiting', $9, $10, $11, $12)
        RETURNING *`,
       [
         randomUUID(),
@@ -52,6 +56,8 @@ export class SqlKeptRequestStore implements KeptRequestStore {
         JSON.stringify(request.input),
         now,
         request.expiresAt,
+        request.replyIn?.channel ?? null,
+        request.replyIn?.threadTs ?? null,
       ],
     );
     return fromRow(rows[0] as Row);

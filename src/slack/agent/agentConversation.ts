@@ -212,7 +212,7 @@ export async function runAction(
     } else {
       await stream.finish(withFeedback(presenterFor(action).present(result, input), action));
     }
-  }, { ...(signal ? { signal } : {}), promptInReply: true });
+  }, { ...(signal ? { signal } : {}), promptInReply: true, replyIn: { channel: thread.channel, threadTs: thread.threadTs } });
   if (!failed && !stream.isFinished) await stream.finish(withFeedback({ text: 'Done.' }, action));
 }
 

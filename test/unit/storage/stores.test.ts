@@ -58,6 +58,20 @@ describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
     });
   });
 
+  describe('SqlKeptRequestStore threads', () => {
+    it('keeps the conversation thread a request was asked in, and none for one asked elsewhere', async () => {
+      const store = new SqlKeptRequestStore(db);
+      const base = { connection: 'gmail', requester: alice, action: 'unread.list', input: {}, expiresAt: at(15 * 60_000) };
+      await store.keep({ ...base, identifier: 'id-thread', replyIn: { channel: 'DU1', threadTs: '1700000000.000100' } }, t0);
+      await store.keep({ ...base, identifier: 'id-plain' }, t0);
+      const [inThread] = await store.claimWaiting('id-thread', 'gmail', at(1_000));
+      const [plain] = await store.claimWaiting('id-plain', 'gmail', at(1_000));
+      expect(inThread?.replyIn).toEqual({ channel: 'DU1', threadTs: '1700000000.000100' });
+      expect(plain).not.toHaveProperty('replyIn');
+      for (const done of [inThread, plain]) await store.finish(done!.id, 'done', at(2_000));
+    });
+  });
+
   describe('SqlKeptRequestStore leases', () => {
     it('lets another instance take over a request whose runner died', async () => {
       const store = new SqlKeptRequestStore(db);
