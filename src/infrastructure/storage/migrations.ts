@@ -1,11 +1,11 @@
 /**
  * Schema migrations, applied in order at start-up. Never edit one that has shipped: add another.
  *
- * A new migration goes at the end of MIGRATIONS with the next id, written twice: `sql` for
- * PostgreSQL and `sqlite` for SQLite. The SQLite text keeps PostgreSQL's declared types
- * `timestamptz`, `boolean` and `jsonb`, which tell the SQLite adapter to give values back as
- * Date, boolean and parsed JSON (see sqliteDatabase.ts); elsewhere it differs only where SQLite
- * must (e.g. `INTEGER PRIMARY KEY AUTOINCREMENT` for `bigserial`, `strftime(...)` for `DEFAULT now()`).
+ * A new migration goes at the end of MIGRATIONS with the next id. Its `sql` runs on both
+ * databases; `sqlite` is given only where SQLite must say it otherwise (`INTEGER PRIMARY KEY
+ * AUTOINCREMENT` for `bigserial`, `strftime(...)` for `DEFAULT now()`). Both keep PostgreSQL's
+ * declared types `timestamptz`, `boolean` and `jsonb`, which tell the SQLite adapter to give values
+ * back as Date, boolean and parsed JSON (see sqliteDatabase.ts).
  * `test/unit/storage/migrations.test.ts` checks that both give the same tables and columns.
  */
 import type { Database } from './database.ts';
@@ -13,13 +13,12 @@ import type { Database } from './database.ts';
 interface Migration {
   id: number;
   name: string;
-  /** PostgreSQL. */
+  /** The change, for both databases unless `sqlite` is given. */
   sql: string;
-  /** The same change for SQLite. */
-  sqlite: string;
+  /** SQLite's text, only where it must differ from `sql`. */
+  sqlite?: string;
 }
 
-// Where both dialects take the same text, it is written once.
 const CONNECTED_ACCOUNTS_AND_FLOWS = `
       CREATE TABLE connected_accounts (
         connection text NOT NULL,
@@ -123,124 +122,114 @@ const KEPT_REQUEST_THREADS = `
       ALTER TABLE kept_requests ADD COLUMN reply_thread_ts text
     `;
 
+// What SQLite must say differently: an expression default in parentheses, an autoincrement key.
+const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
+
+const slackUsersAndRequests = (nowDefault: string) => `
+      CREATE TABLE slack_users (
+        scope_id text NOT NULL,
+        user_id text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        identifier text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT ${nowDefault},
+        PRIMARY KEY (scope_id, user_id)
+      );
+
+      CREATE TABLE auth_links (
+        token_hash text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+
+      CREATE TABLE auth_sessions (
+        session_hash text PRIMARY KEY,
+        state_hash text NOT NULL,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        completed_at timestamptz
+      );
+
+      CREATE TABLE kept_requests (
+        id text PRIMARY KEY,
+        identifier text NOT NULL,
+        connection text NOT NULL,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        action text NOT NULL,
+        input jsonb NOT NULL,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+      CREATE INDEX kept_requests_waiting ON kept_requests (identifier, connection) WHERE status = 'waiting';
+
+      CREATE TABLE processed_events (
+        key text PRIMARY KEY,
+        expires_at timestamptz NOT NULL
+      );
+    `;
+
+const alertsAndAuditLog = (serialId: string) => `
+      CREATE TABLE alert_outbox (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        channel_id text NOT NULL,
+        severity text NOT NULL,
+        text text NOT NULL,
+        mention_channel boolean NOT NULL,
+        created_at timestamptz NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        permalink text,
+        failure text
+      );
+      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
+
+      CREATE TABLE alert_channels (
+        team_id text PRIMARY KEY,
+        channel_id text NOT NULL,
+        set_by text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id ${serialId},
+        identifier text NOT NULL,
+        slack_user_id text NOT NULL,
+        team_id text NOT NULL,
+        action text NOT NULL,
+        connection text,
+        at timestamptz NOT NULL,
+        outcome text NOT NULL,
+        error_code text
+      );
+      CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
+    `;
+
 const MIGRATIONS: Migration[] = [
   {
     id: 1,
     name: 'slack users, authorization links and sessions, kept requests, processed events',
-    sql: `
-      CREATE TABLE slack_users (
-        scope_id text NOT NULL,
-        user_id text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        identifier text NOT NULL UNIQUE,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (scope_id, user_id)
-      );
-
-      CREATE TABLE auth_links (
-        token_hash text PRIMARY KEY,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        used_at timestamptz
-      );
-
-      CREATE TABLE auth_sessions (
-        session_hash text PRIMARY KEY,
-        state_hash text NOT NULL,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        completed_at timestamptz
-      );
-
-      CREATE TABLE kept_requests (
-        id text PRIMARY KEY,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        action text NOT NULL,
-        input jsonb NOT NULL,
-        status text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        finished_at timestamptz
-      );
-      CREATE INDEX kept_requests_waiting ON kept_requests (identifier, connection) WHERE status = 'waiting';
-
-      CREATE TABLE processed_events (
-        key text PRIMARY KEY,
-        expires_at timestamptz NOT NULL
-      );
-    `,
-    sqlite: `
-      CREATE TABLE slack_users (
-        scope_id text NOT NULL,
-        user_id text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        identifier text NOT NULL UNIQUE,
-        created_at timestamptz NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-        PRIMARY KEY (scope_id, user_id)
-      );
-
-      CREATE TABLE auth_links (
-        token_hash text PRIMARY KEY,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        used_at timestamptz
-      );
-
-      CREATE TABLE auth_sessions (
-        session_hash text PRIMARY KEY,
-        state_hash text NOT NULL,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        completed_at timestamptz
-      );
-
-      CREATE TABLE kept_requests (
-        id text PRIMARY KEY,
-        identifier text NOT NULL,
-        connection text NOT NULL,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        action text NOT NULL,
-        input jsonb NOT NULL,
-        status text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        finished_at timestamptz
-      );
-      CREATE INDEX kept_requests_waiting ON kept_requests (identifier, connection) WHERE status = 'waiting';
-
-      CREATE TABLE processed_events (
-        key text PRIMARY KEY,
-        expires_at timestamptz NOT NULL
-      );
-    `,
+    sql: slackUsersAndRequests('now()'),
+    sqlite: slackUsersAndRequests(SQLITE_NOW),
   },
   {
     id: 2,
@@ -248,120 +237,27 @@ const MIGRATIONS: Migration[] = [
     // Tokens and verifiers are stored sealed (AES-256-GCM, key id inside each value); states only
     // as hashes. The lease columns let one instance at a time refresh an account's token.
     sql: CONNECTED_ACCOUNTS_AND_FLOWS,
-    sqlite: CONNECTED_ACCOUNTS_AND_FLOWS,
   },
   {
     id: 3,
     name: 'kept requests are leased while they run, so another instance can take over from a dead one',
     sql: `ALTER TABLE kept_requests ADD COLUMN claimed_until timestamptz`,
-    sqlite: `ALTER TABLE kept_requests ADD COLUMN claimed_until timestamptz`,
   },
   {
     id: 4,
     name: 'team alert outbox, per-workspace alert channels, and the audit log',
-    sql: `
-      CREATE TABLE alert_outbox (
-        id text PRIMARY KEY,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        channel_id text NOT NULL,
-        severity text NOT NULL,
-        text text NOT NULL,
-        mention_channel boolean NOT NULL,
-        created_at timestamptz NOT NULL,
-        status text NOT NULL,
-        attempts integer NOT NULL DEFAULT 0,
-        next_attempt_at timestamptz NOT NULL,
-        permalink text,
-        failure text
-      );
-      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
-
-      CREATE TABLE alert_channels (
-        team_id text PRIMARY KEY,
-        channel_id text NOT NULL,
-        set_by text NOT NULL,
-        updated_at timestamptz NOT NULL
-      );
-
-      CREATE TABLE audit_log (
-        id bigserial PRIMARY KEY,
-        identifier text NOT NULL,
-        slack_user_id text NOT NULL,
-        team_id text NOT NULL,
-        action text NOT NULL,
-        connection text,
-        at timestamptz NOT NULL,
-        outcome text NOT NULL,
-        error_code text
-      );
-      CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
-    `,
-    sqlite: `
-      CREATE TABLE alert_outbox (
-        id text PRIMARY KEY,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        channel_id text NOT NULL,
-        severity text NOT NULL,
-        text text NOT NULL,
-        mention_channel boolean NOT NULL,
-        created_at timestamptz NOT NULL,
-        status text NOT NULL,
-        attempts integer NOT NULL DEFAULT 0,
-        next_attempt_at timestamptz NOT NULL,
-        permalink text,
-        failure text
-      );
-      CREATE INDEX alert_outbox_due ON alert_outbox (next_attempt_at) WHERE status = 'pending';
-
-      CREATE TABLE alert_channels (
-        team_id text PRIMARY KEY,
-        channel_id text NOT NULL,
-        set_by text NOT NULL,
-        updated_at timestamptz NOT NULL
-      );
-
-      CREATE TABLE audit_log (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        identifier text NOT NULL,
-        slack_user_id text NOT NULL,
-        team_id text NOT NULL,
-        action text NOT NULL,
-        connection text,
-        at timestamptz NOT NULL,
-        outcome text NOT NULL,
-        error_code text
-      );
-      CREATE INDEX audit_log_recent ON audit_log (identifier, at DESC);
-    `,
+    sql: alertsAndAuditLog('bigserial PRIMARY KEY'),
+    sqlite: alertsAndAuditLog(SQLITE_SERIAL_ID),
   },
   {
     id: 5,
     name: 'alert rate-limit buckets shared by every instance',
     sql: RATE_BUCKETS,
-    sqlite: RATE_BUCKETS,
   },
   {
     id: 6,
     name: 'alerts a chat model proposed, waiting for their sender to press Post or Cancel',
     sql: `
-      CREATE TABLE alert_proposals (
-        id text PRIMARY KEY,
-        team_id text NOT NULL,
-        enterprise_id text,
-        user_id text NOT NULL,
-        request text NOT NULL,
-        created_at timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL,
-        decided_at timestamptz,
-        decision text
-      );
-      CREATE INDEX alert_proposals_expires ON alert_proposals (expires_at);
-    `,
-    sqlite: `
       CREATE TABLE alert_proposals (
         id text PRIMARY KEY,
         team_id text NOT NULL,
@@ -382,33 +278,26 @@ const MIGRATIONS: Migration[] = [
     sql: `
       ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
     `,
-    sqlite: `
-      ALTER TABLE connected_accounts ADD COLUMN revoke_pending text
-    `,
   },
   {
     id: 8,
     name: 'indexes the retention purge finds old rows by, in the tables that grow with use',
     sql: RETENTION_INDEXES,
-    sqlite: RETENTION_INDEXES,
   },
   {
     id: 9,
     name: 'scheduled digests, one per user, each slot claimed by one instance',
     sql: DIGEST_SCHEDULES,
-    sqlite: DIGEST_SCHEDULES,
   },
   {
     id: 10,
     name: 'agent conversations: what each Messages tab thread last showed, and the steps waiting for approval',
     sql: AGENT_THREADS,
-    sqlite: AGENT_THREADS,
   },
   {
     id: 11,
     name: 'a kept request remembers the conversation thread its answer belongs in',
     sql: KEPT_REQUEST_THREADS,
-    sqlite: KEPT_REQUEST_THREADS,
   },
 ];
 
@@ -432,7 +321,7 @@ export async function migrate(db: Database): Promise<number[]> {
     const ran: number[] = [];
     for (const migration of MIGRATIONS) {
       if (applied.has(migration.id)) continue;
-      const sql = db.dialect.name === 'sqlite' ? migration.sqlite : migration.sql;
+      const sql = db.dialect.name === 'sqlite' ? (migration.sqlite ?? migration.sql) : migration.sql;
       for (const statement of splitStatements(sql)) await tx.query(statement);
       await tx.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [migration.id, migration.name, new Date()]);
       ran.push(migration.id);
