@@ -29,7 +29,7 @@ const PURGE_LOCK = 7_214_404;
 
 interface Rule {
   table: string;
-  /** A column that identifies a row. */
+  /** The columns that identify a row, comma-separated (e.g. `channel_id, thread_ts`). */
   key: string;
   /** True for a row to delete; `$1` is the cutoff time. */
   expired: string;
@@ -67,6 +67,10 @@ export class SqlRetention {
       // Delivery gives up within minutes of raising, so a week after raising is a week after settling.
       { table: 'alert_outbox', key: 'id', expired: "status IN ('posted', 'failed') AND created_at < $1", keepMs: LIFETIMES.finishedWork },
       { table: 'audit_log', key: 'id', expired: 'at < $1', keepMs: options.auditRetentionDays * DAY_MS },
+      // Decided or not, a step's approval is kept a day past its expiry for anyone looking into it.
+      { table: 'agent_approvals', key: 'id', expired: 'expires_at < $1', keepMs: LIFETIMES.shortLived },
+      // A conversation's state is worth nothing once expired (reads ignore it already).
+      { table: 'agent_threads', key: 'channel_id, thread_ts', expired: 'expires_at < $1', keepMs: 0 },
     ];
   }
 
@@ -97,7 +101,8 @@ export class SqlRetention {
   private async purgeTable(connection: Queryable, rule: Rule, cutoff: Date): Promise<number> {
     // PostgreSQL's DELETE takes no LIMIT: the batch is picked by a subquery, skipping rows another
     // transaction holds (an alert being claimed) rather than waiting for them.
-    const sql = `DELETE FROM ${rule.table} WHERE ${rule.key} IN (
+    // A row value, `(a, b) IN (SELECT a, b …)`, which both databases take, also for one column.
+    const sql = `DELETE FROM ${rule.table} WHERE (${rule.key}) IN (
         SELECT ${rule.key} FROM ${rule.table} WHERE ${rule.expired} LIMIT $2 ${this.db.dialect.claimRows}
       ) RETURNING ${rule.key}`;
     let deleted = 0;

@@ -1,12 +1,12 @@
-/** Approvals of agent steps in SQL: deciding is one conditional UPDATE, so two presses (or instances) decide once. */
+/**
+ * Approvals of agent steps in SQL: deciding is one conditional UPDATE, so two presses (or instances)
+ * decide once. Old ones are dropped by the retention purge (retention.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import { APPROVAL_TTL_MS, proposedStepSchema, type ApprovalDecision, type ApprovalOutcome, type PendingApproval, type ProposedStep, type StepApprovals } from '../../actions/agent/approvals.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Database } from './database.ts';
 import { requesterFromRow, requesterParams, type RequesterColumns } from './requesterColumns.ts';
-
-// Decided and expired rows are kept a day for anyone looking into what happened, then dropped.
-const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 
 interface Row extends RequesterColumns {
   id: string;
@@ -27,14 +27,12 @@ function fromRow(row: Row): PendingApproval {
 
 export class SqlStepApprovals implements StepApprovals {
   private readonly db: Database;
-  private lastPurge = 0;
 
   constructor(db: Database) {
     this.db = db;
   }
 
   async keep(proposedTo: SlackUser, step: ProposedStep, now: Date): Promise<PendingApproval> {
-    await this.purgeOccasionally(now);
     const rows = await this.db.query<Row>(
       `INSERT INTO agent_approvals (id, team_id, enterprise_id, user_id, step, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
@@ -63,11 +61,5 @@ export class SqlStepApprovals implements StepApprovals {
     const row = owner[0];
     if (row && (row.team_id !== user.teamId || row.user_id !== user.userId)) return { ok: false, reason: 'not_yours' };
     return { ok: false, reason: 'gone' };
-  }
-
-  private async purgeOccasionally(now: Date): Promise<void> {
-    if (now.getTime() - this.lastPurge < 60 * 60_000) return;
-    this.lastPurge = now.getTime();
-    await this.db.query('DELETE FROM agent_approvals WHERE expires_at < $1', [new Date(now.getTime() - KEEP_AFTER_EXPIRY_MS)]);
   }
 }

@@ -1,4 +1,7 @@
-/** Agent conversation state in SQL: one row per (channel, thread), replaced by each turn, expiring. */
+/**
+ * Agent conversation state in SQL: one row per (channel, thread), replaced by each turn, expiring;
+ * expired rows are dropped by the retention purge (retention.ts).
+ */
 import { THREAD_STATE_TTL_MS, threadStateSchema, type ThreadKey, type ThreadState, type ThreadStates } from '../../actions/agent/threadState.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Database } from './database.ts';
@@ -10,7 +13,6 @@ interface Row extends RequesterColumns {
 
 export class SqlThreadStates implements ThreadStates {
   private readonly db: Database;
-  private lastPurge = 0;
 
   constructor(db: Database) {
     this.db = db;
@@ -28,7 +30,6 @@ export class SqlThreadStates implements ThreadStates {
   }
 
   async put(key: ThreadKey, owner: SlackUser, state: ThreadState, now: Date): Promise<void> {
-    await this.purgeOccasionally(now);
     await this.db.query(
       `INSERT INTO agent_threads (channel_id, thread_ts, team_id, enterprise_id, user_id, state, updated_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -54,11 +55,5 @@ export class SqlThreadStates implements ThreadStates {
       [key.channel, key.threadTs, since],
     );
     return rows.length > 0;
-  }
-
-  private async purgeOccasionally(now: Date): Promise<void> {
-    if (now.getTime() - this.lastPurge < 60 * 60_000) return;
-    this.lastPurge = now.getTime();
-    await this.db.query('DELETE FROM agent_threads WHERE expires_at < $1', [now]);
   }
 }

@@ -18,6 +18,10 @@ import { SqlKeptRequestStore } from '../../../src/infrastructure/storage/sqlKept
 import { SqlOAuthFlowStore } from '../../../src/infrastructure/storage/sqlOAuthFlowStore.ts';
 import { SqlProcessedEvents } from '../../../src/infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from '../../../src/infrastructure/storage/sqlUserDirectory.ts';
+import { SqlStepApprovals } from '../../../src/infrastructure/storage/sqlStepApprovals.ts';
+import { SqlThreadStates } from '../../../src/infrastructure/storage/sqlThreadStates.ts';
+import { APPROVAL_TTL_MS } from '../../../src/actions/agent/approvals.ts';
+import { THREAD_STATE_TTL_MS } from '../../../src/actions/agent/threadState.ts';
 import { DATABASE_KINDS, freshPostgresUrl, openMigrated } from '../../helpers/databases.ts';
 
 const MINUTE = 60_000;
@@ -42,6 +46,27 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  {
+    name: 'an agent step approval: a day after it expired',
+    lifetimeMs: DAY,
+    table: 'agent_approvals',
+    key: 'id',
+    async seed(db, moment) {
+      const step = { action: 'gmail.mark_read', input: {}, thread: { channel: 'DU1', threadTs: unique('1700000000') } };
+      return (await new SqlStepApprovals(db).keep(alice, step, later(moment, -APPROVAL_TTL_MS))).id;
+    },
+  },
+  {
+    name: 'an agent conversation state: once it expired',
+    lifetimeMs: 0,
+    table: 'agent_threads',
+    key: 'thread_ts',
+    async seed(db, moment) {
+      const threadTs = unique('1700000000');
+      await new SqlThreadStates(db).put({ channel: 'DU1', threadTs }, alice, {}, later(moment, -THREAD_STATE_TTL_MS));
+      return threadTs;
+    },
+  },
   {
     name: 'a used connect link: a day after use',
     lifetimeMs: DAY,
@@ -284,8 +309,8 @@ describe.each(DATABASE_KINDS)('the retention purge on $name', (kind) => {
     const report = await new SqlRetention(counting.db, { auditRetentionDays: AUDIT_DAYS, batchSize: 2 }).purge(NOW);
     expect(report?.processed_events).toBe(5);
     expect((await db.query('SELECT key FROM processed_events')).map((row) => row.key)).toEqual(['fresh']);
-    // processed_events: 2 + 2 + 1; each of the other 7 rules: one statement that finds nothing.
-    expect(counting.deletes()).toBe(3 + 7);
+    // processed_events: 2 + 2 + 1; each of the other 9 rules: one statement that finds nothing.
+    expect(counting.deletes()).toBe(3 + 9);
   });
 
   it('forgets a Slack user on request, and stores the same identifier on their next visit', async () => {
