@@ -107,6 +107,12 @@ export function createSlackSurfaces(
     now,
   });
   app.error(async (error) => {
+    // Serving many workspaces, a request from one without an installation (uninstalled, or never
+    // installed) cannot be authorized: Bolt acknowledges it and no listener runs.
+    if ((error as { code?: string }).code === 'slack_bolt_authorization_error') {
+      logger.warn({ reason: (error as { original?: { name?: string } }).original?.name }, 'a Slack request from a workspace the bot is not installed in was ignored');
+      return;
+    }
     logger.error({ err: error }, 'Slack listener failed');
   });
   return {
