@@ -249,7 +249,7 @@ function workspacesOf(env: Record<string, string | undefined>, agentAuth: AgentA
   // With the built-in agent auth, the very same keyring (its problems are already named).
   if (agentAuth?.kind === 'local') return { settings: { kind: 'many', stateSecret, authorizeUrl: '', encryptionKeys: agentAuth.encryptionKeys }, problems };
   const keys = encryptionKeys(env.TOKEN_ENCRYPTION_KEY, env.NODE_ENV?.trim() === 'development');
-  if (keys.keys.length === 0) {
+  if (keys.keys.length === 0 && isBlank(env.TOKEN_ENCRYPTION_KEY)) {
     problems.push(
       'TOKEN_ENCRYPTION_KEY is required to serve many workspaces (SLACK_STATE_SECRET is set): each workspace\'s bot token is stored encrypted with it. ' +
         '32 random bytes in base64 (`openssl rand -base64 32`)',

@@ -71,6 +71,12 @@ describe.each([
       { eventId: `EvMw${++events}`, teamId: where.teamId, ...(where.enterpriseId ? { enterpriseId: where.enterpriseId } : {}) },
     );
 
+  it('is ready once its database is open, with no bot token to check and nothing installed yet', async () => {
+    expect((await fetch(`${h.botUrl}/readyz`)).status).toBe(200);
+    expect(h.slack.history.filter((c) => c.method === 'auth.test')).toEqual([]);
+    expect(h.logs.text).toContain('/slack/oauth_redirect');
+  });
+
   it('installs a workspace through "Add to Slack", then answers it with its own token', async () => {
     const steps = await install(h.botUrl, h.slack, ALPHA);
     expect(steps.page.status).toBe(200);
