@@ -6,7 +6,7 @@
  * expiring). On SQLite and on PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIGNING_SECRET, startHarness, type Harness } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, SIGNING_SECRET, startHarness, type Harness } from '../helpers/botHarness.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { freshPostgresUrl } from '../helpers/databases.ts';
 import { install, manyWorkspaces, startInstall } from '../helpers/installFlow.ts';
@@ -100,6 +100,13 @@ describe.each([
     expect(sent.status).toBe(200);
     const dm = await h.slack.waitFor(dmTo('U0A1', alpha, /connect/i));
     expect(dm.token).toBe(alpha);
+    // Connecting: the "connected" DM and the kept request's answer go with Alpha's token too.
+    const connected = await h.connect(authorizationLinkIn(dm), new TestBrowser(), { userId: 'U0A1', teamId: 'T0ALPHA' });
+    expect(connected.status).toBe(200);
+    await h.slack.waitFor(dmTo('U0A1', alpha, /connected/i));
+    const kept = await h.slack.waitFor(isCall('chat.postMessage', (c) => c.body.channel === 'DU0A1' && /unread/i.test(JSON.stringify(c.body)) && !/connect/i.test(String(c.body.text))));
+    expect(kept.token).toBe(alpha);
+    expect(h.slack.history.filter((c) => c.body.channel === 'DU0A1' || c.body.user_id === 'U0A1').every((c) => c.token === alpha)).toBe(true);
 
     // Someone connected: their mail, read through their own connected account.
     h.scalekit.setAccount(h.config.gmail.connectionName, 'slack:T:T0ALPHA:U0A2', { status: 'ACTIVE', accessToken: 'ya29.alpha-a2', expiresAt: new Date(Date.now() + 3_600_000) });
