@@ -38,6 +38,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
+  // Serving many workspaces: `install.installations.delete({ teamId, enterpriseId, isEnterpriseInstall })`
+  // removes an installation (and the tokens remembered for it), for the uninstall to call.
   const install = createSlackInstall(config, { db: storage.db, logger, now });
   let slack: SlackSurfaces | undefined;
   const routes = [

@@ -42,7 +42,8 @@ export function createSlackInstall(config: Config, deps: { db: Database; logger:
     installationStore: installations,
     stateStore: new DatabaseStateStore({ states: new SqlInstallStates(db), secret: workspaces.stateSecret, now }),
     stateCookieExpirationSeconds: INSTALL_STATE_TTL_SECONDS,
-    stateCookieName: 'slack-app-oauth-state',
+    // Its cookie is Secure, HttpOnly, Path=/ with no Domain: on https the __Host- prefix holds, as for the bot's own cookies.
+    stateCookieName: config.publicUrl.startsWith('https:') ? '__Host-slack-app-oauth-state' : 'slack-app-oauth-state',
     installUrlOptions: { scopes: [...BOT_SCOPES], redirectUri: `${config.publicUrl}${INSTALL_REDIRECT_PATH}` },
     renderHtmlForInstallPath: installPage,
     // Its debug lines carry the authorize URL with its state: boltLogger drops debug output.
