@@ -7,6 +7,7 @@ import { createBudgets } from './composition/budgets.ts';
 import { createConnectFlow } from './composition/connectFlow.ts';
 import { createConnections } from './composition/connections.ts';
 import { BotState, lifecycle, type Bot } from './composition/lifecycle.ts';
+import { createSlackInstall } from './composition/slackInstall.ts';
 import { createSlackSurfaces, type SlackSurfaces } from './composition/slackSurfaces.ts';
 import { openStorage } from './composition/storage.ts';
 import { createWebRoutes } from './composition/webRoutes.ts';
@@ -37,10 +38,16 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
+  // Serving many workspaces: `install.installations.delete({ teamId, enterpriseId, isEnterpriseInstall })`
+  // removes an installation (and the tokens remembered for it), for the uninstall to call.
+  const install = createSlackInstall(config, { db: storage.db, logger, now });
   let slack: SlackSurfaces | undefined;
-  const routes = createWebRoutes(config, { flow, storage, logger, isReady: () => state.ready, notices: () => slack!.notices });
+  const routes = [
+    ...createWebRoutes(config, { flow, storage, logger, isReady: () => state.ready, notices: () => slack!.notices }),
+    ...(install?.routes ?? []),
+  ];
   slack = createSlackSurfaces(config, {
-    routes, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
+    routes, tokens: install?.tokens, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
   });
 
   const { auditRetentionDays } = config;

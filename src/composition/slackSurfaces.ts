@@ -12,6 +12,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../infrastructure/logger.ts';
 import { afterConnected, deliverKeptOutcome, tellKeptRequestDropped } from '../slack/afterConnected.ts';
 import type { BotIdentity } from '../slack/botTokenCheck.ts';
+import type { BotTokens } from '../slack/install/botTokens.ts';
 import { createSlackApp } from '../slack/createSlackApp.ts';
 import { HomeTab } from '../slack/home/homeTab.ts';
 import { linkOpenedBySomeoneElse } from '../slack/linkOpenedBySomeoneElse.ts';
@@ -38,6 +39,8 @@ export function createSlackSurfaces(
   deps: {
     routes: CustomRoute[];
     identity: () => BotIdentity | undefined;
+    /** Serving many workspaces: each one's installation and bot token. */
+    tokens?: BotTokens | undefined;
     storage: Storage;
     connections: Connections;
     flow: ConnectFlow;
@@ -52,12 +55,12 @@ export function createSlackSurfaces(
   const { storage, flow, tasks, dispatcher, logger, now } = deps;
   const { users, audit, db } = storage;
   const { agentAuth, catalog, connections } = deps.connections;
-  const { app, client } = createSlackApp(config, { routes: deps.routes, logger, dispatcher, identity: deps.identity });
-  const teamAlerts = createTeamAlerts(config, { db, client, users, audit, tasks, alertLimiter: deps.alertLimiter, logger, now });
+  const { app, clients, clientsWith } = createSlackApp(config, { routes: deps.routes, logger, dispatcher, identity: deps.identity, tokens: deps.tokens });
+  const teamAlerts = createTeamAlerts(config, { db, clients, clientsWith, users, audit, tasks, alertLimiter: deps.alertLimiter, logger, now });
   const { channels, directory } = teamAlerts;
   const defaultChannel = config.alerts.defaultChannel;
   const { requestAuthorization, resume } = flow;
-  const timeZones = new UserTimeZones({ client, now });
+  const timeZones = new UserTimeZones({ clients, now });
   const digestSchedules = new SqlDigestSchedules(db);
   const manageDigests = new ManageDigests({ schedules: digestSchedules, users, now });
   const digests = new DeliverDigests({
@@ -65,7 +68,7 @@ export function createSlackSurfaces(
     catalog,
     unreadAction: UNREAD_ACTION,
     requestAuthorization,
-    messenger: slackDigestMessenger({ client, now }),
+    messenger: slackDigestMessenger({ clients, now }),
     audit,
     now,
     timing: config.digests,
@@ -73,16 +76,16 @@ export function createSlackSurfaces(
       logger[err ? 'warn' : 'info']({ user: schedule.user.userId, slot: schedule.slotAt, outcome, ...(err ? { err } : {}) }, 'digest'),
   });
   const home = new HomeTab({
-    agentAuth, users, requestAuthorization, channels, defaultChannel, connections, client, logger, now,
+    agentAuth, users, requestAuthorization, channels, defaultChannel, connections, clients, logger, now,
     digests: { manage: manageDigests, timeZones },
   });
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
   const notices: ConnectNotices = {
-    connected: afterConnected({ client, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) }),
-    openedBySomeoneElse: linkOpenedBySomeoneElse({ client, tasks }),
+    connected: afterConnected({ clients, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) }),
+    openedBySomeoneElse: linkOpenedBySomeoneElse({ clients, tasks }),
   };
   registerListeners(app, {
-    runner: new RequestRunner({ catalog, users, audit, requestAuthorization, budgets: deps.budgets, client, logger, now }),
+    runner: new RequestRunner({ catalog, users, audit, requestAuthorization, budgets: deps.budgets, clients, logger, now }),
     tasks,
     respondTo: createResponder(dispatcher),
     timeZones,
@@ -104,15 +107,21 @@ export function createSlackSurfaces(
     now,
   });
   app.error(async (error) => {
+    // Serving many workspaces, a request from one without an installation (uninstalled, or never
+    // installed) cannot be authorized: Bolt acknowledges it and no listener runs.
+    if ((error as { code?: string }).code === 'slack_bolt_authorization_error') {
+      logger.warn({ reason: (error as { original?: { name?: string } }).original?.name }, 'a Slack request from a workspace the bot is not installed in was ignored');
+      return;
+    }
     logger.error({ err: error }, 'Slack listener failed');
   });
   return {
     app,
-    client,
+    clients,
     teamAlerts,
     digests,
     notices,
-    deliverKept: deliverKeptOutcome({ client, logger }),
-    tellKeptDropped: tellKeptRequestDropped({ client, logger }),
+    deliverKept: deliverKeptOutcome({ clients, logger }),
+    tellKeptDropped: tellKeptRequestDropped({ clients, logger }),
   };
 }

@@ -10,6 +10,7 @@ import type { Config } from '../infrastructure/config.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { untilReachable } from '../infrastructure/untilReachable.ts';
 import { checkBotToken, type BotIdentity } from '../slack/botTokenCheck.ts';
+import { INSTALL_PATH, INSTALL_REDIRECT_PATH } from '../web/installRoutes.ts';
 import { CALLBACK_PATH } from '../web/routes.ts';
 
 export interface StartupCheckDeps {
@@ -20,13 +21,20 @@ export interface StartupCheckDeps {
   delaysMs?: number[];
 }
 
-/** Resolves with the bot's Slack ids once every check passed; rejects with SettingRefusedError on a refused setting. */
-export async function checkSettingsWithServices(config: Config, deps: StartupCheckDeps): Promise<BotIdentity> {
+/**
+ * Resolves with the bot's Slack ids once every check passed (undefined when the bot serves many
+ * workspaces: there is no one bot token to check, each installation's token was checked when it was
+ * installed); rejects with SettingRefusedError on a refused setting.
+ */
+export async function checkSettingsWithServices(config: Config, deps: StartupCheckDeps): Promise<BotIdentity | undefined> {
   // One refusal is enough to stop: the other check stops waiting too.
   const giveUp = new AbortController();
   const signal = AbortSignal.any([deps.signal, giveUp.signal]);
   const options = { logger: deps.logger, signal, ...(deps.delaysMs ? { delaysMs: deps.delaysMs } : {}) };
-  const slack = untilReachable('Slack to check SLACK_BOT_TOKEN (auth.test)', () => checkBotToken(config.slack.botToken, config.slack.apiUrl), options);
+  const { workspaces } = config.slack;
+  const slack = workspaces.kind === 'single'
+    ? untilReachable('Slack to check SLACK_BOT_TOKEN (auth.test)', () => checkBotToken(workspaces.botToken, config.slack.apiUrl), options)
+    : Promise.resolve(undefined);
   const auth = config.agentAuth;
   const scalekit = auth.kind === 'scalekit'
     ? untilReachable('Scalekit to check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET', () => checkScalekitCredentials(auth, deps.dispatcher), options)
@@ -47,6 +55,7 @@ export function urlsToConfigure(config: Config): Record<string, string> {
   return {
     ...(config.slack.appToken ? {} : { slackRequestEndpoint: `${base}/slack/events` }),
     ...(config.agentAuth.kind === 'local' ? { googleRedirectUri: `${base}${CALLBACK_PATH}` } : {}),
+    ...(config.slack.workspaces.kind === 'many' ? { slackInstallPage: `${base}${INSTALL_PATH}`, slackInstallRedirect: `${base}${INSTALL_REDIRECT_PATH}` } : {}),
     healthCheck: `${base}/healthz`,
   };
 }
@@ -55,6 +64,8 @@ export function logUrlsToConfigure(config: Config, logger: Logger): void {
   const urls = urlsToConfigure(config);
   const lines = [
     urls.slackRequestEndpoint && `Slack request URL (slash commands, events, interactivity; \`npm run manifest\` fills it in): ${urls.slackRequestEndpoint}`,
+    urls.slackInstallRedirect && `Slack app's OAuth redirect URL (OAuth & Permissions > Redirect URLs; \`npm run manifest\` lists it): ${urls.slackInstallRedirect}`,
+    urls.slackInstallPage && `"Add to Slack" page, to share with the workspaces that may install the bot: ${urls.slackInstallPage}`,
     urls.googleRedirectUri && `Google OAuth client's authorized redirect URI: ${urls.googleRedirectUri}`,
     `Health check: ${urls.healthCheck} (readiness: ${config.publicUrl}/readyz)`,
   ].filter(Boolean);

@@ -1,10 +1,9 @@
 /**
  * Part of the composition root: builds team alerts (the outbox and channel settings in SQL, the
- * policy and rate limit from the settings, a Slack client just for posting alerts) and the delivery
+ * policy and rate limit from the settings, Slack clients just for posting alerts, each workspace's own) and the delivery
  * loop: a pass right after each accepted alert, and one every `intervalMs` for retries and for alerts
  * left by a restart.
  */
-import { WebClient } from '@slack/web-api';
 import { DeliverAlerts } from '../actions/alerts/deliverAlerts.ts';
 import { RaiseAlert } from '../actions/alerts/raiseAlert.ts';
 import type { AlertRateLimit } from '../actions/alerts/rateLimit.ts';
@@ -20,6 +19,8 @@ import { SqlAlertOutbox } from '../infrastructure/storage/sqlAlertOutbox.ts';
 import { postAlert } from '../slack/alerts/postAlert.ts';
 import { SlackDirectory } from '../slack/alerts/slackDirectory.ts';
 import { TeamAlerts } from '../slack/alerts/teamAlerts.ts';
+import type { SlackClients } from '../slack/slackClients.ts';
+import type { WebClientOptions } from '@slack/web-api';
 
 export interface TeamAlertsWiring {
   alerts: TeamAlerts;
@@ -33,7 +34,9 @@ export function createTeamAlerts(
   config: Config,
   deps: {
     db: Database;
-    client: WebClient;
+    /** Each workspace's client, from the Slack app: `postingClients` are made with `clientsWith`. */
+    clients: SlackClients;
+    clientsWith: (options: WebClientOptions) => SlackClients;
     users: UserDirectory;
     audit: AuditLog;
     tasks: BackgroundTasks;
@@ -43,24 +46,24 @@ export function createTeamAlerts(
     now: () => Date;
   },
 ): TeamAlertsWiring {
-  const { db, client, logger, now, tasks } = deps;
+  const { db, clients, logger, now, tasks } = deps;
   const channels = new SqlAlertChannelSettings(db);
   const outbox = new SqlAlertOutbox(db);
-  const directory = new SlackDirectory({ client, now });
+  const directory = new SlackDirectory({ clients, now });
   const raiseAlert = new RaiseAlert({
     outbox,
     channels,
     policy: config.alerts.policy,
     limiter: deps.alertLimiter,
-    isInUserGroup: (group, user) => directory.isInUserGroup(group, user),
-    channelIdForName: (teamId, name) => directory.channelIdForName(teamId, name),
-    mayPostAs: (teamId, channelId, userId) => directory.mayPostAs(teamId, channelId, userId),
+    isInUserGroup: (group, userId, workspace) => directory.isInUserGroup(group, userId, workspace),
+    channelIdForName: (workspace, name) => directory.channelIdForName(workspace, name),
+    mayPostAs: (workspace, channelId, userId) => directory.mayPostAs(workspace, channelId, userId),
     defaultChannel: config.alerts.defaultChannel,
     now,
   });
   // No retries inside the client and 429s rejected at once: the outbox waits and retries instead,
   // so a rate-limited channel never holds the bot's shared client queue.
-  const postingClient = new WebClient(config.slack.botToken, {
+  const postingClients = deps.clientsWith({
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -69,7 +72,7 @@ export function createTeamAlerts(
   let alerts: TeamAlerts;
   const deliver = new DeliverAlerts({
     outbox,
-    post: postAlert(postingClient),
+    post: postAlert(postingClients),
     settled: (alert, outcome) => alerts.settled(alert, outcome),
     retrying: (alert, retryAt) => alerts.retrying(alert, retryAt),
     now,
@@ -82,7 +85,7 @@ export function createTeamAlerts(
   alerts = new TeamAlerts({
     raiseAlert,
     kick: () => tasks.run('alert delivery', pass),
-    client,
+    clients,
     users: deps.users,
     audit: deps.audit,
     logger,

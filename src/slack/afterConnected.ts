@@ -2,7 +2,6 @@
  * When a user has connected an account: tell them in their DM, then carry out the requests that
  * were waiting for it and answer each there, without them asking again.
  */
-import type { WebClient } from '@slack/web-api';
 import type { CompletedAuthorization } from '../actions/browserAuthorization.ts';
 import type { KeptRequest } from '../actions/ports.ts';
 import { KEPT_REQUEST_TTL_MS } from '../actions/requestAuthorization.ts';
@@ -14,9 +13,10 @@ import { userMessageFor } from './errorMessages.ts';
 import { presenterFor } from './presenters.ts';
 import { escapeMrkdwn } from './text/mrkdwn.ts';
 import { dmReply, threadReply } from './replies.ts';
+import type { SlackClients } from './slackClients.ts';
 
 export interface AfterConnectedDeps {
-  client: WebClient;
+  clients: SlackClients;
   resume: ResumeKeptRequests;
   tasks: BackgroundTasks;
   logger: Logger;
@@ -30,7 +30,8 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
   return (completed) =>
     deps.tasks.run('after connected', async () => {
       const connectorLabel = deps.connectionLabels[completed.connection] ?? completed.connection;
-      await dmReply(deps.client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel, connection: completed.connection, address: completed.address }));
+      const client = await deps.clients.forWorkspace(completed.requester);
+      await dmReply(client, completed.requester.userId).send(buildAuthorizationDone({ connectorLabel, connection: completed.connection, address: completed.address }));
       await deps.refreshHome?.(completed.requester).catch((err: unknown) => deps.logger.warn({ err }, 'refreshing the Home tab failed'));
       const count = await deps.resume.run(completed.identifier, completed.connection, deliver);
       deps.logger.info({ user: completed.requester.userId, count }, 'kept requests carried out');
@@ -41,11 +42,12 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
  * Answers a kept request where it was asked: in its conversation thread when it came from one (the
  * agent's Messages tab), else in the requester's DM; the result, or a clear message.
  */
-export function deliverKeptOutcome(deps: { client: WebClient; logger: Logger }): DeliverOutcome {
+export function deliverKeptOutcome(deps: { clients: SlackClients; logger: Logger }): DeliverOutcome {
   return async (request, outcome) => {
+    const client = await deps.clients.forWorkspace(request.requester);
     // Only a DM thread: mail read for one user is never posted where others could see it.
     const inThread = request.replyIn?.channel.startsWith('D') ? request.replyIn : undefined;
-    const dm = inThread ? threadReply(deps.client, inThread) : dmReply(deps.client, request.requester.userId);
+    const dm = inThread ? threadReply(client, inThread) : dmReply(client, request.requester.userId);
     const presenter = presenterFor(request.action);
     if (outcome.ok) {
       await dm.send(presenter.present(outcome.result, request.input));
@@ -60,7 +62,7 @@ export function deliverKeptOutcome(deps: { client: WebClient; logger: Logger }):
  * Tells a requester in their DM that a kept request ran out of time and was dropped, so connecting
  * later will not run it. A DM that cannot be sent is logged: the request stays dropped either way.
  */
-export function tellKeptRequestDropped(deps: { client: WebClient; logger: Logger }): (request: KeptRequest) => Promise<void> {
+export function tellKeptRequestDropped(deps: { clients: SlackClients; logger: Logger }): (request: KeptRequest) => Promise<void> {
   const minutes = Math.round(KEPT_REQUEST_TTL_MS / 60_000);
   return async (request) => {
     const presenter = presenterFor(request.action);
@@ -69,7 +71,7 @@ export function tellKeptRequestDropped(deps: { client: WebClient; logger: Logger
       `I dropped your request to ${escapeMrkdwn(presenter.purpose)}: ${label} was not connected within ${minutes} minutes. ` +
       `Connecting now will not run it; once ${label} is connected, just ask again.`;
     try {
-      await dmReply(deps.client, request.requester.userId).send({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] });
+      await dmReply(await deps.clients.forWorkspace(request.requester), request.requester.userId).send({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }] });
       deps.logger.info({ action: request.action, user: request.requester.userId }, 'kept request expired; requester told');
     } catch (err) {
       deps.logger.warn({ err, action: request.action }, 'telling a requester their kept request expired failed');

@@ -5,8 +5,11 @@
  * Bolt is given an `authorize` hook rather than the token: given the token, it calls auth.test in
  * its constructor, where a refused token or an unreachable Slack becomes an unhandled rejection and
  * a failure cached for every later request. The bot checks the token itself at start
- * (botTokenCheck.ts) and hands the ids it learnt to `identity`; `client` carries the token for
+ * (botTokenCheck.ts) and hands the ids it learnt to `identity`; `clients` give the client for
  * calls made outside a listener.
+ *
+ * Serving many workspaces, `authorize` looks up the installation serving the request's workspace
+ * (or its org's org-wide one) instead, with its token rotated when due (install/botTokens.ts).
  */
 import { App, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
@@ -15,6 +18,8 @@ import type { Config } from '../infrastructure/config.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import type { BotIdentity } from './botTokenCheck.ts';
 import { boltLogger } from './boltLogger.ts';
+import type { BotTokens } from './install/botTokens.ts';
+import { installedWorkspaceClients, singleWorkspaceClients, type SlackClients } from './slackClients.ts';
 import { SlackReceiver } from './receiver/slackReceiver.ts';
 
 export interface SlackAppDeps {
@@ -23,9 +28,19 @@ export interface SlackAppDeps {
   dispatcher: Dispatcher;
   /** The bot's ids once its token has been checked; undefined before. */
   identity: () => BotIdentity | undefined;
+  /** Serving many workspaces: each one's installation and bot token. */
+  tokens?: BotTokens | undefined;
 }
 
-export function createSlackApp(config: Config, deps: SlackAppDeps): { app: App; client: WebClient } {
+export interface SlackApp {
+  app: App;
+  /** Each workspace's client, with the app's client options. */
+  clients: SlackClients;
+  /** Each workspace's client, with other options (e.g. no retries of its own). */
+  clientsWith(options: WebClientOptions): SlackClients;
+}
+
+export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
   const slackLogger = boltLogger(deps.logger);
   const receiver: Receiver = config.slack.appToken
     ? new SocketModeReceiver({
@@ -51,13 +66,26 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): { app: App; 
     retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true },
     timeout: 10_000,
   };
-  const botToken = config.slack.botToken;
+  const { workspaces } = config.slack;
+  const tokens = deps.tokens;
   const app = new App({
-    authorize: async ({ isEnterpriseInstall }) => {
+    authorize: async ({ teamId, enterpriseId, isEnterpriseInstall }) => {
+      if (workspaces.kind === 'many') {
+        if (!tokens) throw new Error('serving many workspaces needs the installations');
+        const installation = await tokens.forWorkspace({ teamId, enterpriseId });
+        return {
+          botToken: installation.botToken,
+          botId: installation.botId,
+          botUserId: installation.botUserId,
+          teamId: teamId ?? installation.teamId,
+          enterpriseId: enterpriseId ?? installation.enterpriseId,
+          isEnterpriseInstall,
+        };
+      }
       const identity = deps.identity();
       // Before the check the bot is not ready (/readyz says so); such a request is acknowledged and dropped.
       if (!identity) throw new Error('the bot token has not been checked yet: the bot is still starting');
-      return { botToken, botId: identity.botId, botUserId: identity.botUserId, isEnterpriseInstall };
+      return { botToken: workspaces.botToken, botId: identity.botId, botUserId: identity.botUserId, isEnterpriseInstall };
     },
     receiver,
     logger: slackLogger,
@@ -65,5 +93,11 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): { app: App; 
     convoStore: false,
     clientOptions: { ...clientOptions },
   });
-  return { app, client: new WebClient(botToken, { ...clientOptions, logger: slackLogger }) };
+  const clientsWith = (options: WebClientOptions): SlackClients => {
+    const withLogger = { ...options, logger: slackLogger };
+    if (workspaces.kind === 'single') return singleWorkspaceClients(new WebClient(workspaces.botToken, withLogger));
+    if (!tokens) throw new Error('serving many workspaces needs the installations');
+    return installedWorkspaceClients(tokens, withLogger);
+  };
+  return { app, clients: clientsWith(clientOptions), clientsWith };
 }

@@ -3,7 +3,6 @@
  * hears back whatever happens: the result, an authorization prompt in their DM (with a private
  * note where they asked), or a clear message. The one place errors become user-facing text.
  */
-import type { WebClient } from '@slack/web-api';
 import { audited, type AuditLog, type AuditSubject, type RunOutcome } from '../actions/audit.ts';
 import { charge, type UserBudgets } from '../actions/budgets.ts';
 import type { ActionCatalog } from '../actions/catalog.ts';
@@ -16,6 +15,7 @@ import { buildAuthorizationPrompt, buildDmWaitingNotice } from './blocks/authori
 import { userMessageFor } from './errorMessages.ts';
 import { presenterFor } from './presenters.ts';
 import { dmReply, type Reply } from './replies.ts';
+import type { SlackClients } from './slackClients.ts';
 
 export interface ActionRequest {
   action: string;
@@ -30,7 +30,8 @@ export interface RequestRunnerDeps {
   requestAuthorization: RequestAuthorization;
   /** Each request spends from the user's allowance for its action's kind before anything upstream. */
   budgets: UserBudgets;
-  client: WebClient;
+  /** The client of each user's workspace. */
+  clients: SlackClients;
   logger: Logger;
   now: () => Date;
 }
@@ -122,7 +123,7 @@ export class RequestRunner {
       if (inReply) {
         await reply.send(prompt);
       } else {
-        await dmReply(this.deps.client, user.userId).send(prompt);
+        await dmReply(await this.deps.clients.forWorkspace(user), user.userId).send(prompt);
         await reply.send(buildDmWaitingNotice(presenter.connectorLabel));
       }
       this.deps.logger.info({ action: request.action, user: user.userId, connection }, 'authorization requested');

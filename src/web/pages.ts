@@ -1,11 +1,11 @@
 /** The few plain pages a browser sees while connecting an account. */
 import type { ServerResponse } from 'node:http';
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
   // The connect URL carries a single-use token; it must not leak to the next site in a Referer.
   'Referrer-Policy': 'no-referrer',

@@ -57,12 +57,12 @@ export interface Harness {
 
 
 /**
- * `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
+ * `env`: settings over the defaults (a function of the Slack stand-in where one needs its URLs). `now`: the bot's clock (e.g. skewed ahead to expire its caches); Slack's signatures still use the
  * real one. `keptRequestSweepMs`: how often the bot sweeps kept requests (its default otherwise);
  * `bot`: other options for the bot (e.g. how often it looks for due digests).
  */
 export async function startHarness(
-  env: Record<string, string> = {},
+  env: Record<string, string> | ((slack: SlackApiStandin) => Record<string, string>) = {},
   options: { now?: () => Date; keptRequestSweepMs?: number; bot?: Omit<BotOptions, 'logger' | 'now'> } = {},
 ): Promise<Harness> {
   const slack = await startSlackApiStandin({ botToken: BOT_TOKEN });
@@ -87,7 +87,7 @@ export async function startHarness(
     SLACK_API_URL: slack.url,
     GMAIL_API_URL: gmail.url,
     CALENDAR_API_URL: calendar.url,
-    ...env,
+    ...(typeof env === 'function' ? env(slack) : env),
   });
   const logs = new LogCapture();
   const logger = createLogger({

@@ -9,13 +9,15 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { slackOidc, type SlackOidc } from './slackOidc.ts';
+import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, slackOidc, type SlackOidc } from './slackOidc.ts';
 import { agentSurface, type AgentSurface } from './slackAgentApi.ts';
+import { slackOAuthInstall, type IssuedToken, type SlackOAuthInstall } from './slackOAuthInstall.ts';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
 export type Body = Record<string, unknown>;
-export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown }
+/** `token`: the token the call was made with (Bearer header or body), to check which workspace's it was. */
+export interface RecordedCall { kind: 'call'; method: string; body: Body; at: Date; status: number; answer: unknown; token?: string | undefined }
 /** `status`: what the stand-in answered; 0 when it never answered (a hang) or reset the connection. */
 export interface RecordedResponse { kind: 'response'; path: string; body: unknown; at: Date; status: number }
 export type Arrival = RecordedCall | RecordedResponse;
@@ -51,6 +53,8 @@ export interface SlackApiStandin {
   responses: RecordedResponse[];
   /** Sign in with Slack (see slackOidc.ts). */
   oidc: SlackOidc;
+  /** "Add to Slack": the authorize page and oauth.v2.access, and the tokens issued (see slackOAuthInstall.ts). */
+  install: SlackOAuthInstall;
   /** The agent surface: streams, session statuses, expiring streams (see slackAgentApi.ts). */
   agent: Pick<AgentSurface, 'streams' | 'sessions' | 'expireStreams'>;
   /** Every call since start, kept across reset() (e.g. to find whom a link was DM'd to). */
@@ -212,6 +216,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       res.end(JSON.stringify(body));
     };
     if (oidc.page(req, res, path)) return;
+    if (install.page(req, res, path)) return;
     if (req.method === 'POST' && path.startsWith('/response/')) {
       const failure = failures.get('response')?.shift();
       const status = !failure ? 200 : 'status' in failure ? failure.status : 'error' in failure ? 200 : 0;
@@ -223,20 +228,27 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : '';
     if (req.method !== 'POST' || !method) return send(404, { ok: false, error: 'not_found' });
     const body = decodeBody(raw, req.headers['content-type'] ?? '');
+    // web-api sends the token as a Bearer header; older clients put it in the body: accept both.
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (body.token as string | undefined);
     const answer: Send = (status, result, headers) => {
-      record({ kind: 'call', method, body, at: new Date(), status, answer: result });
+      record({ kind: 'call', method, body, at: new Date(), status, answer: result, token });
       send(status, result, headers);
     };
     // Sign in with Slack's methods authenticate with the app's client credentials or a user token.
     const oidcAnswer = oidc.api(req, method, body);
     if (oidcAnswer !== undefined) return answer(200, oidcAnswer);
-    // web-api sends the token as a Bearer header; older clients put it in the body: accept both.
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? body.token;
+    const installAnswer = install.api(req, method, body);
+    if (installAnswer !== undefined) return answer(200, installAnswer);
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     const appMethod = options.appMethods?.[method];
     if (appMethod && options.appToken && token === options.appToken) return answer(200, { ok: true, ...appMethod(body) });
     if (method === 'auth.test' && options.userTokens?.includes(String(token))) return answer(200, { ok: true, ...authTestAnswer(ids, 'user') });
-    if (token !== options.botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    const issued = install.tokens.get(String(token));
+    if (issued?.revoked) return answer(200, { ok: false, error: 'token_revoked' });
+    if (issued?.expiresAt !== undefined && issued.expiresAt <= Date.now()) return answer(200, { ok: false, error: 'token_expired' });
+    if (token !== options.botToken && !issued) return answer(200, { ok: false, error: 'invalid_auth' });
+    // An installed workspace's token: auth.test and users.info say whose it is.
+    if (issued && method === 'auth.test') return answer(200, { ok: true, ...issuedAuthTest(issued) });
     const failure = failures.get(method)?.shift();
     // Recorded as failed (status 0: no HTTP answer), so a test cannot take it for a delivery.
     const unanswered = (error: string) => record({ kind: 'call', method, body, at: new Date(), status: 0, answer: { ok: false, error } });
@@ -268,6 +280,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const oidc = slackOidc(base, options.oauthClient);
+  const install = slackOAuthInstall(base, options.oauthClient ?? { id: SLACK_CLIENT_ID, secret: SLACK_CLIENT_SECRET }, {});
 
   function waitFor(predicate: (arrival: Arrival) => boolean, timeoutMs = 5000): Promise<Arrival> {
     const already = [...calls, ...responses].sort((a, b) => a.at.getTime() - b.at.getTime()).find(predicate);
@@ -291,6 +304,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   const standin: SlackApiStandin = {
     url: `${base}/api/`,
     oidc,
+    install,
     agent,
     history,
     calls,
@@ -367,6 +381,20 @@ function authTestAnswer(ids: typeof STANDIN_DEFAULTS, kind: 'bot' | 'user'): Bod
   return kind === 'bot'
     ? { ...common, user: 'bot', user_id: ids.botUserId, bot_id: ids.botId }
     : { ...common, user: 'a.person', user_id: 'U0PERSON' };
+}
+
+/** auth.test for a token issued by oauth.v2.access: that installation's workspace (or org) and bot. */
+function issuedAuthTest(issued: IssuedToken): Body {
+  return {
+    url: `https://${(issued.teamId ?? issued.enterpriseId ?? 'org').toLowerCase()}.standin.slack.com/`,
+    team: issued.teamName ?? issued.enterpriseName,
+    team_id: issued.teamId,
+    enterprise_id: issued.enterpriseId,
+    is_enterprise_install: issued.isEnterpriseInstall,
+    user: 'bot',
+    user_id: issued.botUserId,
+    bot_id: issued.botId,
+  };
 }
 
 function sendFailure(failure: Failure, send: Send): void {

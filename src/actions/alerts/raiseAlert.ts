@@ -8,7 +8,7 @@ import type { SlackUser } from '../../core/slackUser.ts';
 import { budgetKeyOf } from '../budgets.ts';
 import { alertRequestSchema, channelRef, type NewAlert } from './alert.ts';
 import type { AlertOutbox, AlertChannelSettings, OutboxAlert } from './outbox.ts';
-import { checkAlertPermission, type AlertPolicy, type IsInUserGroup } from './policy.ts';
+import { checkAlertPermission, type AlertPolicy } from './policy.ts';
 import type { AlertRateLimit } from './rateLimit.ts';
 
 /** The name the audit log and kept requests use for raising an alert. */
@@ -29,14 +29,15 @@ export interface RaiseAlertDeps {
   channels: AlertChannelSettings;
   policy: AlertPolicy;
   limiter: AlertRateLimit;
-  isInUserGroup: IsInUserGroup;
+  /** As the policy's IsInUserGroup, asked in the sender's workspace. */
+  isInUserGroup: (groupId: string, userId: string, workspace: SlackUser) => Promise<boolean>;
   /** A channel name to its id in that workspace, or undefined when there is none. */
-  channelIdForName: (teamId: string, name: string) => Promise<string | undefined>;
+  channelIdForName: (workspace: SlackUser, name: string) => Promise<string | undefined>;
   /**
    * May the sender have an alert posted in a channel they named? (A private channel only for its
    * members.) The team channel, configured by an admin, is open to everyone allowed to raise alerts.
    */
-  mayPostAs: (teamId: string, channelId: string, userId: string) => Promise<boolean>;
+  mayPostAs: (workspace: SlackUser, channelId: string, userId: string) => Promise<boolean>;
   /** TEAM_ALERT_CHANNEL: an id or a name. */
   defaultChannel: string | undefined;
   now: () => Date;
@@ -55,7 +56,7 @@ export class RaiseAlert {
     const { channel, severity, text } = parsed.data;
     const mentionChannel = parsed.data.mentionChannel === true;
 
-    const permission = await checkAlertPermission(this.deps.policy, user.userId, mentionChannel, this.deps.isInUserGroup);
+    const permission = await checkAlertPermission(this.deps.policy, user.userId, mentionChannel, (group, id) => this.deps.isInUserGroup(group, id, user));
     if (!permission.ok) return { ok: false, reason: permission.reason };
 
     // Counted before the channel is looked up: an unknown name costs a walk through Slack's channel
@@ -63,7 +64,7 @@ export class RaiseAlert {
     const limited = await this.deps.limiter.take(budgetKeyOf(user));
     if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
 
-    const target = await this.channelFor(user.teamId, channel);
+    const target = await this.channelFor(user, channel);
     if (!target.ok) return target;
     if (channel !== undefined && !(await this.senderMayUse(user, target.channelId))) {
       // The same answer as for a channel that does not exist: a refusal must not tell which private channels do.
@@ -76,17 +77,17 @@ export class RaiseAlert {
   }
 
   private async senderMayUse(user: SlackUser, channelId: string): Promise<boolean> {
-    if (await this.deps.mayPostAs(user.teamId, channelId, user.userId)) return true;
-    const team = await this.channelFor(user.teamId, undefined);
+    if (await this.deps.mayPostAs(user, channelId, user.userId)) return true;
+    const team = await this.channelFor(user, undefined);
     return team.ok && team.channelId === channelId;
   }
 
-  private async channelFor(teamId: string, named: string | undefined): Promise<{ ok: true; channelId: string } | ({ ok: false } & AlertRefusal)> {
-    const configured = named ?? (await this.deps.channels.channelFor(teamId)) ?? this.deps.defaultChannel;
+  private async channelFor(user: SlackUser, named: string | undefined): Promise<{ ok: true; channelId: string } | ({ ok: false } & AlertRefusal)> {
+    const configured = named ?? (await this.deps.channels.channelFor(user.teamId)) ?? this.deps.defaultChannel;
     const ref = configured === undefined ? undefined : channelRef(configured);
     if (!ref) return { ok: false, reason: 'no_channel' };
     if (ref.kind === 'id') return { ok: true, channelId: ref.id };
-    const id = await this.deps.channelIdForName(teamId, ref.name);
+    const id = await this.deps.channelIdForName(user, ref.name);
     return id ? { ok: true, channelId: id } : { ok: false, reason: 'unknown_channel', name: ref.name };
   }
 }

@@ -122,6 +122,38 @@ const KEPT_REQUEST_THREADS = `
       ALTER TABLE kept_requests ADD COLUMN reply_thread_ts text
     `;
 
+const SLACK_INSTALLATIONS = `
+      CREATE TABLE slack_installations (
+        installation_key text PRIMARY KEY,
+        team_id text,
+        enterprise_id text,
+        team_name text,
+        enterprise_name text,
+        app_id text,
+        bot_id text,
+        bot_user_id text NOT NULL,
+        bot_scopes text NOT NULL DEFAULT '',
+        bot_token text NOT NULL,
+        bot_refresh_token text,
+        bot_token_expires_at timestamptz,
+        installer_user_id text,
+        enterprise_url text,
+        refresh_owner text,
+        refresh_lease_until timestamptz,
+        installed_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX slack_installations_enterprise ON slack_installations (enterprise_id);
+      CREATE TABLE slack_install_states (
+        state_hash text PRIMARY KEY,
+        install_options text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE INDEX slack_install_states_expires ON slack_install_states (expires_at)
+    `;
+
 // What SQLite must say differently: an expression default in parentheses, an autoincrement key.
 const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -298,6 +330,13 @@ const MIGRATIONS: Migration[] = [
     id: 11,
     name: 'a kept request remembers the conversation thread its answer belongs in',
     sql: KEPT_REQUEST_THREADS,
+  },
+  {
+    id: 12,
+    name: 'Slack installations of the multi-workspace mode (bot tokens sealed) and the single-use states of the install flow',
+    // installation_key: `T:<team>` for a workspace, `E:<enterprise>` for an org-wide install. The lease
+    // columns let one instance at a time refresh a rotating bot token.
+    sql: SLACK_INSTALLATIONS,
   },
 ];
 

@@ -54,6 +54,7 @@ export class SqlRetention {
       { table: 'auth_links', key: 'token_hash', expired: 'COALESCE(used_at, expires_at) < $1', keepMs: LIFETIMES.shortLived },
       { table: 'auth_sessions', key: 'session_hash', expired: 'COALESCE(completed_at, expires_at) < $1', keepMs: LIFETIMES.shortLived },
       { table: 'oauth_flows', key: 'state_hash', expired: 'COALESCE(used_at, expires_at) < $1', keepMs: LIFETIMES.shortLived },
+      { table: 'slack_install_states', key: 'state_hash', expired: 'COALESCE(used_at, expires_at) < $1', keepMs: LIFETIMES.shortLived },
       { table: 'alert_proposals', key: 'id', expired: 'COALESCE(decided_at, expires_at) < $1', keepMs: LIFETIMES.shortLived },
       // Stored with expires_at a day after the event arrived (sqlProcessedEvents.ts).
       { table: 'processed_events', key: 'key', expired: 'expires_at < $1', keepMs: 0 },

@@ -121,7 +121,7 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
     };
     return followUp(asked, shown, steps);
   }
-  const timeZone = await deps.timeZones.of(user.userId);
+  const timeZone = await deps.timeZones.of(user);
   const context = { now: deps.now(), timeZone };
   let proposed: Intent | undefined;
   if (deps.chooseIntent) {

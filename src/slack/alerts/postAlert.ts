@@ -4,16 +4,26 @@
  * refused (not in the channel, no such channel, archived, anything else Slack refuses). Meant for a
  * WebClient with no retries of its own and rate-limited calls rejected: the outbox waits instead.
  */
-import type { WebClient } from '@slack/web-api';
 import type { DeliveryResult, OutboxAlert } from '../../actions/alerts/outbox.ts';
 import { buildAlertMessage } from '../blocks/alertMessage.ts';
+import { WorkspaceNotInstalledError } from '../install/botTokens.ts';
+import type { SlackClients } from '../slackClients.ts';
 
 const PERMANENT = new Set(['not_in_channel', 'channel_not_found', 'is_archived'] as const);
 // Slack's own "try again" platform errors (https://api.slack.com/methods/chat.postMessage#errors).
 const TEMPORARY = new Set(['ratelimited', 'rate_limited', 'fatal_error', 'internal_error', 'service_unavailable', 'request_timeout']);
 
-export function postAlert(client: WebClient): (alert: OutboxAlert) => Promise<DeliveryResult> {
+export function postAlert(clients: SlackClients): (alert: OutboxAlert) => Promise<DeliveryResult> {
   return async (alert) => {
+    let client;
+    try {
+      // The sender's workspace's client: an alert never goes out with another workspace's token.
+      client = await clients.forWorkspace(alert.raisedBy);
+    } catch (error) {
+      // The bot was uninstalled from that workspace since: no retry will post it.
+      if (error instanceof WorkspaceNotInstalledError) return { ok: false, retry: false, reason: 'refused' };
+      return { ok: false, retry: true };
+    }
     const message = buildAlertMessage({
       severity: alert.severity,
       text: alert.text,

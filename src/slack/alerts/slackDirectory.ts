@@ -10,7 +10,11 @@
  * such channel" from any listing younger than CHANNEL_MISS_TTL_MS, so a new channel is seen within a
  * minute. Concurrent lookups of one workspace share one listing.
  */
-import type { WebClient } from '@slack/web-api';
+import type { WorkspaceRef } from '../../actions/installations.ts';
+import type { SlackClients } from '../slackClients.ts';
+
+/** A workspace (the listing's cache key), and its org for an org-wide installation. */
+type Workspace = WorkspaceRef & { teamId: string };
 
 export const CHANNEL_HIT_TTL_MS = 10 * 60_000;
 export const CHANNEL_MISS_TTL_MS = 60_000;
@@ -31,19 +35,19 @@ interface Listing {
 }
 
 export class SlackDirectory {
-  private readonly client: WebClient;
+  private readonly clients: SlackClients;
   private readonly now: () => Date;
   private readonly listings = new Map<string, Listing>();
   private readonly listingsUnderWay = new Map<string, Promise<Listing>>();
   private readonly members = new Map<string, { userIds: Set<string>; until: number }>();
 
-  constructor(deps: { client: WebClient; now: () => Date }) {
-    this.client = deps.client;
+  constructor(deps: { clients: SlackClients; now: () => Date }) {
+    this.clients = deps.clients;
     this.now = deps.now;
   }
 
-  async channelIdForName(teamId: string, name: string): Promise<string | undefined> {
-    return (await this.channelNamed(teamId, name))?.id;
+  async channelIdForName(workspace: Workspace, name: string): Promise<string | undefined> {
+    return (await this.channelNamed(workspace, name))?.id;
   }
 
   /**
@@ -52,45 +56,46 @@ export class SlackDirectory {
    * workspace listing does not show (archived, gone, or private without the bot) is left to posting,
    * which Slack refuses.
    */
-  async mayPostAs(teamId: string, channelId: string, userId: string): Promise<boolean> {
-    const channel = await this.channelWithId(teamId, channelId);
+  async mayPostAs(workspace: Workspace, channelId: string, userId: string): Promise<boolean> {
+    const channel = await this.channelWithId(workspace, channelId);
     if (!channel?.isPrivate) return true;
-    return (await this.membersOf(channel.id)).has(userId);
+    return (await this.membersOf(workspace, channel.id)).has(userId);
   }
 
-  async isInUserGroup(groupId: string, userId: string): Promise<boolean> {
-    const answer = await this.client.usergroups.users.list({ usergroup: groupId });
+  async isInUserGroup(groupId: string, userId: string, workspace: Workspace): Promise<boolean> {
+    const answer = await (await this.clients.forWorkspace(workspace)).usergroups.users.list({ usergroup: groupId });
     return (answer.users ?? []).includes(userId);
   }
 
-  async isWorkspaceAdmin(userId: string): Promise<boolean> {
-    const answer = await this.client.users.info({ user: userId });
+  async isWorkspaceAdmin(userId: string, workspace: Workspace): Promise<boolean> {
+    const answer = await (await this.clients.forWorkspace(workspace)).users.info({ user: userId });
     return answer.user?.is_admin === true || answer.user?.is_owner === true;
   }
 
-  private async channelNamed(teamId: string, name: string): Promise<KnownChannel | undefined> {
-    return this.lookUp(teamId, (listing) => listing.byName.get(name));
+  private async channelNamed(workspace: Workspace, name: string): Promise<KnownChannel | undefined> {
+    return this.lookUp(workspace, (listing) => listing.byName.get(name));
   }
 
-  private async channelWithId(teamId: string, id: string): Promise<KnownChannel | undefined> {
-    return this.lookUp(teamId, (listing) => listing.byId.get(id));
+  private async channelWithId(workspace: Workspace, id: string): Promise<KnownChannel | undefined> {
+    return this.lookUp(workspace, (listing) => listing.byId.get(id));
   }
 
-  private async lookUp(teamId: string, find: (listing: Listing) => KnownChannel | undefined): Promise<KnownChannel | undefined> {
+  private async lookUp(workspace: Workspace, find: (listing: Listing) => KnownChannel | undefined): Promise<KnownChannel | undefined> {
     const at = this.now().getTime();
-    const cached = this.listings.get(teamId);
+    const cached = this.listings.get(workspace.teamId);
     if (cached) {
       const found = find(cached);
       if (found && at - cached.at < CHANNEL_HIT_TTL_MS) return found;
       if (!found && at - cached.at < CHANNEL_MISS_TTL_MS) return undefined;
     }
-    return find(await this.freshListing(teamId));
+    return find(await this.freshListing(workspace));
   }
 
-  private freshListing(teamId: string): Promise<Listing> {
+  private freshListing(workspace: Workspace): Promise<Listing> {
+    const teamId = workspace.teamId;
     let underWay = this.listingsUnderWay.get(teamId);
     if (!underWay) {
-      underWay = this.listChannels(teamId)
+      underWay = this.listChannels(workspace)
         .then((listing) => {
           this.listings.set(teamId, listing);
           return listing;
@@ -101,14 +106,15 @@ export class SlackDirectory {
     return underWay;
   }
 
-  private async listChannels(teamId: string): Promise<Listing> {
+  private async listChannels(workspace: Workspace): Promise<Listing> {
+    const client = await this.clients.forWorkspace(workspace);
     const at = this.now().getTime();
     const byName = new Map<string, KnownChannel>();
     const byId = new Map<string, KnownChannel>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await this.client.conversations.list({
-        team_id: teamId,
+      const answer = await client.conversations.list({
+        team_id: workspace.teamId,
         types: 'public_channel,private_channel',
         exclude_archived: true,
         limit: 1000,
@@ -127,15 +133,17 @@ export class SlackDirectory {
   }
 
   /** Every member of a channel, all pages; a channel Slack says is not found has none. */
-  private async membersOf(channelId: string): Promise<Set<string>> {
+  private async membersOf(workspace: Workspace, channelId: string): Promise<Set<string>> {
     const at = this.now().getTime();
-    const cached = this.members.get(channelId);
+    const key = `${workspace.teamId}:${channelId}`;
+    const cached = this.members.get(key);
     if (cached && at < cached.until) return cached.userIds;
     const userIds = new Set<string>();
     let cursor: string | undefined;
+    const client = await this.clients.forWorkspace(workspace);
     try {
       for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
-        const answer = await this.client.conversations.members({ channel: channelId, limit: 1000, ...(cursor ? { cursor } : {}) });
+        const answer = await client.conversations.members({ channel: channelId, limit: 1000, ...(cursor ? { cursor } : {}) });
         for (const id of answer.members ?? []) userIds.add(id);
         cursor = answer.response_metadata?.next_cursor || undefined;
         if (!cursor) break;
@@ -143,7 +151,7 @@ export class SlackDirectory {
     } catch (error) {
       if ((error as { data?: { error?: string } }).data?.error !== 'channel_not_found') throw error;
     }
-    this.members.set(channelId, { userIds, until: at + MEMBERS_TTL_MS });
+    this.members.set(key, { userIds, until: at + MEMBERS_TTL_MS });
     return userIds;
   }
 }

@@ -3,7 +3,6 @@
  * refusals answered privately), kicking delivery at once, and telling the sender in their DM how
  * delivery ended (posted with a link, delayed, or failed with what to do, e.g. `/invite @bot`).
  */
-import type { WebClient } from '@slack/web-api';
 import type { AlertRequest } from '../../actions/alerts/alert.ts';
 import type { AlertOutcome } from '../../actions/alerts/deliverAlerts.ts';
 import type { OutboxAlert } from '../../actions/alerts/outbox.ts';
@@ -14,12 +13,13 @@ import type { SlackUser } from '../../core/slackUser.ts';
 import type { Logger } from '../../infrastructure/logger.ts';
 import { buildAlertDelayed, buildAlertFailed, buildAlertPosted } from '../blocks/alertConfirmation.ts';
 import { dmReply, type Reply } from '../replies.ts';
+import type { SlackClients } from '../slackClients.ts';
 
 export interface TeamAlertsDeps {
   raiseAlert: RaiseAlert;
   /** Starts a delivery pass now (the periodic pass picks up whatever this misses). */
   kick: () => void;
-  client: WebClient;
+  clients: SlackClients;
   users: UserDirectory;
   audit: AuditLog;
   logger: Logger;
@@ -28,7 +28,8 @@ export interface TeamAlertsDeps {
 
 export class TeamAlerts {
   private readonly deps: TeamAlertsDeps;
-  private botName: Promise<string> | undefined;
+  /** Per workspace (each installation has its own bot user). */
+  private readonly botNames = new Map<string, Promise<string>>();
 
   constructor(deps: TeamAlertsDeps) {
     this.deps = deps;
@@ -44,7 +45,7 @@ export class TeamAlerts {
           reason: outcome.reason,
           channelName: outcome.reason === 'unknown_channel' ? outcome.name : undefined,
           retryAfterMs: outcome.reason === 'rate_limited' ? outcome.retryAfterMs : undefined,
-          botName: await this.name(),
+          botName: await this.name(user),
         }),
       );
       return;
@@ -57,14 +58,14 @@ export class TeamAlerts {
 
   /** DeliverAlerts' `settled`: the sender hears how it ended. */
   readonly settled = async (alert: OutboxAlert, outcome: AlertOutcome): Promise<void> => {
-    const dm = dmReply(this.deps.client, alert.raisedBy.userId);
+    const dm = dmReply(await this.deps.clients.forWorkspace(alert.raisedBy), alert.raisedBy.userId);
     if (outcome.ok) await dm.send(buildAlertPosted({ channelId: alert.channelId, permalink: outcome.permalink }));
-    else await dm.send(buildAlertFailed({ reason: outcome.reason, channelId: alert.channelId, botName: await this.name() }));
+    else await dm.send(buildAlertFailed({ reason: outcome.reason, channelId: alert.channelId, botName: await this.name(alert.raisedBy) }));
   };
 
   /** DeliverAlerts' `retrying`: posting is delayed; the alert is kept. */
   readonly retrying = async (alert: OutboxAlert, retryAt: Date): Promise<void> => {
-    await dmReply(this.deps.client, alert.raisedBy.userId).send(buildAlertDelayed({ channelId: alert.channelId, retryAt }));
+    await dmReply(await this.deps.clients.forWorkspace(alert.raisedBy), alert.raisedBy.userId).send(buildAlertDelayed({ channelId: alert.channelId, retryAt }));
   };
 
   /** Refusals count too (outcome failed): the log says an alert was attempted, never its text. */
@@ -87,14 +88,19 @@ export class TeamAlerts {
   }
 
   /** The bot's user name, for "/invite @name"; asked of Slack once. */
-  private name(): Promise<string> {
-    this.botName ??= this.deps.client.auth.test().then(
-      (answer) => answer.user ?? 'me',
-      () => {
-        this.botName = undefined;
-        return 'me';
-      },
-    );
-    return this.botName;
+  private name(workspace: SlackUser): Promise<string> {
+    const key = workspace.enterpriseId ?? workspace.teamId;
+    let name = this.botNames.get(key);
+    if (!name) {
+      name = this.deps.clients.forWorkspace(workspace).then((client) => client.auth.test()).then(
+        (answer) => answer.user ?? 'me',
+        () => {
+          this.botNames.delete(key);
+          return 'me';
+        },
+      );
+      this.botNames.set(key, name);
+    }
+    return name;
   }
 }

@@ -4,7 +4,6 @@
  * Reconnect and Disconnect buttons do: a connect link DM'd to the user (no request waits on it), or
  * the grant given up, then the tab published again.
  */
-import type { WebClient } from '@slack/web-api';
 import type { AlertChannelSettings } from '../../actions/alerts/outbox.ts';
 import type { UserDirectory } from '../../actions/ports.ts';
 import type { RequestAuthorization } from '../../actions/requestAuthorization.ts';
@@ -20,6 +19,7 @@ import { buildDigestModal } from '../blocks/digestModal.ts';
 import type { DigestPlan } from '../../actions/digests/ports.ts';
 import { retryWait } from '../errorMessages.ts';
 import { dmReply } from '../replies.ts';
+import type { SlackClients } from '../slackClients.ts';
 
 export interface HomeConnection {
   /** The agent-auth connection name; it goes into the buttons' action_ids. */
@@ -35,7 +35,8 @@ export interface HomeTabDeps {
   channels: AlertChannelSettings;
   defaultChannel: string | undefined;
   connections: HomeConnection[];
-  client: WebClient;
+  /** The client of each user's workspace. */
+  clients: SlackClients;
   logger: Logger;
   now: () => Date;
   /** Scheduled digests: shown with Pause / Resume when wired. */
@@ -72,7 +73,7 @@ export class HomeTab {
         ? { channelId: fallback, source: 'default' as const }
         : undefined;
     const digest = await this.digestOf(user);
-    await this.deps.client.views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel, notice, digest }) });
+    await (await this.deps.clients.forWorkspace(user)).views.publish({ user_id: user.userId, view: buildAppHome({ connectors, alertChannel, notice, digest }) });
   }
 
   /** Pause or Resume pressed on the tab: done, then the tab shows the new state. */
@@ -80,7 +81,7 @@ export class HomeTab {
     const digests = this.deps.digests;
     if (!digests) return;
     if (paused) await digests.manage.pause(user);
-    else await digests.manage.resume(user, await digests.timeZones.of(user.userId));
+    else await digests.manage.resume(user, await digests.timeZones.of(user));
     await this.publish(user);
   }
 
@@ -89,14 +90,14 @@ export class HomeTab {
     const digests = this.deps.digests;
     if (!digests) return;
     const current = (await this.digestOf(user)) ?? undefined;
-    await this.deps.client.views.open({ trigger_id: triggerId, view: buildDigestModal(current) });
+    await (await this.deps.clients.forWorkspace(user)).views.open({ trigger_id: triggerId, view: buildDigestModal(current) });
   }
 
   /** The modal was saved with words that read: the schedule is set, then the tab shows it. */
   async saveDigest(user: SlackUser, plan: DigestPlan): Promise<void> {
     const digests = this.deps.digests;
     if (!digests) return;
-    await digests.manage.set(user, plan, await digests.timeZones.of(user.userId));
+    await digests.manage.set(user, plan, await digests.timeZones.of(user));
     await this.publish(user);
   }
 
@@ -105,7 +106,7 @@ export class HomeTab {
     const digests = this.deps.digests;
     if (!digests) return undefined;
     try {
-      return (await digests.manage.show(user, await digests.timeZones.of(user.userId))) ?? null;
+      return (await digests.manage.show(user, await digests.timeZones.of(user))) ?? null;
     } catch (err) {
       this.deps.logger.warn({ err }, 'reading the digest schedule for the Home tab failed');
       return undefined;
@@ -127,7 +128,7 @@ export class HomeTab {
       return;
     }
     const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
-    await dmReply(this.deps.client, user.userId).send(
+    await dmReply(await this.deps.clients.forWorkspace(user), user.userId).send(
       buildAuthorizationPrompt({
         connectorLabel: known.label,
         url: pending.linkUrl,

@@ -95,7 +95,7 @@ describe('checkSettingsWithServices', () => {
     const identity = await checkSettingsWithServices(scalekitConfig(scalekit.clientSecret), {
       dispatcher, logger: createLogger({ level: 'info', destination: logs.stream }), signal: new AbortController().signal, delaysMs: [100],
     });
-    expect(identity.botId).toBe('B0BOT');
+    expect(identity?.botId).toBe('B0BOT');
     expect(logs.text).toContain('waiting for Scalekit');
   });
 

@@ -23,6 +23,7 @@ import { SqlThreadStates } from '../../../src/infrastructure/storage/sqlThreadSt
 import { APPROVAL_TTL_MS } from '../../../src/actions/agent/approvals.ts';
 import { THREAD_STATE_TTL_MS } from '../../../src/actions/agent/threadState.ts';
 import { DATABASE_KINDS, freshPostgresUrl, openMigrated } from '../../helpers/databases.ts';
+import { SqlInstallStates } from '../../../src/infrastructure/storage/sqlInstallStates.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -138,6 +139,30 @@ const CASES: Case[] = [
     async seed(db, moment) {
       const hash = unique('flow');
       await new SqlOAuthFlowStore(db).create(hash, { ref, codeVerifier: 'sealed', redirectUri: 'https://bot/cb', expiresAt: moment }, later(moment, -10 * MINUTE));
+      return hash;
+    },
+  },
+  {
+    name: 'a used install state: a day after use',
+    lifetimeMs: DAY,
+    table: 'slack_install_states',
+    key: 'state_hash',
+    async seed(db, moment) {
+      const hash = unique('install');
+      const states = new SqlInstallStates(db);
+      await states.issue(hash, '{}', later(moment, -MINUTE), later(moment, 10 * MINUTE));
+      expect(await states.consume(hash, moment)).toBe('{}');
+      return hash;
+    },
+  },
+  {
+    name: 'an expired install state: a day after expiry',
+    lifetimeMs: DAY,
+    table: 'slack_install_states',
+    key: 'state_hash',
+    async seed(db, moment) {
+      const hash = unique('install');
+      await new SqlInstallStates(db).issue(hash, '{}', later(moment, -10 * MINUTE), moment);
       return hash;
     },
   },
@@ -309,8 +334,8 @@ describe.each(DATABASE_KINDS)('the retention purge on $name', (kind) => {
     const report = await new SqlRetention(counting.db, { auditRetentionDays: AUDIT_DAYS, batchSize: 2 }).purge(NOW);
     expect(report?.processed_events).toBe(5);
     expect((await db.query('SELECT key FROM processed_events')).map((row) => row.key)).toEqual(['fresh']);
-    // processed_events: 2 + 2 + 1; each of the other 9 rules: one statement that finds nothing.
-    expect(counting.deletes()).toBe(3 + 9);
+    // processed_events: 2 + 2 + 1; each of the other 10 rules: one statement that finds nothing.
+    expect(counting.deletes()).toBe(3 + 10);
   });
 
   it('forgets a Slack user on request, and stores the same identifier on their next visit', async () => {

@@ -40,9 +40,10 @@ export function alertChannelCommand(deps: AlertChannelDeps) {
         await reply.send({ text: `Team alerts go to ${where}. ${USAGE}` });
         return;
       }
-      const isWorkspaceAdmin = await deps.directory.isWorkspaceAdmin(command.user_id);
+      const workspace = { teamId: command.team_id, enterpriseId: command.enterprise_id };
+      const isWorkspaceAdmin = await deps.directory.isWorkspaceAdmin(command.user_id, workspace);
       const allowed = await mayConfigureChannel(deps.policy, { userId: command.user_id, isWorkspaceAdmin }, (group, user) =>
-        deps.directory.isInUserGroup(group, user),
+        deps.directory.isInUserGroup(group, user, workspace),
       );
       if (!allowed) {
         await reply.send({ text: ':x: Only workspace admins (and the people the app\'s admins allow) can set the team-alert channel.' });
@@ -50,7 +51,7 @@ export function alertChannelCommand(deps: AlertChannelDeps) {
       }
       const token = channelToken(text.split(/\s+/)[0] ?? '');
       const ref = token === undefined ? undefined : channelRef(token);
-      const channelId = !ref ? undefined : ref.kind === 'id' ? ref.id : await deps.directory.channelIdForName(command.team_id, ref.name);
+      const channelId = !ref ? undefined : ref.kind === 'id' ? ref.id : await deps.directory.channelIdForName(workspace, ref.name);
       if (!channelId) {
         await reply.send({ text: `:x: I couldn't find the channel ${escapeTruncated(oneLine(text), 80)}. ${USAGE}` });
         return;

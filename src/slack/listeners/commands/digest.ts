@@ -57,15 +57,15 @@ async function manage(
   const { digests } = deps;
   switch (parsed.kind) {
     case 'set':
-      return buildDigestStatus(await digests.set(user, parsed.plan, await deps.timeZones.of(user.userId)), 'Done.');
+      return buildDigestStatus(await digests.set(user, parsed.plan, await deps.timeZones.of(user)), 'Done.');
     case 'show':
-      return buildDigestStatus(await digests.show(user, await deps.timeZones.of(user.userId)));
+      return buildDigestStatus(await digests.show(user, await deps.timeZones.of(user)));
     case 'pause': {
       const view = await digests.pause(user);
       return view ? buildDigestStatus(view, 'Paused.') : buildDigestStatus(undefined);
     }
     case 'resume': {
-      const view = await digests.resume(user, await deps.timeZones.of(user.userId));
+      const view = await digests.resume(user, await deps.timeZones.of(user));
       return view ? buildDigestStatus(view, 'Resumed.') : buildDigestStatus(undefined);
     }
     case 'off':

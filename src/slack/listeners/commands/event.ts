@@ -37,7 +37,7 @@ export function eventCommand(deps: EventCommandDeps) {
     deps.tasks.run('event command', async () => {
       let timeZone: string;
       try {
-        timeZone = await deps.timeZones.of(command.user_id);
+        timeZone = await deps.timeZones.of(user);
       } catch (thrown) {
         await reply.send({ text: userMessageFor(asAppError(thrown), { connectorLabel: 'Slack' }) });
         throw thrown;

@@ -51,7 +51,7 @@ export function appMention(deps: AppMentionDeps) {
     deps.tasks.run('mention', async () => {
       let timeZone: string;
       try {
-        timeZone = await deps.timeZones.of(userId);
+        timeZone = await deps.timeZones.of(user);
       } catch (thrown) {
         await reply.send({ text: userMessageFor(asAppError(thrown), { connectorLabel: 'Slack' }) });
         throw thrown; // logged by the background tasks
