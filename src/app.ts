@@ -10,6 +10,7 @@ import { BotState, lifecycle, type Bot } from './composition/lifecycle.ts';
 import { createSlackSurfaces, type SlackSurfaces } from './composition/slackSurfaces.ts';
 import { openStorage } from './composition/storage.ts';
 import { createWebRoutes } from './composition/webRoutes.ts';
+import { createWorkspaceRemoval } from './composition/workspaceRemoval.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
 import { knownSecrets, type Config } from './infrastructure/config.ts';
 import { createUpstreamDispatcher } from './infrastructure/http/dispatcher.ts';
@@ -37,14 +38,19 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
+  // The installation store (OAuth installs) is passed here once there is one; none in single-workspace mode.
+  const workspaceRemoval = createWorkspaceRemoval({ db: storage.db, connections, logger, now });
+
   let slack: SlackSurfaces | undefined;
   const routes = createWebRoutes(config, { flow, storage, logger, isReady: () => state.ready, notices: () => slack!.notices });
   slack = createSlackSurfaces(config, {
-    routes, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
+    routes, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now, workspaceRemoval,
   });
 
   const { auditRetentionDays } = config;
-  const background = backgroundWork(options, { flow, slack, agentAuth: connections.agentAuth, db: storage.db, auditRetentionDays, logger, now });
+  const background = backgroundWork(options, {
+    flow, slack, agentAuth: connections.agentAuth, db: storage.db, auditRetentionDays, workspaceRemoval, logger, now,
+  });
   const { app } = slack;
   return lifecycle(config, { state, app, background, tasks, dispatcher, db: storage.db, logger, startupRetryDelaysMs: options.startupRetryDelaysMs });
 }

@@ -122,6 +122,28 @@ const KEPT_REQUEST_THREADS = `
       ALTER TABLE kept_requests ADD COLUMN reply_thread_ts text
     `;
 
+// Uninstalls (issue 17): one row per uninstalled workspace or org until its removal is finished,
+// holding the accounts still to disconnect; audit entries of a removed workspace stay for their
+// retention but are hidden from every read.
+const WORKSPACE_REMOVALS = `
+      CREATE TABLE workspace_removals (
+        id text PRIMARY KEY,
+        team_id text,
+        enterprise_id text,
+        org_wide boolean NOT NULL,
+        requested_at timestamptz NOT NULL,
+        identifiers jsonb NOT NULL,
+        planned_at timestamptz,
+        erased_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text,
+        done_at timestamptz
+      );
+      CREATE INDEX workspace_removals_due ON workspace_removals (next_attempt_at) WHERE done_at IS NULL;
+      ALTER TABLE audit_log ADD COLUMN workspace_removed_at timestamptz
+    `;
+
 // What SQLite must say differently: an expression default in parentheses, an autoincrement key.
 const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -298,6 +320,11 @@ const MIGRATIONS: Migration[] = [
     id: 11,
     name: 'a kept request remembers the conversation thread its answer belongs in',
     sql: KEPT_REQUEST_THREADS,
+  },
+  {
+    id: 12,
+    name: 'uninstalled workspaces whose removal is under way; audit entries of removed workspaces hidden',
+    sql: WORKSPACE_REMOVALS,
   },
 ];
 
