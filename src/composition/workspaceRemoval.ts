@@ -30,6 +30,8 @@ export function createWorkspaceRemoval(deps: {
     onEvent: (event) => {
       if (event.kind === 'postponed') {
         logger.warn({ scope: event.scope, accountsLeft: event.accountsLeft, err: event.error }, 'a workspace removal could not disconnect every account; tried again later');
+      } else if (event.kind === 'failed') {
+        logger.warn({ scope: event.scope, err: event.error }, 'a workspace removal failed half way; taken up again later');
       } else if (event.kind === 'erased') {
         logger.info({ scope: event.scope, rows: event.rows }, 'removed what the bot kept for an uninstalled workspace');
       } else if (event.kind === 'finished') {

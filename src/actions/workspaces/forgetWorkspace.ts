@@ -34,7 +34,8 @@ export type RemovalEvent =
   | { kind: 'requested'; scope: WorkspaceScope }
   | { kind: 'erased'; scope: WorkspaceScope; rows: Record<string, number> }
   | { kind: 'finished'; scope: WorkspaceScope; accounts: number }
-  | { kind: 'postponed'; scope: WorkspaceScope; accountsLeft: number; error: unknown };
+  | { kind: 'postponed'; scope: WorkspaceScope; accountsLeft: number; error: unknown }
+  | { kind: 'failed'; scope: WorkspaceScope; error: unknown };
 
 /** How long a pass may hold a removal before another instance takes it over. */
 const LEASE_MS = 5 * 60_000;
@@ -58,7 +59,12 @@ export class ForgetWorkspace {
   async runDue(limit = 10): Promise<number> {
     let finished = 0;
     for (const removal of await this.deps.removals.claimDue(this.deps.now(), LEASE_MS, limit)) {
-      if (await this.carryOut(removal)) finished += 1;
+      try {
+        if (await this.carryOut(removal)) finished += 1;
+      } catch (error) {
+        // Left leased: taken again, by any instance, once the lease runs out.
+        this.deps.onEvent?.({ kind: 'failed', scope: removal.scope, error });
+      }
     }
     return finished;
   }
