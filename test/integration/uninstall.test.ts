@@ -22,7 +22,7 @@ let events = 0;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'uninstall-'));
   h = await startHarness(
-    { DATABASE_URL: join(dir, 'bot.sqlite'), TEAM_ALERT_CHANNEL: 'C0ALERTS' },
+    { DATABASE_URL: join(dir, 'bot.sqlite'), TEAM_ALERT_CHANNEL: 'C0ALERTS', ALERT_CHANNEL_CONFIGURERS: 'everyone' },
     { now: () => new Date(Date.now() + offsetMs), bot: { workspaceRemovalMs: 100 } },
   );
   h.slack.addChannel({ id: 'C0ALERTS', name: 'alerts' });
@@ -50,37 +50,43 @@ function rowsNaming(marker: string): Record<string, Array<Record<string, unknown
 }
 const tablesNaming = (marker: string) => Object.fromEntries(Object.entries(rowsNaming(marker)).map(([table, rows]) => [table, rows.length]));
 
-const identifier = (team: string, user: string) => `slack:T:${team}:${user}`;
+const identifier = (team: string, user: string, org?: string) => (org ? `slack:E:${org}:${user}` : `slack:T:${team}:${user}`);
 let responses = 0;
 
-async function command(team: string, user: string, name: string, text = '') {
+async function command(team: string, user: string, name: string, text = '', org?: string) {
   const responseUrl = h.slack.responseUrl(`u${++responses}`);
-  const sent = await sendSlashCommand(`${h.botUrl}/slack/events`, SIGNING_SECRET, { command: name, text, userId: user, teamId: team, channelId: 'C0GENERAL', responseUrl });
+  const sent = await sendSlashCommand(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+    command: name, text, userId: user, teamId: team, channelId: 'C0GENERAL', responseUrl, ...(org ? { enterpriseId: org } : {}),
+  });
   expect(sent.status).toBe(200);
   return JSON.stringify((await commandAnswer(h.slack, { ...sent, responseUrl })).body);
 }
 
 /**
- * A workspace in use: a connected user who read mail, set a digest and raised an alert, and a user
+ * A workspace in use: a connected user who read mail, set a digest, raised an alert and set the
+ * workspace's alert channel, and a user
  * who has not connected yet (a kept request, a connect link, a pending account at Scalekit).
  */
-async function useWorkspace(team: string): Promise<{ connected: string; waiting: string }> {
+async function useWorkspace(team: string, org?: string): Promise<{ connected: string; waiting: string }> {
   const connected = `U${team}A`;
   const waiting = `U${team}B`;
   const token = `ya29.${team}`;
-  h.scalekit.setAccount(h.config.gmail.connectionName, identifier(team, connected), { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 86_400_000) });
+  h.scalekit.setAccount(h.config.gmail.connectionName, identifier(team, connected, org), { status: 'ACTIVE', accessToken: token, expiresAt: new Date(Date.now() + 86_400_000) });
   h.gmail.allowToken(token);
-  expect(await command(team, connected, '/unread')).toContain('Quarterly numbers');
-  expect(await command(team, connected, '/digest', 'weekdays 9:00')).toMatch(/digest/i);
-  await command(team, connected, '/alert', 'deploy failed');
-  expect(await command(team, waiting, '/unread')).toMatch(/direct message/i);
+  expect(await command(team, connected, '/unread', '', org)).toContain('Quarterly numbers');
+  expect(await command(team, connected, '/digest', 'weekdays 9:00', org)).toMatch(/digest/i);
+  await command(team, connected, '/alert', 'deploy failed', org);
+  expect(await command(team, connected, '/alert-channel', '#alerts', org)).toMatch(/alerts/);
+  expect(await command(team, waiting, '/unread', '', org)).toMatch(/direct message/i);
   await expect.poll(() => tablesNaming(team).kept_requests).toBe(1);
-  expect(h.scalekit.getAccount(h.config.gmail.connectionName, identifier(team, waiting))).toBeDefined();
+  expect(h.scalekit.getAccount(h.config.gmail.connectionName, identifier(team, waiting, org))).toBeDefined();
   return { connected, waiting };
 }
 
-function event(team: string, payload: Record<string, unknown>, eventId = `Ev${++events}`, retryNum?: number) {
-  return sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, payload, { eventId, teamId: team, ...(retryNum === undefined ? {} : { retryNum }) });
+function event(team: string, payload: Record<string, unknown>, eventId = `Ev${++events}`, retryNum?: number, org?: { enterpriseId: string; isEnterpriseInstall: boolean }) {
+  return sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, payload, {
+    eventId, teamId: team, ...(retryNum === undefined ? {} : { retryNum }), ...(org ?? {}),
+  });
 }
 
 /** What is left of a removed workspace: its audit entries (hidden from reads) and the removal's own record. */
@@ -98,7 +104,7 @@ describe('uninstalling the bot from one workspace of several', () => {
     const gone = await useWorkspace('T1GONE');
     const stay = await useWorkspace('T2STAY');
     const stayBefore = tablesNaming('T2STAY');
-    expect(Object.keys(stayBefore)).toEqual(expect.arrayContaining(['slack_users', 'kept_requests', 'auth_links', 'digest_schedules', 'alert_outbox', 'audit_log', 'rate_buckets']));
+    expect(Object.keys(stayBefore)).toEqual(expect.arrayContaining(['slack_users', 'kept_requests', 'auth_links', 'digest_schedules', 'alert_outbox', 'alert_channels', 'audit_log', 'rate_buckets']));
 
     const sent = await event('T1GONE', { type: 'app_uninstalled' });
     expect(sent.status).toBe(200);
@@ -135,6 +141,28 @@ describe('uninstalling the bot from one workspace of several', () => {
 
     await event('T4REVOKE', { type: 'tokens_revoked', tokens: { oauth: [ws.connected], bot: ['UBOTT4'] } });
     await expectRemoved('T4REVOKE', [ws.connected, ws.waiting]);
+  });
+
+  it('an org-wide uninstall removes every workspace of the org, and nothing of another org or workspace', async () => {
+    const a = await useWorkspace('TORGA', 'EORGGONE');
+    const b = await useWorkspace('TORGB', 'EORGGONE');
+    const other = await useWorkspace('TORGC', 'EORGSTAYS');
+    const otherBefore = tablesNaming('EORGSTAYS');
+    const stayBefore = tablesNaming('T2STAY');
+    expect(Object.keys(tablesNaming('TORGA'))).toContain('alert_channels');
+
+    await event('TORGA', { type: 'app_uninstalled' }, undefined, undefined, { enterpriseId: 'EORGGONE', isEnterpriseInstall: true });
+
+    await expect.poll(() => Object.keys(tablesNaming('EORGGONE')).sort(), { timeout: 15_000 }).toEqual(['audit_log', 'workspace_removals']);
+    for (const [team, user] of [['TORGA', a.connected], ['TORGA', a.waiting], ['TORGB', b.connected], ['TORGB', b.waiting]] as const) {
+      await expect.poll(() => h.scalekit.getAccount(h.config.gmail.connectionName, identifier(team, user, 'EORGGONE')), { timeout: 15_000 }).toBeUndefined();
+    }
+    await expect.poll(() => rowsNaming('EORGGONE').workspace_removals?.[0]?.done_at ?? null, { timeout: 15_000 }).not.toBeNull();
+    // Every workspace of the org, alert channels included (they name only the workspace).
+    for (const team of ['TORGA', 'TORGB']) expect(Object.keys(tablesNaming(team))).toEqual(['audit_log']);
+    expect(tablesNaming('EORGSTAYS')).toEqual(otherBefore);
+    expect(tablesNaming('T2STAY')).toEqual(stayBefore);
+    expect(h.scalekit.getAccount(h.config.gmail.connectionName, identifier('TORGC', other.connected, 'EORGSTAYS'))?.status).toBe('ACTIVE');
   });
 
   it('a removal Scalekit could not take is finished by a later pass', async () => {

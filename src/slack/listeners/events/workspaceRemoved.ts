@@ -43,7 +43,10 @@ export function revokesBotToken(event: { tokens?: unknown }): boolean {
 
 export function workspaceRemoved(deps: { removal: WorkspaceRemoval; tasks: BackgroundTasks; logger: Logger }) {
   return async ({ event, body }: SlackEventMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    if (event.type === 'tokens_revoked' && !revokesBotToken(event as { tokens?: unknown })) return;
+    if (event.type === 'tokens_revoked' && !revokesBotToken(event as { tokens?: unknown })) {
+      deps.logger.info('user tokens were revoked; the bot uses none, so nothing changes');
+      return;
+    }
     const scope = removedScope(body as Envelope);
     if (!scope) {
       deps.logger.warn({ event: event.type }, 'an uninstall event named no workspace; nothing removed');
