@@ -39,7 +39,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
   // The installation store (OAuth installs) is passed here once there is one; none in single-workspace mode.
-  const workspaceRemoval = createWorkspaceRemoval({ db: storage.db, connections, logger, now });
+  const workspaceRemoval = createWorkspaceRemoval({ db: storage.db, connections, users: storage.users, logger, now });
 
   let slack: SlackSurfaces | undefined;
   const routes = createWebRoutes(config, { flow, storage, logger, isReady: () => state.ready, notices: () => slack!.notices });

@@ -15,6 +15,8 @@ export function createWorkspaceRemoval(deps: {
   db: Database;
   connections: Connections;
   installations?: Installations | undefined;
+  /** The user directory's cache on this instance, dropped once an uninstall deleted its rows. */
+  users: { clearCache(): void };
   logger: Logger;
   now: () => Date;
 }): ForgetWorkspace {
@@ -33,6 +35,7 @@ export function createWorkspaceRemoval(deps: {
       } else if (event.kind === 'failed') {
         logger.warn({ scope: event.scope, err: event.error }, 'a workspace removal failed half way; taken up again later');
       } else if (event.kind === 'erased') {
+        deps.users.clearCache();
         logger.info({ scope: event.scope, rows: event.rows }, 'removed what the bot kept for an uninstalled workspace');
       } else if (event.kind === 'finished') {
         logger.info({ scope: event.scope, accounts: event.accounts }, 'workspace removal finished');

@@ -116,6 +116,8 @@ describe('uninstalling the bot from one workspace of several', () => {
     expect(await command('T2STAY', stay.connected, '/unread')).toContain('Quarterly numbers');
     // A removed workspace's audit entries are kept for their retention and shown to nobody.
     expect(await command('T1GONE', gone.connected, '/actions-log')).not.toMatch(/unread/i);
+    // A user of the workspace coming back (a re-install) starts clean, and is stored again.
+    expect(tablesNaming('T1GONE').slack_users).toBe(1);
   });
 
   it('the event delivered twice, and the tokens_revoked that comes with an uninstall, are harmless', async () => {
