@@ -11,6 +11,7 @@ import { createSlackInstall } from './composition/slackInstall.ts';
 import { createSlackSurfaces, type SlackSurfaces } from './composition/slackSurfaces.ts';
 import { openStorage } from './composition/storage.ts';
 import { createWebRoutes } from './composition/webRoutes.ts';
+import { createWorkspaceRemoval } from './composition/workspaceRemoval.ts';
 import { BackgroundTasks } from './infrastructure/backgroundTasks.ts';
 import { knownSecrets, type Config } from './infrastructure/config.ts';
 import { createUpstreamDispatcher } from './infrastructure/http/dispatcher.ts';
@@ -38,9 +39,10 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
-  // Serving many workspaces: `install.installations.delete({ teamId, enterpriseId, isEnterpriseInstall })`
-  // removes an installation (and the tokens remembered for it), for the uninstall to call.
+  // Serving many workspaces (none in single-workspace mode): the uninstall forgets installations too.
   const install = createSlackInstall(config, { db: storage.db, logger, now });
+  const workspaceRemoval = createWorkspaceRemoval({ db: storage.db, connections, installations: install?.forRemoval, users: storage.users, logger, now });
+
   let slack: SlackSurfaces | undefined;
   const routes = [
     ...createWebRoutes(config, { flow, storage, logger, isReady: () => state.ready, notices: () => slack!.notices }),
@@ -48,10 +50,13 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   ];
   slack = createSlackSurfaces(config, {
     routes, tokens: install?.tokens, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
+    workspaceRemoval,
   });
 
   const { auditRetentionDays } = config;
-  const background = backgroundWork(options, { flow, slack, agentAuth: connections.agentAuth, db: storage.db, auditRetentionDays, logger, now });
+  const background = backgroundWork(options, {
+    flow, slack, agentAuth: connections.agentAuth, db: storage.db, auditRetentionDays, workspaceRemoval, logger, now,
+  });
   const { app } = slack;
   return lifecycle(config, { state, app, background, tasks, dispatcher, db: storage.db, logger, startupRetryDelaysMs: options.startupRetryDelaysMs });
 }

@@ -46,6 +46,8 @@ export interface InstallationStorePort {
   find(key: string): Promise<BotInstallation | undefined>;
   /** Removes the installation(s) stored for exactly this workspace or org-wide install; how many. */
   remove(key: string): Promise<number>;
+  /** Whether any installation (org-wide, or a workspace's of the org) is stored for this org. */
+  anyInOrg(enterpriseId: string): Promise<boolean>;
   /**
    * Takes the refresh lease of one installation until `until` when nobody holds it: the current row
    * then, else undefined (someone else refreshes, or the installation is gone).

@@ -1,13 +1,15 @@
 /**
  * Part of the composition root: the periodic work that runs once the bot is ready. The sweep for
  * kept requests whose account became usable, the team-alert delivery pass, and (built-in backend)
- * the retry of grant revocations the provider could not take, due digests, and the retention purge.
+ * the retry of grant revocations the provider could not take, due digests, the retention purge, and
+ * uninstalled workspaces' removals left unfinished.
  */
 import { LocalAgentAuth } from '../agentAuth/local/localAgentAuth.ts';
 import type { AgentAuth } from '../agentAuth/port.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { every, type Periodic } from '../infrastructure/periodic.ts';
 import type { Database } from '../infrastructure/storage/database.ts';
+import type { ForgetWorkspace } from '../actions/workspaces/forgetWorkspace.ts';
 import type { ConnectFlow } from './connectFlow.ts';
 import { startRetention } from './retention.ts';
 import type { SlackSurfaces } from './slackSurfaces.ts';
@@ -23,6 +25,8 @@ export interface BackgroundIntervals {
   retentionPurgeMs?: number;
   /** How often to look for digests that are due (default 20 s). */
   digestCheckMs?: number;
+  /** How often to carry on with uninstalled workspaces' removals left unfinished (default 1 min). */
+  workspaceRemovalMs?: number;
 }
 
 export interface BackgroundWork {
@@ -32,7 +36,10 @@ export interface BackgroundWork {
 
 export function backgroundWork(
   intervals: BackgroundIntervals,
-  deps: { flow: ConnectFlow; slack: SlackSurfaces; agentAuth: AgentAuth; db: Database; auditRetentionDays: number; logger: Logger; now: () => Date },
+  deps: {
+    flow: ConnectFlow; slack: SlackSurfaces; agentAuth: AgentAuth; db: Database; auditRetentionDays: number;
+    workspaceRemoval: Pick<ForgetWorkspace, 'runDue'>; logger: Logger; now: () => Date;
+  },
 ): BackgroundWork {
   const { flow, slack, agentAuth, logger } = deps;
   let running: Periodic[] = [];
@@ -47,6 +54,11 @@ export function backgroundWork(
         every(intervals.digestCheckMs ?? 20_000, 'digest delivery', async () => {
           const delivered = await slack.digests.runDue();
           logger.debug({ delivered }, 'digest pass done');
+        }, logger),
+        // A removal that crashed half way, or met a provider it could not reach, on any instance.
+        every(intervals.workspaceRemovalMs ?? 60_000, 'workspace removal', async () => {
+          const finished = await deps.workspaceRemoval.runDue();
+          if (finished > 0) logger.info({ finished }, 'finished workspace removals found by the pass');
         }, logger),
         startRetention(deps.db, { auditRetentionDays: deps.auditRetentionDays, intervalMs: intervals.retentionPurgeMs ?? 10 * 60_000, logger, now: deps.now }),
       );

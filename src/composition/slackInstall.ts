@@ -15,7 +15,8 @@ import { SqlInstallations } from '../infrastructure/storage/sqlInstallations.ts'
 import { SqlInstallStates } from '../infrastructure/storage/sqlInstallStates.ts';
 import { boltLogger } from '../slack/boltLogger.ts';
 import { BotTokens, type RefreshBotToken } from '../slack/install/botTokens.ts';
-import { BotInstallationStore } from '../slack/install/installationStore.ts';
+import type { Installations } from '../actions/workspaces/ports.ts';
+import { BotInstallationStore, installationsForRemoval } from '../slack/install/installationStore.ts';
 import { BOT_SCOPES } from '../slack/install/scopes.ts';
 import { DatabaseStateStore, INSTALL_STATE_TTL_SECONDS } from '../slack/install/stateStore.ts';
 import { INSTALL_REDIRECT_PATH, installPage, installRoutes } from '../web/installRoutes.ts';
@@ -25,6 +26,8 @@ export interface SlackInstall {
   /** @slack/oauth's store; `delete({ teamId, enterpriseId, isEnterpriseInstall })` removes an installation (uninstall). */
   installations: BotInstallationStore;
   routes: CustomRoute[];
+  /** The installations as an uninstall forgets them (ForgetWorkspace's port). */
+  forRemoval: Installations;
 }
 
 export function createSlackInstall(config: Config, deps: { db: Database; logger: Logger; now: () => Date }): SlackInstall | undefined {
@@ -50,7 +53,7 @@ export function createSlackInstall(config: Config, deps: { db: Database; logger:
     logger: boltLogger(logger),
     clientOptions: { ...apiOptions, retryConfig: { retries: 2 } },
   });
-  return { tokens, installations, routes: installRoutes({ installer, logger }) };
+  return { tokens, installations, routes: installRoutes({ installer, logger }), forRemoval: installationsForRemoval(installations) };
 }
 
 /** oauth.v2.access with the refresh token, the client id and secret in the form body (as Slack documents). */

@@ -21,6 +21,7 @@ import { RequestRunner } from '../slack/requestRunner.ts';
 import { createResponder } from '../slack/responseUrl.ts';
 import { UserTimeZones } from '../slack/userTimeZones.ts';
 import type { ConnectNotices } from './webRoutes.ts';
+import type { WorkspaceRemoval } from '../slack/listeners/events/workspaceRemoved.ts';
 import type { ConnectFlow } from './connectFlow.ts';
 import type { Connections } from './connections.ts';
 import { createLlmIntent } from './llm.ts';
@@ -50,6 +51,7 @@ export function createSlackSurfaces(
     dispatcher: Dispatcher;
     logger: Logger;
     now: () => Date;
+    workspaceRemoval: WorkspaceRemoval;
   },
 ) {
   const { storage, flow, tasks, dispatcher, logger, now } = deps;
@@ -103,6 +105,7 @@ export function createSlackSurfaces(
     threads: storage.threads,
     approvals: storage.approvals,
     inlineAnswerMs: config.slack.inlineAnswerMs,
+    workspaceRemoval: deps.workspaceRemoval,
     logger,
     now,
   });

@@ -103,7 +103,7 @@ export async function startLocalHarness(env: Record<string, string> = {}): Promi
     config = loadConfig(settings);
     const secrets = [BOT_TOKEN, SIGNING_SECRET, GOOGLE_CLIENT_SECRET, SLACK_CLIENT_SECRET, ...settings.TOKEN_ENCRYPTION_KEY!.split(',')];
     const logger = createLogger({ level: 'trace', knownSecrets: secrets, destination: logs.stream });
-    bot = await createBot(config, { logger, now: () => new Date(Date.now() + offsetMs), revocationRetryMs: 300 });
+    bot = await createBot(config, { logger, now: () => new Date(Date.now() + offsetMs), revocationRetryMs: 300, workspaceRemovalMs: 300 });
     await bot.start();
   };
   const stopBot = async () => {

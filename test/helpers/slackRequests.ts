@@ -115,6 +115,8 @@ export interface EventEnvelope {
   retryNum?: number;
   retryReason?: string;
   botUserId?: string;
+  /** An org-wide install on Enterprise Grid (the envelope's `is_enterprise_install`). */
+  isEnterpriseInstall?: boolean;
 }
 
 /** An Events API event_callback, as Slack sends it over HTTP or inside a Socket Mode envelope. */
@@ -129,13 +131,14 @@ export function eventCallback(event: Record<string, unknown>, envelope: EventEnv
     type: 'event_callback',
     event_id: envelope.eventId,
     event_time: now,
+    ...(envelope.isEnterpriseInstall === undefined ? {} : { is_enterprise_install: envelope.isEnterpriseInstall }),
     authorizations: [
       {
         enterprise_id: envelope.enterpriseId ?? null,
         team_id: envelope.teamId,
         user_id: envelope.botUserId ?? STANDIN_DEFAULTS.botUserId,
         is_bot: true,
-        is_enterprise_install: false,
+        is_enterprise_install: envelope.isEnterpriseInstall ?? false,
       },
     ],
     is_ext_shared_channel: false,

@@ -235,6 +235,60 @@ describe.each([
     expect(cancelled.done.body).toContain('cancelled');
   });
 
+  const uninstalled = async (where: Where & { isEnterpriseInstall?: boolean }) => {
+    const finished = h.logs.lines.filter((line) => line.includes('workspace removal finished')).length;
+    const sent = await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'app_uninstalled' }, { eventId: `EvMw${++events}`, ...where });
+    expect(sent.status).toBe(200);
+    await expect.poll(() => h.logs.lines.filter((line) => line.includes('workspace removal finished')).length, { timeout: 15_000 }).toBe(finished + 1);
+  };
+  const answersNothing = async (where: Where, userId: string) => {
+    const before = h.slack.history.length;
+    expect(await command(where, userId, '/unread')).toMatchObject({ status: 200, body: '' });
+    await h.slack.settle(300);
+    expect(h.slack.history.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+  };
+
+  it('uninstalled, a workspace is served no more and keeps nothing; re-installed, it starts clean', async () => {
+    const A = { teamId: 'T0ALPHA' };
+    const oldAlpha = tokenOf(A);
+    const bravo = tokenOf({ teamId: 'T0BRAVO' });
+    expect(h.scalekit.getAccount(h.config.gmail.connectionName, 'slack:T:T0ALPHA:U0A2')?.status).toBe('ACTIVE');
+    await uninstalled(A);
+
+    await answersNothing(A, 'U0A1');
+    // Its users' accounts are gone at Scalekit; Bravo's workspace still works with its own token.
+    expect(h.scalekit.getAccount(h.config.gmail.connectionName, 'slack:T:T0ALPHA:U0A2')).toBeUndefined();
+    const logB = JSON.stringify((await commandAnswer(h.slack, await command({ teamId: 'T0BRAVO' }, 'U0SAME', '/actions-log'))).body);
+    expect(logB).toContain('Raised a team alert');
+
+    // Re-installed: a new token, and nothing of before (audit entries hidden, accounts to connect again).
+    await install(h.botUrl, h.slack, ALPHA);
+    const newAlpha = tokenOf(A);
+    expect(newAlpha).not.toBe(oldAlpha);
+    expect(newAlpha).not.toBe(bravo);
+    const logA = JSON.stringify((await commandAnswer(h.slack, await command(A, 'U0ONLYA', '/actions-log'))).body);
+    expect(logA).not.toContain('Raised a team alert');
+    expect(logA).toContain("I haven't done anything on your behalf");
+    await command(A, 'U0A2', '/unread');
+    expect((await h.slack.waitFor(dmTo('U0A2', newAlpha, /connect/i))).token).toBe(newAlpha);
+  });
+
+  it('uninstalled as an org, every workspace of the org is served no more; re-installed, it is served again', async () => {
+    const X = { teamId: 'T0ORGX', enterpriseId: 'E0ORG' };
+    const oldOrg = tokenOf({ enterpriseId: 'E0ORG' });
+    expect(h.scalekit.getAccount(h.config.gmail.connectionName, 'slack:E:E0ORG:U0X2')?.status).toBe('ACTIVE');
+    await uninstalled({ ...X, isEnterpriseInstall: true });
+    await answersNothing(X, 'U0X1');
+    await answersNothing({ teamId: 'T0ORGY', enterpriseId: 'E0ORG' }, 'U0Y1');
+    expect(h.scalekit.getAccount(h.config.gmail.connectionName, 'slack:E:E0ORG:U0X2')).toBeUndefined();
+
+    await install(h.botUrl, h.slack, ORG);
+    const org = tokenOf({ enterpriseId: 'E0ORG' });
+    expect(org).not.toBe(oldOrg);
+    await command({ teamId: 'T0ORGY', enterpriseId: 'E0ORG' }, 'U0Y2', '/unread');
+    expect((await h.slack.waitFor(dmTo('U0Y2', org, /connect/i))).token).toBe(org);
+  });
+
   it('logs no token, code or state', () => {
     const secrets = [
       ...[...h.slack.install.tokens.keys()],

@@ -154,6 +154,28 @@ const SLACK_INSTALLATIONS = `
       CREATE INDEX slack_install_states_expires ON slack_install_states (expires_at)
     `;
 
+// Uninstalls (issue 17): one row per uninstalled workspace or org until its removal is finished,
+// holding the accounts still to disconnect; audit entries of a removed workspace stay for their
+// retention but are hidden from every read.
+const WORKSPACE_REMOVALS = `
+      CREATE TABLE workspace_removals (
+        id text PRIMARY KEY,
+        team_id text,
+        enterprise_id text,
+        org_wide boolean NOT NULL,
+        requested_at timestamptz NOT NULL,
+        identifiers jsonb NOT NULL,
+        planned_at timestamptz,
+        erased_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text,
+        done_at timestamptz
+      );
+      CREATE INDEX workspace_removals_due ON workspace_removals (next_attempt_at) WHERE done_at IS NULL;
+      ALTER TABLE audit_log ADD COLUMN workspace_removed_at timestamptz
+    `;
+
 // What SQLite must say differently: an expression default in parentheses, an autoincrement key.
 const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -337,6 +359,11 @@ const MIGRATIONS: Migration[] = [
     // installation_key: `T:<team>` for a workspace, `E:<enterprise>` for an org-wide install. The lease
     // columns let one instance at a time refresh a rotating bot token.
     sql: SLACK_INSTALLATIONS,
+  },
+  {
+    id: 13,
+    name: 'uninstalled workspaces whose removal is under way; audit entries of removed workspaces hidden',
+    sql: WORKSPACE_REMOVALS,
   },
 ];
 

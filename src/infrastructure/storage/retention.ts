@@ -72,6 +72,8 @@ export class SqlRetention {
       { table: 'agent_approvals', key: 'id', expired: 'expires_at < $1', keepMs: LIFETIMES.shortLived },
       // A conversation's state is worth nothing once expired (reads ignore it already).
       { table: 'agent_threads', key: 'channel_id, thread_ts', expired: 'expires_at < $1', keepMs: 0 },
+      // An uninstall's own record (which workspace, when): a day after it was carried out.
+      { table: 'workspace_removals', key: 'id', expired: 'done_at < $1', keepMs: LIFETIMES.shortLived },
     ];
   }
 

@@ -47,10 +47,11 @@ export class SqlAuditLog implements AuditLog {
     );
   }
 
+  /** A removed workspace's entries are kept for their retention, and shown to nobody (sqlWorkspaceData.ts). */
   async recent(identifier: string, limit: number): Promise<AuditEntry[]> {
     const rows = await this.db.query<Row>(
       `SELECT identifier, slack_user_id, team_id, action, connection, at, outcome, error_code
-       FROM audit_log WHERE identifier = $1 ORDER BY at DESC, id DESC LIMIT $2`,
+       FROM audit_log WHERE identifier = $1 AND workspace_removed_at IS NULL ORDER BY at DESC, id DESC LIMIT $2`,
       [identifier, Math.max(1, Math.min(limit, 100))],
     );
     return rows.map((row) => ({

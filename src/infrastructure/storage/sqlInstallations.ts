@@ -95,6 +95,11 @@ export class SqlInstallations implements InstallationStorePort {
     return rows.length;
   }
 
+  async anyInOrg(enterpriseId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT installation_key FROM slack_installations WHERE enterprise_id = $1 LIMIT 1', [enterpriseId]);
+    return rows.length > 0;
+  }
+
   async takeRefreshLease(key: string, owner: string, now: Date, until: Date): Promise<BotInstallation | undefined> {
     const rows = await this.db.query<Row>(
       `UPDATE slack_installations SET refresh_owner = $2, refresh_lease_until = $4

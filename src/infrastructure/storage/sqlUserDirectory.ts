@@ -31,6 +31,11 @@ export class SqlUserDirectory implements UserDirectory {
     return identifier;
   }
 
+  /** Drops what this instance remembers (after an uninstall deleted rows): the next visit stores the row again. */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   async forget(user: SlackUser): Promise<void> {
     const { scopeId, key } = keyOf(user);
     this.cache.delete(key);

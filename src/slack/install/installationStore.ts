@@ -6,6 +6,7 @@
  */
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { installationKey, type BotInstallation, type InstallationStorePort } from '../../actions/installations.ts';
+import type { Installations } from '../../actions/workspaces/ports.ts';
 
 export class BotInstallationStore implements InstallationStore {
   private readonly store: InstallationStorePort;
@@ -55,6 +56,11 @@ export class BotInstallationStore implements InstallationStore {
     await this.delete(query);
   }
 
+  /** Whether an installation (org-wide, or one of its workspaces') still serves this org. */
+  servesOrg(enterpriseId: string): Promise<boolean> {
+    return this.store.anyInOrg(enterpriseId);
+  }
+
   /** Removes the installation the query names (org-wide or the workspace's); how many were removed. */
   async delete(query: { teamId?: string | undefined; enterpriseId?: string | undefined; isEnterpriseInstall: boolean }): Promise<number> {
     const key = installationKey(query);
@@ -62,6 +68,20 @@ export class BotInstallationStore implements InstallationStore {
     this.changed(key);
     return removed;
   }
+}
+
+/** The installation store as the uninstall sees it (ForgetWorkspace's port). */
+export function installationsForRemoval(installations: BotInstallationStore): Installations {
+  return {
+    forget: async (scope) => {
+      await installations.delete(
+        scope.kind === 'org'
+          ? { enterpriseId: scope.enterpriseId, isEnterpriseInstall: true }
+          : { teamId: scope.teamId, enterpriseId: scope.enterpriseId, isEnterpriseInstall: false },
+      );
+    },
+    servesOrg: (enterpriseId) => installations.servesOrg(enterpriseId),
+  };
 }
 
 export function toInstallation(found: BotInstallation): Installation<'v2', boolean> {

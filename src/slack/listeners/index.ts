@@ -44,6 +44,7 @@ import { agentApprovalButton } from './actions/agentApproval.ts';
 import { DRAFT_EDIT_CALLBACK } from '../blocks/draftEditModal.ts';
 import { draftEditSubmitted } from './views/draftEdit.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
+import { workspaceRemoved, type WorkspaceRemoval } from './events/workspaceRemoved.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
@@ -70,6 +71,8 @@ export interface ListenerDeps {
   threads: ThreadStates;
   /** Agent conversations: writing steps waiting for their user's Approve. */
   approvals: StepApprovals;
+  /** Uninstalls: `app_uninstalled` and `tokens_revoked` remove what the bot kept for the workspace. */
+  workspaceRemoval: WorkspaceRemoval;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
   inlineAnswerMs?: number;
   logger: Logger;
@@ -95,6 +98,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     },
   }));
   app.event('app_home_opened', appHomeOpened(deps));
+  const removed = workspaceRemoved({ removal: deps.workspaceRemoval, tasks: deps.tasks, logger: deps.logger });
+  app.event('app_uninstalled', removed);
+  app.event('tokens_revoked', removed);
   // The agent surface: Messages tab threads, Slack's Stop, the feedback buttons.
   const turns = new RunningTurns();
   app.event('agent_session_stopped', agentSessionStopped({ ...deps, turns }));

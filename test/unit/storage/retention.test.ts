@@ -20,6 +20,7 @@ import { SqlProcessedEvents } from '../../../src/infrastructure/storage/sqlProce
 import { SqlUserDirectory } from '../../../src/infrastructure/storage/sqlUserDirectory.ts';
 import { SqlStepApprovals } from '../../../src/infrastructure/storage/sqlStepApprovals.ts';
 import { SqlThreadStates } from '../../../src/infrastructure/storage/sqlThreadStates.ts';
+import { removalIdOf, SqlWorkspaceRemovals } from '../../../src/infrastructure/storage/sqlWorkspaceRemovals.ts';
 import { APPROVAL_TTL_MS } from '../../../src/actions/agent/approvals.ts';
 import { THREAD_STATE_TTL_MS } from '../../../src/actions/agent/threadState.ts';
 import { DATABASE_KINDS, freshPostgresUrl, openMigrated } from '../../helpers/databases.ts';
@@ -47,6 +48,19 @@ interface Case {
 }
 
 const CASES: Case[] = [
+  {
+    name: "an uninstalled workspace's removal record: a day after the removal was finished",
+    lifetimeMs: DAY,
+    table: 'workspace_removals',
+    key: 'id',
+    async seed(db, moment) {
+      const removals = new SqlWorkspaceRemovals(db);
+      const scope = { kind: 'workspace' as const, teamId: unique('TGONE') };
+      await removals.request(scope, later(moment, -MINUTE));
+      await removals.finish(removalIdOf(scope), moment);
+      return removalIdOf(scope);
+    },
+  },
   {
     name: 'an agent step approval: a day after it expired',
     lifetimeMs: DAY,
@@ -334,8 +348,8 @@ describe.each(DATABASE_KINDS)('the retention purge on $name', (kind) => {
     const report = await new SqlRetention(counting.db, { auditRetentionDays: AUDIT_DAYS, batchSize: 2 }).purge(NOW);
     expect(report?.processed_events).toBe(5);
     expect((await db.query('SELECT key FROM processed_events')).map((row) => row.key)).toEqual(['fresh']);
-    // processed_events: 2 + 2 + 1; each of the other 10 rules: one statement that finds nothing.
-    expect(counting.deletes()).toBe(3 + 10);
+    // processed_events: 2 + 2 + 1; each of the other 11 rules: one statement that finds nothing.
+    expect(counting.deletes()).toBe(3 + 11);
   });
 
   it('forgets a Slack user on request, and stores the same identifier on their next visit', async () => {
