@@ -241,9 +241,12 @@ describe.each([
     expect(sent.status).toBe(200);
     await expect.poll(() => h.logs.lines.filter((line) => line.includes('workspace removal finished')).length, { timeout: 15_000 }).toBe(finished + 1);
   };
+  const ignoredLines = () => h.logs.lines.filter((line) => line.includes('the bot is not installed in was ignored')).length;
   const answersNothing = async (where: Where, userId: string) => {
     const before = h.slack.history.length;
+    const ignored = ignoredLines();
     expect(await command(where, userId, '/unread')).toMatchObject({ status: 200, body: '' });
+    await expect.poll(ignoredLines).toBe(ignored + 1);
     await h.slack.settle(300);
     expect(h.slack.history.slice(before).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
   };
