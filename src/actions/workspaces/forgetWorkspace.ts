@@ -85,6 +85,12 @@ export class ForgetWorkspace {
       await removals.erased(removal.id, this.deps.now());
       this.deps.onEvent?.({ kind: 'erased', scope, rows });
     }
+    if (removal.erased && identifiers.length > 0) {
+      // A later pass: someone who came back since (a re-install) may have connected anew under the
+      // same derived identifier; their new connection is not this removal's to take.
+      const back = new Set(await data.knownAgain(identifiers));
+      identifiers = identifiers.filter((identifier) => !back.has(identifier));
+    }
     const left: string[] = [];
     let lastError: unknown;
     for (const identifier of identifiers) {

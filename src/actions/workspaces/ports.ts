@@ -51,6 +51,8 @@ export interface WorkspaceData {
    * retention purge on their usual schedule. Returns the rows affected per table.
    */
   erase(scope: WorkspaceScope, now: Date): Promise<Record<string, number>>;
+  /** Which of these identifiers the user directory holds again: people who came back after the erase. */
+  knownAgain(identifiers: string[]): Promise<string[]>;
 }
 
 /**

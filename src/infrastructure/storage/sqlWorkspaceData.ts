@@ -52,6 +52,15 @@ export class SqlWorkspaceData implements WorkspaceData {
     return rows.map((row) => row.identifier).sort();
   }
 
+  async knownAgain(identifiers: string[]): Promise<string[]> {
+    if (identifiers.length === 0) return [];
+    const rows = await this.db.query<{ identifier: string }>(
+      `SELECT identifier FROM slack_users WHERE identifier IN (${identifiers.map((_, i) => `$${i + 1}`).join(', ')})`,
+      identifiers,
+    );
+    return rows.map((row) => row.identifier);
+  }
+
   async erase(scope: WorkspaceScope, now: Date): Promise<Record<string, number>> {
     return this.db.transaction(async (tx) => {
       const report: Record<string, number> = {};

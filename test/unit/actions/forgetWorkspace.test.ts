@@ -45,6 +45,7 @@ let identifiers: Record<string, string[]>;
 let down: Set<string>;
 let eraseFails: number;
 let orgServed: boolean;
+let cameBack: Set<string>;
 
 const scopeName = (scope: WorkspaceScope) => (scope.kind === 'org' ? `org ${scope.enterpriseId}` : `workspace ${scope.teamId}${scope.enterpriseId ? ` of ${scope.enterpriseId}` : ''}`);
 
@@ -59,6 +60,7 @@ function forget() {
       log.push(`erase ${scopeName(scope)}`);
       return {};
     },
+    knownAgain: async (ids) => ids.filter((id) => cameBack.has(id)),
   };
   return new ForgetWorkspace({
     removals,
@@ -84,6 +86,7 @@ beforeEach(() => {
   down = new Set();
   eraseFails = 0;
   orgServed = true;
+  cameBack = new Set();
 });
 
 describe('forgetting an uninstalled workspace', () => {
@@ -118,6 +121,21 @@ describe('forgetting an uninstalled workspace', () => {
     log = [];
     expect(await uc.runDue()).toBe(0); // not due yet
     down.clear();
+    clock = new Date(t0.getTime() + 2 * MINUTE);
+    expect(await uc.runDue()).toBe(1);
+    expect(log).toEqual(['disconnect gmail slack:T:T1:U2', 'disconnect googlecalendar slack:T:T1:U2']);
+  });
+
+  it('leaves alone, on a later pass, the account of someone who came back (a re-install) since the rows were erased', async () => {
+    identifiers['workspace T1'] = ['slack:T:T1:U1', 'slack:T:T1:U2'];
+    down.add('slack:T:T1:U1');
+    down.add('slack:T:T1:U2');
+    const uc = forget();
+    await uc.request({ kind: 'workspace', teamId: 'T1' });
+    expect(await uc.runDue()).toBe(0);
+    down.clear();
+    cameBack.add('slack:T:T1:U1');
+    log = [];
     clock = new Date(t0.getTime() + 2 * MINUTE);
     expect(await uc.runDue()).toBe(1);
     expect(log).toEqual(['disconnect gmail slack:T:T1:U2', 'disconnect googlecalendar slack:T:T1:U2']);

@@ -123,6 +123,9 @@ describe.each(DATABASE_KINDS)('workspace removal on $name', (kind) => {
     // Erasing again is harmless.
     await data.erase({ kind: 'workspace', teamId: 'TGONE' }, at(2 * MINUTE));
     expect(await tablesMentioning(db, 'UKEPT1')).toEqual(keptBefore);
+    // Who is in the directory again (came back after the erase), among the removed ones.
+    expect(await data.knownAgain(['slack:T:TGONE:UGONE1', 'slack:T:TKEPT:UKEPT1'])).toEqual(['slack:T:TKEPT:UKEPT1']);
+    expect(await data.knownAgain([])).toEqual([]);
   });
 
   it('removes a whole org for an org-wide uninstall, every workspace of it, and nothing of another org', async () => {
