@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { SlackUser } from '../../core/slackUser.ts';
 import { MAX_UNREAD } from '../showUnreadEmail.ts';
+import { planStateSchema } from '../llm/planner.ts';
 
 export const THREAD_STATE_TTL_MS = 2 * 60 * 60_000;
 
@@ -24,6 +25,8 @@ export const threadStateSchema = z.object({
       }),
     })
     .optional(),
+  /** A chat model's plan waiting on the card of a writing step (messages so far, the pending call). */
+  plan: planStateSchema.optional(),
 });
 export type ThreadState = z.infer<typeof threadStateSchema>;
 

@@ -1,0 +1,67 @@
+/**
+ * The catalogue's actions a chat model may plan with, as tools: the parameters are generated from
+ * the catalogue's own input schemas (`z.toJSONSchema`), and the same schemas check the arguments
+ * before any action runs. Whether a tool writes comes from the catalogue too: a writing step waits
+ * for its user's Approve.
+ */
+import { z, type ZodType } from 'zod';
+import type { ToolDefinition } from '../../connectors/llm/chatCompletions.ts';
+import type { ActionCatalog } from '../catalog.ts';
+import { CREATE_EVENT_ACTION } from '../createCalendarEvent.ts';
+import { MARK_READ_ACTION } from '../markEmailRead.ts';
+import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../readEmail.ts';
+
+export interface PlanTool {
+  /** The name the model calls (OpenAI allows letters, digits, `_` and `-`). */
+  name: string;
+  /** The catalogue action it runs. */
+  action: string;
+  description: string;
+  schema: ZodType;
+  writes: boolean;
+}
+
+const DESCRIPTIONS: Array<{ name: string; action: (unreadAction: string) => string; description: string }> = [
+  {
+    name: 'search_email',
+    action: () => SEARCH_EMAIL_ACTION,
+    description: "Search the user's whole Gmail mailbox (read or unread) with Gmail search terms. Lists id, sender, subject, date and snippet of the newest matches.",
+  },
+  {
+    name: 'read_email',
+    action: () => READ_EMAIL_ACTION,
+    description: 'Read the full text of one email, by the id a search or the unread list gave.',
+  },
+  {
+    name: 'show_unread_email',
+    action: (unreadAction) => unreadAction,
+    description: "List the user's newest unread Gmail messages. count: how many (5 when they did not say); search: Gmail search terms such as from:alice.",
+  },
+  {
+    name: 'mark_email_read',
+    action: () => MARK_READ_ACTION,
+    description: 'Mark emails as read, by their ids. Needs the user\'s approval.',
+  },
+  {
+    name: 'create_calendar_event',
+    action: () => CREATE_EVENT_ACTION,
+    description:
+      "Create an event on the user's primary Google Calendar. Needs the user's approval. when: {kind:'timed', start, end} with ISO 8601 date-times carrying an offset, " +
+      "or {kind:'allDay', date, endDate} where endDate is the day after the last day (exclusive). timeZone: the user's IANA time zone.",
+  },
+];
+
+export function planTools(catalog: ActionCatalog, unreadAction: string): PlanTool[] {
+  return DESCRIPTIONS.map(({ name, action, description }) => {
+    const definition = catalog.get(action(unreadAction));
+    return { name, action: definition.name, description, schema: definition.input, writes: definition.effect === 'write' };
+  });
+}
+
+/** The OpenAI-style tool list; `$schema` is left out, as some servers refuse keys they do not know. */
+export function planToolDefinitions(tools: readonly PlanTool[]): ToolDefinition[] {
+  return tools.map((tool) => {
+    const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
+  });
+}
