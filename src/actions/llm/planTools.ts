@@ -7,7 +7,7 @@
 import { z, type ZodType } from 'zod';
 import type { ToolDefinition } from '../../connectors/llm/chatCompletions.ts';
 import type { ActionCatalog } from '../catalog.ts';
-import { CREATE_EVENT_ACTION } from '../createCalendarEvent.ts';
+import { CREATE_EVENT_ACTION, eventRequestSchema, resolveEventRequest } from '../createCalendarEvent.ts';
 import { MARK_READ_ACTION } from '../markEmailRead.ts';
 import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../readEmail.ts';
 
@@ -19,6 +19,11 @@ export interface PlanTool {
   description: string;
   schema: ZodType;
   writes: boolean;
+  /**
+   * Turns what the model said into the action's input (e.g. an event's "when" words read by the
+   * deterministic when parser, in the user's time zone), or says what could not be read.
+   */
+  resolve?: (input: unknown, context: { now: Date; timeZone: string }) => { ok: true; input: unknown } | { ok: false; problem: string };
 }
 
 const DESCRIPTIONS: Array<{ name: string; action: (unreadAction: string) => string; description: string }> = [
@@ -46,15 +51,26 @@ const DESCRIPTIONS: Array<{ name: string; action: (unreadAction: string) => stri
     name: 'create_calendar_event',
     action: () => CREATE_EVENT_ACTION,
     description:
-      "Create an event on the user's primary Google Calendar. Needs the user's approval. when: {kind:'timed', start, end} with ISO 8601 date-times carrying an offset, " +
-      "or {kind:'allDay', date, endDate} where endDate is the day after the last day (exclusive). timeZone: the user's IANA time zone.",
+      "Create an event on the user's primary Google Calendar. Needs the user's approval. when: plain words such as \"dec 11\" (all day), " +
+      '"dec 11 at 10am for an hour" or "friday from 9am to 5pm"; a date found in an email is given as month and day (e.g. "dec 11"), never as a weekday and a date together.',
   },
 ];
+
+/**
+ * The schema the model fills in for an action, when it is not the catalogue's own: an event is asked
+ * for in words (read by the when parser, so dates never rest on a model's arithmetic).
+ */
+const SPOKEN: Record<string, Pick<PlanTool, 'schema' | 'resolve'>> = {
+  [CREATE_EVENT_ACTION]: {
+    schema: eventRequestSchema,
+    resolve: (input, context) => resolveEventRequest(input, context),
+  },
+};
 
 export function planTools(catalog: ActionCatalog, unreadAction: string): PlanTool[] {
   return DESCRIPTIONS.map(({ name, action, description }) => {
     const definition = catalog.get(action(unreadAction));
-    return { name, action: definition.name, description, schema: definition.input, writes: definition.effect === 'write' };
+    return { name, action: definition.name, description, schema: definition.input, writes: definition.effect === 'write', ...SPOKEN[definition.name] };
   });
 }
 

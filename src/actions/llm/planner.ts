@@ -37,6 +37,8 @@ const messageSchema = z.discriminatedUnion('role', [
 
 /** The plan between turns: stored with the conversation's state while a writing step waits on its card. */
 export const planStateSchema = z.object({
+  /** The user's time zone, in which the model's words for a time are read. */
+  timeZone: z.string().max(100),
   messages: z.array(messageSchema).max(200),
   steps: z.number().int().min(0),
   elapsedMs: z.number().min(0),
@@ -86,6 +88,7 @@ export function newPlan(text: string, context: { now: Date; timeZone: string }):
       { role: 'system', content: system },
       { role: 'user', content: text.slice(0, REQUEST_MAX) },
     ],
+    timeZone: context.timeZone,
     steps: 0,
     elapsedMs: 0,
     strikes: 0,
@@ -153,7 +156,7 @@ export async function runPlan(planner: Planner, start: PlanState, surface: PlanS
         answerRest();
         return surface.end({ kind: 'budget', limit: 'steps' }, settle());
       }
-      const checked = check(planner.tools, call);
+      const checked = check(planner.tools, call, { now: new Date(clock()), timeZone: plan.timeZone });
       if (!checked.ok) {
         if (plan.strikes >= 1) {
           answerRest();
@@ -181,7 +184,7 @@ export async function runPlan(planner: Planner, start: PlanState, surface: PlanS
 type Checked = { ok: true; tool: PlanTool; input: unknown } | { ok: false; problem: string };
 
 /** The tool the model named, with arguments its action's schema accepts, or what is wrong (for the model). */
-function check(tools: readonly PlanTool[], call: { name: string; arguments: string }): Checked {
+function check(tools: readonly PlanTool[], call: { name: string; arguments: string }, context: { now: Date; timeZone: string }): Checked {
   const tool = tools.find((candidate) => candidate.name === call.name);
   if (!tool) return { ok: false, problem: `there is no tool named ${JSON.stringify(call.name.slice(0, 64))}. The tools are: ${tools.map((t) => t.name).join(', ')}.` };
   let args: unknown;
@@ -192,7 +195,10 @@ function check(tools: readonly PlanTool[], call: { name: string; arguments: stri
   }
   const parsed = tool.schema.safeParse(args);
   if (!parsed.success) return { ok: false, problem: `the arguments for ${tool.name} are not valid: ${z.prettifyError(parsed.error).slice(0, 1000)}` };
-  return { ok: true, tool, input: parsed.data };
+  if (!tool.resolve) return { ok: true, tool, input: parsed.data };
+  const resolved = tool.resolve(parsed.data, context);
+  if (!resolved.ok) return { ok: false, problem: `the arguments for ${tool.name} could not be read: ${resolved.problem}` };
+  return { ok: true, tool, input: resolved.input };
 }
 
 function toolContent(result: unknown): string {
