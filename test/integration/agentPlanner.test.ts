@@ -84,8 +84,7 @@ beforeEach(async () => {
   await h.slack.settle(300);
   h.gmail.reset();
   h.calendar.reset();
-  llm.requests.length = 0;
-  llm.problems.length = 0;
+  llm.reset();
   h.activate(USER);
   h.activateCalendar(USER);
   addAliceOffsite();

@@ -50,6 +50,8 @@ export interface LlmStandin {
   replayConversation(name: string): void;
   /** What requests broke the protocol or a recorded turn's expectation (answered 400). */
   problems: string[];
+  /** Forgets queued replies, recorded requests and problems (between tests). */
+  reset(): void;
   /** Requests whose client gave up (closed the connection) before the answer. */
   abandoned: number;
   close(): Promise<void>;
@@ -107,6 +109,11 @@ export async function startLlmStandin(): Promise<LlmStandin> {
       for (const turn of recorded.turns) replies.push({ body: turn.answer, ...(turn.expect ? { expect: turn.expect } : {}) });
     },
     problems,
+    reset: () => {
+      replies.length = 0;
+      requests.length = 0;
+      problems.length = 0;
+    },
     get abandoned() {
       return abandoned;
     },
