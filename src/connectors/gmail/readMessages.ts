@@ -7,7 +7,7 @@
  */
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { StoppedError } from '../../core/errors.ts';
+import { BadInputError, StoppedError } from '../../core/errors.ts';
 import { retry } from '../../infrastructure/http/retry.ts';
 import { DEFAULT_GMAIL_RETRY } from './gmailClient.ts';
 import { failureFor, finalError, networkFailure, retryVerdict } from './gmailErrors.ts';
@@ -73,7 +73,7 @@ export class GmailReadClient implements GmailReadApi {
   }
 
   async read(accessToken: string, messageId: string, signal?: AbortSignal): Promise<EmailText> {
-    if (!ID.test(messageId)) throw finalError(new Error('not a Gmail id'));
+    if (!ID.test(messageId)) throw new BadInputError('That is not the id of an email.');
     const message = parseAnswer(fullMessageSchema, await this.get('reading the email', accessToken, `/messages/${messageId}?format=full`, signal), 'reading the email');
     const headers = message.payload?.headers;
     const body = textOf(message.payload) ?? cleanSnippet(message.snippet ?? '');
