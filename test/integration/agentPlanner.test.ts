@@ -180,6 +180,16 @@ describe('an agent conversation planned by the chat model', () => {
     expect(streamedText(stop)).toContain('asked twice for steps I cannot take');
   });
 
+  it('an alert the model proposes is shown on the alert card to confirm, and nothing is posted yet', async () => {
+    llm.replyWithFixture('alert');
+    const { stop } = await ask('tell ops the db is down, critical');
+    const elements = (stop.body.blocks as Array<{ elements?: Array<{ action_id?: string }> }>).flatMap((b) => b.elements ?? []);
+    expect(elements.map((e) => e.action_id)).toContain('alert_proposal:post');
+    expect(JSON.stringify(stop.body.blocks)).toContain('db down');
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel !== DM)).toEqual([]);
+    expect(llm.requests).toHaveLength(1);
+  });
+
   it('a model answering with an HTTP error gets a clear message, and nothing is done', async () => {
     llm.reply({ status: 503, body: { error: { message: 'overloaded', type: 'server_error' } } });
     const { stop } = await ask('find the offsite email');

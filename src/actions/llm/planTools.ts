@@ -10,6 +10,7 @@ import type { ActionCatalog } from '../catalog.ts';
 import { CREATE_EVENT_ACTION, eventRequestSchema, resolveEventRequest } from '../createCalendarEvent.ts';
 import { MARK_READ_ACTION } from '../markEmailRead.ts';
 import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../readEmail.ts';
+import { alertRequestSchema } from '../alerts/alert.ts';
 
 export interface PlanTool {
   /** The name the model calls (OpenAI allows letters, digits, `_` and `-`). */
@@ -24,7 +25,12 @@ export interface PlanTool {
    * deterministic when parser, in the user's time zone), or says what could not be read.
    */
   resolve?: (input: unknown, context: { now: Date; timeZone: string }) => { ok: true; input: unknown } | { ok: false; problem: string };
+  /** Not a catalogue action: the plan ends by handing the request to its own card (a team alert's Post / Cancel). */
+  handOff?: boolean;
 }
+
+/** Raising a team alert writes to a channel: the model only proposes it, on the alert card its sender confirms. */
+export const ALERT_HAND_OFF = 'alert';
 
 const DESCRIPTIONS: Array<{ name: string; action: (unreadAction: string) => string; description: string }> = [
   {
@@ -68,10 +74,19 @@ const SPOKEN: Record<string, Pick<PlanTool, 'schema' | 'resolve'>> = {
 };
 
 export function planTools(catalog: ActionCatalog, unreadAction: string): PlanTool[] {
-  return DESCRIPTIONS.map(({ name, action, description }) => {
+  const actions = DESCRIPTIONS.map(({ name, action, description }): PlanTool => {
     const definition = catalog.get(action(unreadAction));
     return { name, action: definition.name, description, schema: definition.input, writes: definition.effect === 'write', ...SPOKEN[definition.name] };
   });
+  const alert: PlanTool = {
+    name: 'send_team_alert',
+    action: ALERT_HAND_OFF,
+    description: "Propose an alert to the user's team channel (or a channel they name); they confirm it on a card. Ends your turn.",
+    schema: alertRequestSchema,
+    writes: true,
+    handOff: true,
+  };
+  return [...actions, alert];
 }
 
 /** The OpenAI-style tool list; `$schema` is left out, as some servers refuse keys they do not know. */

@@ -64,6 +64,8 @@ export interface PlanSurface {
   read(step: number, action: string, input: unknown): Promise<{ result: unknown } | undefined>;
   /** Keeps a writing step for its user's approval, with the plan (whose `pending` is set), and shows its card. */
   propose(step: number, action: string, input: unknown, plan: PlanState): Promise<void>;
+  /** The request goes to a card of its own (a team alert to confirm): the plan ends there. */
+  handOff(action: string, input: unknown, plan: PlanState): Promise<void>;
   /** The plan is over: its answer, a budget reached, or a model that did not behave. */
   end(outcome: PlanEnd, plan: PlanState): Promise<void>;
 }
@@ -168,6 +170,10 @@ export async function runPlan(planner: Planner, start: PlanState, surface: PlanS
       }
       plan.steps += 1;
       const { tool, input } = checked;
+      if (tool.handOff) {
+        answerRest();
+        return surface.handOff(tool.action, input, settle());
+      }
       if (tool.writes) {
         const later = calls.slice(index + 1).map((rest) => rest.id.slice(0, 200));
         const waiting = { ...settle(), pending: { approvalId: '', toolCallId: call.id.slice(0, 200), action: tool.action, input, later } };

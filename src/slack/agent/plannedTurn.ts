@@ -20,6 +20,11 @@ import { escapeMrkdwn } from '../text/mrkdwn.ts';
 import { TASK_TITLES, PLAIN_ANSWER, withFeedback, watchStop, type AgentConversationDeps } from './agentConversation.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
 import { describeStep } from './stepDescriptions.ts';
+import { ALERT_HAND_OFF } from '../../actions/llm/planTools.ts';
+import type { AlertRequest } from '../../actions/alerts/alert.ts';
+import type { AlertIntent } from '../listeners/events/appMention.ts';
+import { alertText, isChannelMention } from '../parsing/alertArgs.ts';
+import { buildHelp } from '../blocks/help.ts';
 
 export type PlannedTurnDeps = AgentConversationDeps & { planner: Planner };
 
@@ -87,6 +92,14 @@ function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThr
       // Waiting on a person: the session is suspended until they decide.
       await stream.finish(buildApprovalCard({ approvalId: approval.id, ...describeStep(action, input) }), { sessionStatus: 'suspended' });
     },
+    async handOff(action, input, plan) {
+      const alert = action === ALERT_HAND_OFF ? alertIntentFrom(input as AlertRequest, plan) : undefined;
+      deps.logger.info({ user: thread.user.userId, steps: plan.steps, end: 'hand_off' }, 'agent plan ended');
+      const reply: Reply = { send: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)) };
+      // Never raised on the model's reading alone: its sender confirms the card first.
+      if (alert && deps.proposeAlert) return deps.proposeAlert(thread.user, alert, reply);
+      return reply.send(buildHelp());
+    },
     async end(outcome, plan) {
       if (signal.aborted) return;
       deps.logger.info({ user: thread.user.userId, steps: plan.steps, end: outcome.kind === 'model_failed' ? outcome.problem : outcome.kind }, 'agent plan ended');
@@ -147,6 +160,15 @@ async function rememberShown(deps: PlannedTurnDeps, thread: AgentThread, result:
 async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThread['user'], state: ThreadState | undefined, plan: PlanState | undefined): Promise<void> {
   const { plan: _old, ...rest } = state ?? {};
   await deps.threads.put(key, owner, plan ? { ...rest, plan } : rest, deps.now());
+}
+
+/** The alert as the parser would read it: @channel only when the sender typed it, whatever the model says. */
+function alertIntentFrom(input: AlertRequest, plan: PlanState): AlertIntent | undefined {
+  const text = alertText(input.text);
+  if (!text) return undefined;
+  const words = plan.messages.find((message) => message.role === 'user')?.content ?? '';
+  const typed = words.split(/\s+/).some((word) => isChannelMention(word));
+  return { kind: 'alert', text, severity: input.severity, ...(input.channel ? { channel: input.channel } : {}), mentionChannel: typed && input.mentionChannel === true };
 }
 
 function ended(outcome: Exclude<PlanEnd, { kind: 'answer' }>, planner: Planner, plan: PlanState): string {

@@ -38,6 +38,7 @@ interface Recorded {
   reads: Array<[number, string, unknown]>;
   proposed?: { step: number; action: string; input: unknown; plan: PlanState };
   ended?: { outcome: PlanEnd; plan: PlanState };
+  handedOff?: { action: string; input: unknown };
 }
 
 function surface(results: Record<string, unknown>, onRead?: () => void): { surface: PlanSurface; seen: Recorded } {
@@ -52,6 +53,9 @@ function surface(results: Record<string, unknown>, onRead?: () => void): { surfa
       },
       async propose(step, action, input, plan) {
         seen.proposed = { step, action, input, plan };
+      },
+      async handOff(action, input) {
+        seen.handedOff = { action, input };
       },
       async end(outcome, plan) {
         seen.ended = { outcome, plan };
@@ -78,7 +82,7 @@ describe('runPlan', () => {
     const { surface: s, seen } = surface({});
     await runPlan(planner(), newPlan('hello', CONTEXT), s, new AbortController().signal);
     const tools = llm.requests[0]!.body.tools!;
-    expect(tools.map((t) => t.function.name)).toEqual(['search_email', 'read_email', 'show_unread_email', 'mark_email_read', 'create_calendar_event']);
+    expect(tools.map((t) => t.function.name)).toEqual(['search_email', 'read_email', 'show_unread_email', 'mark_email_read', 'create_calendar_event', 'send_team_alert']);
     expect(tools.find((t) => t.function.name === 'read_email')!.function.parameters).toEqual({
       type: 'object',
       properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,256}$', description: expect.any(String) } },
@@ -117,6 +121,15 @@ describe('runPlan', () => {
     ]);
     expect(after.seen.ended?.outcome).toEqual({ kind: 'answer', text: 'Done.' });
     expect(after.seen.ended?.plan.done).toEqual([SEARCH_EMAIL_ACTION, READ_EMAIL_ACTION, CREATE_EVENT_ACTION]);
+  });
+
+  it('a team alert is handed to its own card, and the plan ends there', async () => {
+    llm.reply(calls(['call_alert', 'send_team_alert', { text: 'db down', severity: 'critical' }]));
+    const { surface: s, seen } = surface({});
+    await runPlan(planner(), newPlan('alert my team: db down', CONTEXT), s, new AbortController().signal);
+    expect(seen.handedOff).toEqual({ action: 'alert', input: { text: 'db down', severity: 'critical' } });
+    expect(seen.ended).toBeUndefined();
+    expect(llm.requests).toHaveLength(1);
   });
 
   it('words for an event the when parser cannot read go back to the model as a tool error', async () => {
