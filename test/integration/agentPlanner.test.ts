@@ -22,10 +22,11 @@ let events = 0;
 
 const stops = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream');
 
-async function ask(text: string): Promise<{ ts: string; stop: RecordedCall }> {
+async function ask(text: string, threadTs?: string): Promise<{ ts: string; stop: RecordedCall }> {
   const before = stops().length;
   const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
-  await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: DM, channel_type: 'im', user: USER, text, ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+  const message = { type: 'message', channel: DM, channel_type: 'im', user: USER, text, ts, team: TEAM, ...(threadTs ? { thread_ts: threadTs } : {}) };
+  await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, message, { eventId: `EvPlan${events}`, teamId: TEAM });
   await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && stops().length > before, 15_000);
   return { ts, stop: stops().at(-1)! };
 }
@@ -131,6 +132,19 @@ describe('an agent conversation planned by the chat model', () => {
     }
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && JSON.stringify(c.body).includes('hiking boots'))).toEqual([]);
     expect(h.logs.lines.filter((line) => line.includes('hiking boots') || line.includes(SECRET_LINE))).toEqual([]);
+  });
+
+  it('reads a follow-up in the thread with the earlier request and answer in context', async () => {
+    llm.replayConversation('plan-read-only');
+    const { ts: thread } = await ask('what does Alice say about the offsite?');
+    llm.reply({ body: { id: 'c', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'Hiking boots.' }, finish_reason: 'stop' }] } });
+    const { stop } = await ask('so what should I bring?', thread);
+    expect(streamedText(stop)).toContain('Hiking boots.');
+    const messages = llm.requests.at(-1)!.body.messages!;
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(messages[1]).toEqual({ role: 'user', content: 'what does Alice say about the offsite?' });
+    expect(messages[2]!.content).toContain('Alice proposes Friday 10 December');
+    expect(messages[3]).toEqual({ role: 'user', content: 'so what should I bring?' });
   });
 
   it('stops when the step budget runs out, and says so with what was done', async () => {

@@ -76,7 +76,8 @@ export interface Planner {
   limits: PlanLimits;
 }
 
-export function newPlan(text: string, context: { now: Date; timeZone: string }): PlanState {
+/** `recent`: the thread's earlier requests and answers, so a follow-up ("and Bob's?") is read in context. */
+export function newPlan(text: string, context: { now: Date; timeZone: string }, recent: Array<{ role: 'user' | 'assistant'; content: string }> = []): PlanState {
   const today = dateIn(context.now, context.timeZone);
   const system = [
     "You are an assistant in Slack acting on the user's own Gmail and Google Calendar through the tools given.",
@@ -88,6 +89,7 @@ export function newPlan(text: string, context: { now: Date; timeZone: string }):
   return {
     messages: [
       { role: 'system', content: system },
+      ...recent,
       { role: 'user', content: text.slice(0, REQUEST_MAX) },
     ],
     timeZone: context.timeZone,

@@ -7,7 +7,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { PendingApproval } from '../../actions/agent/approvals.ts';
-import type { ThreadKey, ThreadState } from '../../actions/agent/threadState.ts';
+import { RECENT_MAX, type ThreadKey, type ThreadState } from '../../actions/agent/threadState.ts';
 import { decided, newPlan, runPlan, type PlanEnd, type Planner, type PlanState, type PlanSurface } from '../../actions/llm/planner.ts';
 import { OverBudgetError } from '../../core/errors.ts';
 import type { UnreadResult } from '../../connectors/gmail/types.ts';
@@ -40,7 +40,8 @@ export async function planInThread(deps: PlannedTurnDeps, stream: AgentStream, t
   const spent = await deps.budgets.spend(thread.user, 'chat_model');
   if (!spent.allowed) return stream.finish(withFeedback({ text: userMessageFor(new OverBudgetError('chat_model', spent.retryAfterMs)) }, PLAIN_ANSWER));
   const timeZone = await deps.timeZones.of(thread.user.userId);
-  await runPlan(deps.planner, newPlan(text, { now: deps.now(), timeZone }), surfaceFor(deps, stream, thread, signal), signal);
+  const recent = (await deps.threads.get(thread, thread.user, deps.now()))?.recent ?? [];
+  await runPlan(deps.planner, newPlan(text, { now: deps.now(), timeZone }, recent), surfaceFor(deps, stream, thread, signal), signal);
 }
 
 /**
@@ -104,6 +105,7 @@ function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThr
       if (signal.aborted) return;
       deps.logger.info({ user: thread.user.userId, steps: plan.steps, end: outcome.kind === 'model_failed' ? outcome.problem : outcome.kind }, 'agent plan ended');
       if (outcome.kind === 'answer') {
+        await remember(deps, thread, plan, outcome.text);
         // The model's words, streamed as Markdown; escaped so they cannot mention or link anyone.
         const text = escapeMrkdwn(outcome.text).slice(0, 11_000);
         await stream.write(text);
@@ -157,6 +159,15 @@ async function rememberShown(deps: PlannedTurnDeps, thread: AgentThread, result:
   await deps.threads.put(key, thread.user, { ...state, shown: { emails, ...(result.mailbox ? { mailbox: result.mailbox } : {}), page } }, deps.now());
 }
 
+/** The request and its answer, for the model to read the thread's next message in context. */
+async function remember(deps: PlannedTurnDeps, thread: AgentThread, plan: PlanState, answer: string): Promise<void> {
+  const key = { channel: thread.channel, threadTs: thread.threadTs };
+  const asked = plan.messages.findLast((message) => message.role === 'user')?.content ?? '';
+  const state = await deps.threads.get(key, thread.user, deps.now());
+  const exchange = [{ role: 'user' as const, content: asked.slice(0, 4000) }, { role: 'assistant' as const, content: answer.slice(0, 4000) }];
+  await deps.threads.put(key, thread.user, { ...state, recent: [...(state?.recent ?? []), ...exchange].slice(-RECENT_MAX) }, deps.now());
+}
+
 async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThread['user'], state: ThreadState | undefined, plan: PlanState | undefined): Promise<void> {
   const { plan: _old, ...rest } = state ?? {};
   await deps.threads.put(key, owner, plan ? { ...rest, plan } : rest, deps.now());
@@ -166,7 +177,7 @@ async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThrea
 function alertIntentFrom(input: AlertRequest, plan: PlanState): AlertIntent | undefined {
   const text = alertText(input.text);
   if (!text) return undefined;
-  const words = plan.messages.find((message) => message.role === 'user')?.content ?? '';
+  const words = plan.messages.findLast((message) => message.role === 'user')?.content ?? '';
   const typed = words.split(/\s+/).some((word) => isChannelMention(word));
   return { kind: 'alert', text, severity: input.severity, ...(input.channel ? { channel: input.channel } : {}), mentionChannel: typed && input.mentionChannel === true };
 }
