@@ -109,7 +109,7 @@ function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThr
         // The model's words, streamed as Markdown; escaped so they cannot mention or link anyone.
         const text = escapeMrkdwn(outcome.text).slice(0, 11_000);
         await stream.write(text);
-        return stream.finish({ text: outcome.text.slice(0, 3000), blocks: [buildFeedbackButtons(PLAIN_ANSWER)] });
+        return stream.finish({ text: text.slice(0, 3000), blocks: [buildFeedbackButtons(PLAIN_ANSWER)] });
       }
       const words = ended(outcome, deps.planner, plan);
       await stream.write(words);
