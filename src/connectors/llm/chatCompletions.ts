@@ -1,7 +1,9 @@
 /**
  * An OpenAI-compatible chat model with tool calling, through the `openai` package (its `baseURL`
  * serves OpenAI, Azure-style gateways, vLLM, Ollama and others). It sends the messages and tools and
- * returns the first tool call the model made, or undefined when it made none. One attempt, a short
+ * returns the first tool call the model made, or undefined when it made none (a mention's reading);
+ * or, for an agent's plan (`next`), the model's words and all its tool calls with their ids, the
+ * request abandoned when the signal (Stop, the plan's time budget) fires. One attempt, a short
  * timeout, no retries: the caller falls back to the deterministic parser, which is instant. Errors
  * name the HTTP status, never the body, the prompt or the key. The package (16 MiB) is loaded on the
  * first call, so a bot without a chat model never pays for it.
