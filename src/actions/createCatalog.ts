@@ -12,6 +12,8 @@ import { CREATE_EVENT_ACTION, CreateCalendarEvent, createEventInputSchema } from
 import { MARK_READ_ACTION, MarkEmailRead, markReadInputSchema } from './markEmailRead.ts';
 import { ShowUnreadEmail, unreadInputSchema } from './showUnreadEmail.ts';
 import { GmailDraftsClient } from '../connectors/gmail/drafts.ts';
+import { GmailReadClient } from '../connectors/gmail/readMessages.ts';
+import { READ_EMAIL_ACTION, ReadEmail, readEmailInputSchema, SEARCH_EMAIL_ACTION, searchEmailInputSchema } from './readEmail.ts';
 import { DISCARD_DRAFT_ACTION, draftIdInputSchema, DRAFT_REPLY_ACTION, draftReplyInputSchema, ReplyToEmail, SEND_DRAFT_ACTION } from './replyToEmail.ts';
 
 export interface CatalogSettings {
@@ -40,6 +42,11 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
   const reply = new ReplyToEmail({
     agentAuth,
     gmail: new GmailDraftsClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    connection: settings.gmail.connectionName,
+  });
+  const readEmail = new ReadEmail({
+    agentAuth,
+    gmail: new GmailReadClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
     connection: settings.gmail.connectionName,
   });
   return new ActionCatalog()
@@ -91,5 +98,22 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       effect: 'write',
       input: draftIdInputSchema,
       run: (identifier, input) => reply.discard(identifier, input),
+    })
+    // Looking through mail for an agent's plan (the chat model's steps before it acts).
+    .register({
+      name: SEARCH_EMAIL_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'read',
+      input: searchEmailInputSchema,
+      run: (identifier, input, signal) => readEmail.search(identifier, input, signal),
+    })
+    .register({
+      name: READ_EMAIL_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'read',
+      input: readEmailInputSchema,
+      run: (identifier, input, signal) => readEmail.read(identifier, input, signal),
     });
 }

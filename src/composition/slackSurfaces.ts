@@ -24,7 +24,7 @@ import type { ConnectNotices } from './webRoutes.ts';
 import type { WorkspaceRemoval } from '../slack/listeners/events/workspaceRemoved.ts';
 import type { ConnectFlow } from './connectFlow.ts';
 import type { Connections } from './connections.ts';
-import { createLlmIntent } from './llm.ts';
+import { createLlmIntent, createPlanner } from './llm.ts';
 import type { Storage } from './storage.ts';
 import { createTeamAlerts } from './teamAlerts.ts';
 import { DeliverDigests } from '../actions/digests/deliverDigests.ts';
@@ -99,6 +99,7 @@ export function createSlackSurfaces(
     home,
     budgets: deps.budgets,
     ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
+    ...(config.llm ? { planner: createPlanner(config.llm, config.agent, { catalog, unreadAction: UNREAD_ACTION, dispatcher }) } : {}),
     deliveries: storage.deliveries,
     digests: manageDigests,
     proposals: storage.proposals,

@@ -88,6 +88,18 @@ const schema = z
     LLM_BASE_URL: optionalString.pipe(urlSetting('must be an OpenAI-compatible base URL, e.g. https://api.openai.com/v1').optional()),
     LLM_API_KEY: optionalString,
     LLM_MODEL: optionalString,
+    AGENT_MAX_STEPS: z.coerce
+      .number({ error: 'must be a whole number of steps, e.g. 6' })
+      .int('must be a whole number of steps, e.g. 6')
+      .min(1, 'must be at least 1 (step)')
+      .max(20, 'must be at most 20 (steps per request)')
+      .default(6),
+    AGENT_MAX_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 60' })
+      .int('must be a whole number of seconds, e.g. 60')
+      .min(5, 'must be at least 5 (seconds)')
+      .max(600, 'must be at most 600 (ten minutes)')
+      .default(60),
     INLINE_ANSWER_MS: z.coerce.number({ error: 'must be a number of milliseconds, e.g. 1000' }).int().min(0, 'must be 0 (never inline) to 2500').max(2500, 'must stay well inside Slack\'s 3 s: at most 2500').default(1000),
     CALENDAR_API_URL: urlSetting('must be a URL such as https://www.googleapis.com').default('https://www.googleapis.com'),
     AUDIT_RETENTION_DAYS: z.coerce
@@ -149,6 +161,8 @@ export interface Config {
   background: { maxInFlight: number; maxQueued: number };
   /** Optional: a chat model that chooses the action for a mention (all three LLM_ settings, or none). */
   llm: { baseUrl: string; apiKey: string; model: string } | undefined;
+  /** With a chat model: one request's plan takes at most `maxSteps` steps (AGENT_MAX_STEPS) and `maxMs` of work (AGENT_MAX_SECONDS). */
+  agent: { maxSteps: number; maxMs: number };
   databaseUrl: string;
   /** AUDIT_RETENTION_DAYS: how long audit-log entries are kept (what /actions-log can show). */
   auditRetentionDays: number;
@@ -226,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     llm: e.LLM_BASE_URL && e.LLM_API_KEY && e.LLM_MODEL
       ? { baseUrl: withoutTrailingSlash(e.LLM_BASE_URL), apiKey: e.LLM_API_KEY, model: e.LLM_MODEL }
       : undefined,
+    agent: { maxSteps: e.AGENT_MAX_STEPS, maxMs: e.AGENT_MAX_SECONDS * 1000 },
     databaseUrl: e.DATABASE_URL,
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     digests: { graceMs: e.DIGEST_GRACE_MINUTES * 60_000, retryWindowMs: e.DIGEST_RETRY_MINUTES * 60_000, concurrency: e.DIGEST_CONCURRENCY },

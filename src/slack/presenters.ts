@@ -10,6 +10,7 @@ import { MARK_READ_ACTION } from '../actions/markEmailRead.ts';
 import type { SlackMessage } from './replies.ts';
 import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION, type DraftedReply } from '../actions/replyToEmail.ts';
 import { escapeTruncated, oneLine } from './text/mrkdwn.ts';
+import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../actions/readEmail.ts';
 
 export const UNREAD_ACTION = 'unread.list';
 export { CREATE_EVENT_ACTION, MARK_READ_ACTION };
@@ -61,6 +62,20 @@ Object.assign(presenters, {
     purpose: 'discard the reply you drafted',
     connectorLabel: 'Gmail',
     present: () => ({ text: 'The draft is deleted: nothing was sent.' }),
+  },
+} satisfies Record<string, ActionPresenter>);
+
+// Looking through mail for a chat model's plan: the model reads the result and writes the answer.
+Object.assign(presenters, {
+  [SEARCH_EMAIL_ACTION]: {
+    purpose: 'search your email',
+    connectorLabel: 'Gmail',
+    present: (result: unknown) => ({ text: `Found ${(result as { emails: unknown[] }).emails.length} emails.` }),
+  },
+  [READ_EMAIL_ACTION]: {
+    purpose: 'read the email',
+    connectorLabel: 'Gmail',
+    present: () => ({ text: 'Read the email.' }),
   },
 } satisfies Record<string, ActionPresenter>);
 

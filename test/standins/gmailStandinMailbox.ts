@@ -21,6 +21,8 @@ export interface NewMessage {
   unread?: boolean;
   /** Extra raw headers, added after the usual ones. */
   headers?: RawHeader[];
+  /** The body, as text/plain; format=full sends it base64url-encoded in payload.body.data. */
+  text?: string;
 }
 
 export interface StoredMessage {
@@ -32,6 +34,7 @@ export interface StoredMessage {
   unread: boolean;
   internalDate: number;
   headers: RawHeader[];
+  text?: string | undefined;
 }
 
 export interface ApiAnswer {
@@ -58,6 +61,12 @@ export function googleError(code: number, reason?: string, message?: string): Ap
     status: code,
     body: { error: { code, message: text, errors: [{ message: text, domain: 'global', reason: reason ?? defaultReason }], status } },
   };
+}
+
+function fullBody(text: string | undefined): { size: number; data?: string } {
+  if (text === undefined) return { size: 0 };
+  const bytes = Buffer.from(text, 'utf8');
+  return { size: bytes.length, data: bytes.toString('base64url') };
 }
 
 export function rfc2822(date: Date): string {
@@ -92,6 +101,7 @@ export class Mailbox {
         { name: 'Message-ID', value: `<${id}@standin.example>` },
         ...(input.headers ?? []),
       ],
+      text: input.text,
     };
     this.messages.set(id, message);
     return message;
@@ -169,7 +179,7 @@ export class Mailbox {
         sizeEstimate: 1024 + message.snippet.length,
         historyId: '987654',
         internalDate: String(message.internalDate),
-        ...(format === 'minimal' ? {} : { payload: format === 'full' ? { ...payload, body: { size: 0 } } : payload }),
+        ...(format === 'minimal' ? {} : { payload: format === 'full' ? { ...payload, body: fullBody(message.text) } : payload }),
       },
     };
   }

@@ -14,12 +14,30 @@ export interface LlmReply {
   body: unknown;
   /** Never answer this request. */
   hang?: boolean;
+  /** What the request this reply answers must carry (a recorded conversation's turn); else it is answered 400. */
+  expect?: TurnExpectation;
+}
+
+/** One turn of a recorded tool-calling conversation: what the bot must send, and the model's answer. */
+export interface TurnExpectation {
+  /** Tools that must be declared, each with a JSON schema of type object. */
+  tools?: string[];
+  /** The user's message contains this. */
+  userSays?: string;
+  /** The request ends with the tool result for this call id (after the assistant message that made it)… */
+  toolResultFor?: string;
+  /** …whose content contains this. */
+  toolResultContains?: string;
 }
 
 export interface RecordedLlmRequest {
   path: string;
   authorization: string | undefined;
-  body: { model?: string; messages?: Array<{ role: string; content: string }>; tools?: Array<{ function: { name: string; parameters: unknown } }> } & Record<string, unknown>;
+  body: {
+    model?: string;
+    messages?: Array<{ role: string; content: string | null; tool_call_id?: string; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> }>;
+    tools?: Array<{ type?: string; function: { name: string; parameters: unknown } }>;
+  } & Record<string, unknown>;
 }
 
 export interface LlmStandin {
@@ -28,6 +46,14 @@ export interface LlmStandin {
   requests: RecordedLlmRequest[];
   reply(reply: LlmReply): void;
   replyWithFixture(name: string): void;
+  /** Queues every turn of a recorded conversation (`{turns: [{expect, answer}]}` in test/fixtures/llm). */
+  replayConversation(name: string): void;
+  /** What requests broke the protocol or a recorded turn's expectation (answered 400). */
+  problems: string[];
+  /** Forgets queued replies, recorded requests and problems (between tests). */
+  reset(): void;
+  /** Requests whose client gave up (closed the connection) before the answer. */
+  abandoned: number;
   close(): Promise<void>;
 }
 
@@ -40,6 +66,8 @@ export function fixture(name: string): unknown {
 export async function startLlmStandin(): Promise<LlmStandin> {
   const requests: RecordedLlmRequest[] = [];
   const replies: LlmReply[] = [];
+  const problems: string[] = [];
+  let abandoned = 0;
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -56,7 +84,16 @@ export async function startLlmStandin(): Promise<LlmStandin> {
       return res.end(JSON.stringify({ error: { message: 'Not found', type: 'invalid_request_error' } }));
     }
     const reply = replies.shift() ?? { status: 500, body: { error: { message: 'no reply queued', type: 'server_error' } } };
-    if (reply.hang) return;
+    const wrong = [...protocolProblems(body), ...(reply.expect ? expectationProblems(body, reply.expect) : [])];
+    if (wrong.length > 0) {
+      problems.push(...wrong);
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { message: wrong.join('; '), type: 'invalid_request_error' } }));
+    }
+    if (reply.hang) {
+      res.on('close', () => void abandoned++);
+      return;
+    }
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
     res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
   });
@@ -67,10 +104,61 @@ export async function startLlmStandin(): Promise<LlmStandin> {
     requests,
     reply: (reply) => void replies.push(reply),
     replyWithFixture: (name) => void replies.push({ body: fixture(name) }),
+    replayConversation: (name) => {
+      const recorded = fixture(name) as { turns: Array<{ expect?: TurnExpectation; answer: unknown }> };
+      for (const turn of recorded.turns) replies.push({ body: turn.answer, ...(turn.expect ? { expect: turn.expect } : {}) });
+    },
+    problems,
+    reset: () => {
+      replies.length = 0;
+      requests.length = 0;
+      problems.length = 0;
+    },
+    get abandoned() {
+      return abandoned;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * What OpenAI's API refuses: tools without a function name or a JSON-schema object, an assistant's
+ * tool call left without its tool result (or a result for no call), a tool message without its id.
+ */
+function protocolProblems(body: RecordedLlmRequest['body']): string[] {
+  const problems: string[] = [];
+  for (const tool of body.tools ?? []) {
+    const parameters = tool.function?.parameters as { type?: unknown } | undefined;
+    if (tool.type !== 'function' || !tool.function?.name || parameters?.type !== 'object') problems.push(`tool ${tool.function?.name ?? '?'} is not declared with a JSON schema`);
+  }
+  const messages = body.messages ?? [];
+  messages.forEach((message, index) => {
+    if (message.role === 'tool' && !message.tool_call_id) problems.push(`message ${index} is a tool result without tool_call_id`);
+    if (message.role !== 'assistant' || !message.tool_calls?.length) return;
+    const answered = new Set<string>();
+    for (const next of messages.slice(index + 1)) {
+      if (next.role !== 'tool') break;
+      answered.add(next.tool_call_id ?? '');
+    }
+    for (const call of message.tool_calls) if (!answered.has(call.id)) problems.push(`tool call ${call.id} has no tool result right after it`);
+  });
+  return problems;
+}
+
+function expectationProblems(body: RecordedLlmRequest['body'], expect: TurnExpectation): string[] {
+  const problems: string[] = [];
+  const messages = body.messages ?? [];
+  const declared = new Set((body.tools ?? []).map((tool) => tool.function?.name));
+  for (const name of expect.tools ?? []) if (!declared.has(name)) problems.push(`tool ${name} is not declared`);
+  if (expect.userSays && !messages.some((m) => m.role === 'user' && (m.content ?? '').includes(expect.userSays!))) problems.push(`no user message says ${expect.userSays}`);
+  if (expect.toolResultFor) {
+    const result = messages.findLast((m) => m.role === 'tool' && m.tool_call_id === expect.toolResultFor);
+    if (!result) problems.push(`no tool result for ${expect.toolResultFor}`);
+    else if (expect.toolResultContains && !(result.content ?? '').includes(expect.toolResultContains)) problems.push(`the tool result for ${expect.toolResultFor} lacks ${expect.toolResultContains}`);
+  }
+  return problems;
 }

@@ -8,8 +8,11 @@
 import { z } from 'zod';
 import type { SlackUser } from '../../core/slackUser.ts';
 import { MAX_UNREAD } from '../showUnreadEmail.ts';
+import { planStateSchema } from '../llm/planner.ts';
 
 export const THREAD_STATE_TTL_MS = 2 * 60 * 60_000;
+/** Requests and answers kept for the chat model's context (three exchanges). */
+export const RECENT_MAX = 6;
 
 export const threadStateSchema = z.object({
   shown: z
@@ -24,6 +27,10 @@ export const threadStateSchema = z.object({
       }),
     })
     .optional(),
+  /** A chat model's plan waiting on the card of a writing step (messages so far, the pending call). */
+  plan: planStateSchema.optional(),
+  /** With a chat model: the thread's last requests and answers, so that it reads a follow-up in context. */
+  recent: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().max(4000) })).max(RECENT_MAX).optional(),
 });
 export type ThreadState = z.infer<typeof threadStateSchema>;
 

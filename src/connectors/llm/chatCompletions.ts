@@ -1,7 +1,9 @@
 /**
  * An OpenAI-compatible chat model with tool calling, through the `openai` package (its `baseURL`
  * serves OpenAI, Azure-style gateways, vLLM, Ollama and others). It sends the messages and tools and
- * returns the first tool call the model made, or undefined when it made none. One attempt, a short
+ * returns the first tool call the model made, or undefined when it made none (a mention's reading);
+ * or, for an agent's plan (`next`), the model's words and all its tool calls with their ids, the
+ * request abandoned when the signal (Stop, the plan's time budget) fires. One attempt, a short
  * timeout, no retries: the caller falls back to the deterministic parser, which is instant. Errors
  * name the HTTP status, never the body, the prompt or the key. The package (16 MiB) is loaded on the
  * first call, so a bot without a chat model never pays for it.
@@ -10,10 +12,12 @@ import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { UpstreamUnavailableError } from '../../core/errors.ts';
 
-export interface ChatMessage {
-  role: 'system' | 'user';
-  content: string;
-}
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  /** The model's own turn, sent back as it came: its words and the tools it called. */
+  | { role: 'assistant'; content: string | null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> }
+  /** A tool's result (or why it did not run), for the call with that id. */
+  | { role: 'tool'; tool_call_id: string; content: string };
 
 export interface ToolDefinition {
   type: 'function';
@@ -28,6 +32,17 @@ export interface ToolCall {
 
 export interface ToolCallingModel {
   firstToolCall(messages: ChatMessage[], tools: ToolDefinition[]): Promise<ToolCall | undefined>;
+}
+
+/** One turn of the model in a plan: its words, and every tool call it made (with the ids the results answer). */
+export interface ModelTurn {
+  content: string | null;
+  toolCalls: Array<ToolCall & { id: string }>;
+}
+
+export interface PlanningModel {
+  /** `signal`: Slack's Stop or the plan's time budget; aborts the request in flight. */
+  next(messages: ChatMessage[], tools: ToolDefinition[], options: { signal: AbortSignal }): Promise<ModelTurn>;
 }
 
 export interface ChatCompletionsOptions {
@@ -48,8 +63,9 @@ const answerSchema = z.object({
     .array(
       z.object({
         message: z.object({
+          content: z.string().nullish(),
           tool_calls: z
-            .array(z.object({ type: z.string().optional(), function: z.object({ name: z.string(), arguments: z.string() }) }))
+            .array(z.object({ id: z.string().optional(), type: z.string().optional(), function: z.object({ name: z.string(), arguments: z.string() }) }))
             .nullish(),
         }),
       }),
@@ -60,7 +76,7 @@ const answerSchema = z.object({
 type OpenAiModule = typeof import('openai');
 type OpenAiClient = InstanceType<OpenAiModule['default']>;
 
-export class ChatCompletionsClient implements ToolCallingModel {
+export class ChatCompletionsClient implements ToolCallingModel, PlanningModel {
   private readonly options: ChatCompletionsOptions;
   private loaded: Promise<{ sdk: OpenAiModule; client: OpenAiClient }> | undefined;
 
@@ -83,6 +99,31 @@ export class ChatCompletionsClient implements ToolCallingModel {
     if (!parsed.success) throw new UpstreamUnavailableError(SERVICE, 'the answer was unreadable');
     const call = parsed.data.choices[0]?.message.tool_calls?.find((candidate) => (candidate.type ?? 'function') === 'function');
     return call ? { name: call.function.name, arguments: call.function.arguments } : undefined;
+  }
+
+  async next(messages: ChatMessage[], tools: ToolDefinition[], options: { signal: AbortSignal }): Promise<ModelTurn> {
+    const { sdk, client } = await this.sdk();
+    let answer: unknown;
+    try {
+      answer = await client.chat.completions.create(
+        { model: this.options.model, messages, tools, tool_choice: 'auto', temperature: 0 },
+        { signal: options.signal },
+      );
+    } catch (error) {
+      if (options.signal.aborted) throw options.signal.reason ?? error;
+      if (error instanceof sdk.APIConnectionTimeoutError) throw new UpstreamUnavailableError(SERVICE, 'the request timed out');
+      if (error instanceof sdk.APIConnectionError) throw new UpstreamUnavailableError(SERVICE, 'the request got no answer', { cause: error.cause });
+      if (error instanceof sdk.APIError && error.status) throw new UpstreamUnavailableError(SERVICE, `the request failed with HTTP ${error.status}`);
+      throw new UpstreamUnavailableError(SERVICE, 'the answer was unreadable');
+    }
+    const parsed = answerSchema.safeParse(answer);
+    if (!parsed.success) throw new UpstreamUnavailableError(SERVICE, 'the answer was unreadable');
+    const message = parsed.data.choices[0]!.message;
+    const toolCalls = (message.tool_calls ?? [])
+      .filter((call) => (call.type ?? 'function') === 'function')
+      // A server that leaves out ids still gets distinct ones back with the results.
+      .map((call, index) => ({ id: call.id ?? `call_${index}`, name: call.function.name, arguments: call.function.arguments }));
+    return { content: message.content ?? null, toolCalls };
   }
 
   private sdk(): Promise<{ sdk: OpenAiModule; client: OpenAiClient }> {

@@ -31,6 +31,7 @@ import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION } from '../
 import { buildApprovalCard } from '../blocks/approvalCard.ts';
 import { describeStep, type StepContext } from './stepDescriptions.ts';
 import { watchForStop, type RunningTurns } from './runningTurns.ts';
+import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../../actions/readEmail.ts';
 
 /** The line a stopped answer ends with. */
 export const STOPPED_LINE = '_Stopped, as you asked: nothing more was done._';
@@ -46,6 +47,8 @@ export const TASK_TITLES: Record<string, string> = {
   [DRAFT_REPLY_ACTION]: 'Drafting your reply',
   [SEND_DRAFT_ACTION]: 'Sending your reply',
   [DISCARD_DRAFT_ACTION]: 'Discarding the draft',
+  [SEARCH_EMAIL_ACTION]: 'Searching your mail',
+  [READ_EMAIL_ACTION]: 'Reading the email',
 };
 
 export interface AgentConversationDeps {
@@ -60,6 +63,8 @@ export interface AgentConversationDeps {
   budgets: UserBudgets;
   /** Chooses the intent some other way first (the chat model); undefined → the parser. */
   chooseIntent?: ((text: string, context: { now: Date; timeZone: string }) => Promise<Intent | undefined>) | undefined;
+  /** With a chat model: it plans each request in several steps with the catalogue's actions (plannedTurn.ts). */
+  planTurn?: ((stream: AgentStream, thread: AgentThread, text: string, signal: AbortSignal) => Promise<void>) | undefined;
   /** An alert (the chat model's reading or the parser's) is shown as a card to confirm first. */
   proposeAlert?: (user: SlackUser, intent: AlertIntent, reply: Reply) => Promise<void>;
   logger: Logger;
@@ -121,6 +126,7 @@ async function answer(deps: AgentConversationDeps, stream: AgentStream, thread: 
     };
     return followUp(asked, shown, steps);
   }
+  if (deps.planTurn) return deps.planTurn(stream, thread, text, signal);
   const timeZone = await deps.timeZones.of(user);
   const context = { now: deps.now(), timeZone };
   let proposed: Intent | undefined;

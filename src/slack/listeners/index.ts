@@ -41,6 +41,9 @@ import { RunningTurns } from '../agent/runningTurns.ts';
 import type { StepApprovals } from '../../actions/agent/approvals.ts';
 import { APPROVAL_ACTIONS } from '../blocks/approvalCard.ts';
 import { agentApprovalButton } from './actions/agentApproval.ts';
+import type { Planner } from '../../actions/llm/planner.ts';
+import { planInThread } from '../agent/plannedTurn.ts';
+import type { AgentConversationDeps } from '../agent/agentConversation.ts';
 import { DRAFT_EDIT_CALLBACK } from '../blocks/draftEditModal.ts';
 import { draftEditSubmitted } from './views/draftEdit.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
@@ -62,6 +65,8 @@ export interface ListenerDeps {
   budgets: UserBudgets;
   /** Optional: a chat model's reading of a mention, tried before the deterministic parser. */
   chooseIntent?: AppMentionDeps['chooseIntent'];
+  /** Optional: the chat model planning agent conversations in several steps. */
+  planner?: Planner;
   deliveries: DeliveryLog;
   /** Scheduled digests: `/digest` and the App Home's Pause / Resume. */
   digests: ManageDigests;
@@ -104,7 +109,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // The agent surface: Messages tab threads, Slack's Stop, the feedback buttons.
   const turns = new RunningTurns();
   app.event('agent_session_stopped', agentSessionStopped({ ...deps, turns }));
-  const agent = {
+  const agent: AgentConversationDeps & ListenerDeps & { turns: RunningTurns } = {
     ...deps,
     turns,
     proposeAlert: async (user: SlackUser, intent: AlertIntent, reply: Reply) => {
@@ -113,6 +118,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
     },
   };
+  const { planner } = deps;
+  // With a chat model, each request is planned by it in several steps.
+  if (planner) agent.planTurn = (stream, thread, text, signal) => planInThread({ ...agent, planner }, stream, thread, text, signal);
   app.event('message', agentMessage(agent));
   app.action({ type: 'block_actions', action_id: APPROVAL_ACTIONS }, agentApprovalButton(agent));
   app.view({ type: 'view_submission', callback_id: DRAFT_EDIT_CALLBACK }, draftEditSubmitted(agent));

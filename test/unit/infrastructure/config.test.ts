@@ -69,6 +69,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...minimal, ...llm, LLM_BASE_URL: 'https://api.openai.com/v1' }).llm?.baseUrl).toBe('https://api.openai.com/v1');
   });
 
+  it('reads the agent plan budgets (AGENT_MAX_STEPS, AGENT_MAX_SECONDS) and says what is wrong with them', () => {
+    expect(loadConfig(minimal).agent).toEqual({ maxSteps: 6, maxMs: 60_000 });
+    expect(loadConfig({ ...minimal, AGENT_MAX_STEPS: '3', AGENT_MAX_SECONDS: '90' }).agent).toEqual({ maxSteps: 3, maxMs: 90_000 });
+    expect(problemsOf({ ...minimal, AGENT_MAX_STEPS: 'many' }).join()).toContain('AGENT_MAX_STEPS must be a whole number of steps, e.g. 6');
+    expect(problemsOf({ ...minimal, AGENT_MAX_STEPS: '0' }).join()).toContain('AGENT_MAX_STEPS must be at least 1');
+    expect(problemsOf({ ...minimal, AGENT_MAX_STEPS: '2.5' }).join()).toContain('AGENT_MAX_STEPS must be a whole number of steps');
+    expect(problemsOf({ ...minimal, AGENT_MAX_SECONDS: '1' }).join()).toContain('AGENT_MAX_SECONDS must be at least 5');
+    expect(problemsOf({ ...minimal, AGENT_MAX_SECONDS: '3600' }).join()).toContain('AGENT_MAX_SECONDS must be at most 600');
+  });
+
   it('treats empty values as unset', () => {
     const config = loadConfig({ ...minimal, SLACK_APP_TOKEN: '', PUBLIC_URL: '', PORT: '8080' });
     expect(config.slack.appToken).toBeUndefined();

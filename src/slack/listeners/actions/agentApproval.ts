@@ -12,10 +12,12 @@ import { APPROVAL_ACTIONS, APPROVAL_ANSWERS } from '../../blocks/approvalCard.ts
 import { DRAFT_ANSWERS } from '../../blocks/draftCard.ts';
 import { buildDraftEditModal } from '../../blocks/draftEditModal.ts';
 import { DISCARD_DRAFT_ACTION, SEND_DRAFT_ACTION } from '../../../actions/replyToEmail.ts';
+import { continuePlanAfter } from '../../agent/plannedTurn.ts';
+import type { Planner } from '../../../actions/llm/planner.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-export function agentApprovalButton(deps: AgentConversationDeps & { tasks: BackgroundTasks }) {
+export function agentApprovalButton(deps: AgentConversationDeps & { tasks: BackgroundTasks; planner?: Planner | undefined }) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const verb = APPROVAL_ACTIONS.exec('action_id' in action ? action.action_id : '')?.[1];
@@ -57,6 +59,8 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
         });
       }
       deps.logger.info({ user: user.userId, action: outcome.approval.step.action, decision: verb }, 'agent step decided');
+      // A step of the chat model's plan: the plan goes on (told when the step was declined).
+      if (deps.planner && verb !== 'edit' && (await continuePlanAfter({ ...deps, planner: deps.planner }, client, outcome.approval, verb === 'approve' ? 'approve' : 'cancel'))) return;
       if (verb !== 'approve' && !draft) return;
       const run = verb === 'approve' ? step : { ...step, action: DISCARD_DRAFT_ACTION };
       const thread = { channel: step.thread.channel, threadTs: step.thread.threadTs, user };
