@@ -122,6 +122,33 @@ const KEPT_REQUEST_THREADS = `
       ALTER TABLE kept_requests ADD COLUMN reply_thread_ts text
     `;
 
+const AGENT_EDITS_AND_VIEWED_CHANNELS = `
+      CREATE TABLE agent_edits (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        target_kind text NOT NULL,
+        target_id text NOT NULL,
+        card_channel text NOT NULL,
+        card_ts text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE INDEX agent_edits_expires ON agent_edits (expires_at);
+
+      CREATE TABLE agent_viewed_channels (
+        team_id text NOT NULL,
+        user_id text NOT NULL,
+        channel_id text,
+        updated_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE INDEX agent_viewed_channels_expires ON agent_viewed_channels (expires_at);
+    `;
+
 // What SQLite must say differently: an expression default in parentheses, an autoincrement key.
 const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -298,6 +325,11 @@ const MIGRATIONS: Migration[] = [
     id: 11,
     name: 'a kept request remembers the conversation thread its answer belongs in',
     sql: KEPT_REQUEST_THREADS,
+  },
+  {
+    id: 12,
+    name: 'agent conversations: the Edit modals opened on cards, and the channel each user views',
+    sql: AGENT_EDITS_AND_VIEWED_CHANNELS,
   },
 ];
 

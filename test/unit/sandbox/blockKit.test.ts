@@ -220,7 +220,7 @@ describe('context_actions and modals', () => {
   });
 
   it("draws the draft modal's input as a text field holding the words, named by block and action", () => {
-    const view = buildDraftEditModal({ approvalId: 'a1', channel: 'DU1', cardTs: '1.2', to: 'Bob <bob@example.com>', text: 'See you <Monday> & "then"' });
+    const view = buildDraftEditModal({ editId: 'e1', to: 'Bob <bob@example.com>', text: 'See you <Monday> & "then"' });
     const html = renderBlocks(view.blocks);
     expect(html).toContain('<span class="bk-label">Your reply</span>');
     expect(html).toMatch(/<textarea rows="4" name="reply\/text" data-block-id="reply" data-action-id="text" maxlength="\d+" required>See you &lt;Monday&gt; &amp; &quot;then&quot;<\/textarea>/);
