@@ -149,7 +149,9 @@ describe('Edit on an event the agent proposed', () => {
 
   it("refuses someone else's save, and a save after the step expired; the step stays as it was", async () => {
     const card = cardIn((await ask('add an event tomorrow at 3pm called Standup')).stop);
+    skewMs = 50 * 60_000; // Edit pressed late in the step's hour: the modal outlives the step
     const modal = await openEdit('agent_step:edit', card);
+    skewMs = 0;
     const start = element(modal, 'start')?.initial_date_time ?? 0;
     const values = { title: { value: 'Hijacked' }, start: { value: at(start) }, end: { value: at(start + 60) } };
 
@@ -157,7 +159,7 @@ describe('Edit on an event the agent proposed', () => {
     expect(answerOf(mallory)).toMatchObject({ response_action: 'update' });
     expect(JSON.stringify(answerOf(mallory).view)).toContain('Only the person who asked');
 
-    skewMs = 61 * 60_000; // past the step's hour
+    skewMs = 61 * 60_000; // past the step's hour, not the modal's
     const late = await save(modal, values);
     skewMs = 0;
     expect(answerOf(late)).toMatchObject({ response_action: 'update' });
