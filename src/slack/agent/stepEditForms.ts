@@ -18,7 +18,11 @@ export type FormRead<T> = { ok: true; value: T } | { ok: false; errors: Record<s
 const field = (values: ViewValues, block: string, action = EDIT_INPUT) => values[block]?.[action];
 const text = (values: ViewValues, block: string, action = EDIT_INPUT) => stripUnsafeChars(field(values, block, action)?.value ?? '').trim();
 
-export function readEventForm(values: ViewValues, current: CreateEventInput): FormRead<CreateEventInput> {
+/** As the words' reader allows (whenParser.ts): a start a moment ago is still now. */
+const PAST_GRACE_MS = 60_000;
+
+/** `now`: a timed event may not start before it (an all-day one, not before today in its zone). */
+export function readEventForm(values: ViewValues, current: CreateEventInput, now: Date): FormRead<CreateEventInput> {
   const title = text(values, EDIT_FIELDS.title);
   let when: unknown;
   if (current.when.kind === 'timed') {
@@ -33,7 +37,11 @@ export function readEventForm(values: ViewValues, current: CreateEventInput): Fo
     when = { kind: 'allDay', date: day(EDIT_FIELDS.start), endDate: /^\d{4}-\d{2}-\d{2}$/.test(last) ? addDays(last, 1) : '' };
   }
   const parsed = createEventInputSchema.safeParse({ ...current, title, when });
-  if (parsed.success) return { ok: true, value: parsed.data };
+  if (parsed.success) {
+    const w = parsed.data.when;
+    const past = w.kind === 'timed' ? Date.parse(w.start) < now.getTime() - PAST_GRACE_MS : w.date < todayIn(current.timeZone, now);
+    return past ? { ok: false, errors: { [EDIT_FIELDS.start]: 'That is in the past: choose a later start.' } } : { ok: true, value: parsed.data };
+  }
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const [top, inner] = issue.path;
@@ -43,6 +51,10 @@ export function readEventForm(values: ViewValues, current: CreateEventInput): Fo
   }
   if (Object.keys(errors).length === 0) errors[EDIT_FIELDS.title] = 'That event cannot be saved as it is.';
   return { ok: false, errors };
+}
+
+function todayIn(timeZone: string, now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 export function readAlertForm(values: ViewValues, current: AlertRequest): FormRead<AlertRequest> {

@@ -124,7 +124,7 @@ export async function saveEdit(
   if (!approval) return { answer: refused('gone') };
   const { step } = approval;
   if (step.action === CREATE_EVENT_ACTION && submitted.callbackId === EVENT_EDIT_CALLBACK) {
-    const read = readEventForm(submitted.values, step.input as CreateEventInput);
+    const read = readEventForm(submitted.values, step.input as CreateEventInput, now);
     if (!read.ok) return { answer: fieldErrors(read) };
     if (!(await deps.edits.take(edit.id, user, now)).ok) return { answer: refused('gone') };
     const revised = await deps.approvals.revise(approval.id, user, read.value, now);

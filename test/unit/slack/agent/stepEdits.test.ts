@@ -63,14 +63,19 @@ describe('the Edit modals', () => {
 });
 
 describe('a saved Edit, read back through the action schemas', () => {
+  const now = new Date('2026-12-01T12:00:00Z');
   it('an event: new title and times, or the field that is wrong', () => {
-    const good = readEventForm({ title: { value: { value: ' Moved ' } }, start: at('2026-12-03T09:00:00Z'), end: at('2026-12-03T10:00:00Z') }, timed);
+    const good = readEventForm({ title: { value: { value: ' Moved ' } }, start: at('2026-12-03T09:00:00Z'), end: at('2026-12-03T10:00:00Z') }, timed, now);
     expect(good).toEqual({ ok: true, value: { ...timed, title: 'Moved', when: { kind: 'timed', start: '2026-12-03T09:00:00.000Z', end: '2026-12-03T10:00:00.000Z' } } });
-    const backwards = readEventForm({ title: { value: { value: 'x' } }, start: at('2026-12-03T09:00:00Z'), end: at('2026-12-03T08:00:00Z') }, timed);
+    const backwards = readEventForm({ title: { value: { value: 'x' } }, start: at('2026-12-03T09:00:00Z'), end: at('2026-12-03T08:00:00Z') }, timed, now);
     expect(backwards).toMatchObject({ ok: false, errors: { end: expect.stringContaining('end after') } });
-    expect(readEventForm({ title: { value: { value: '' } }, start: at('2026-12-03T09:00:00Z'), end: {} }, timed)).toMatchObject({ ok: false, errors: { title: expect.any(String), end: expect.any(String) } });
-    const days = readEventForm({ title: { value: { value: 'Offsite' } }, start: { value: { selected_date: '2026-12-10' } }, end: { value: { selected_date: '2026-12-10' } } }, allDay);
+    expect(readEventForm({ title: { value: { value: '' } }, start: at('2026-12-03T09:00:00Z'), end: {} }, timed, now)).toMatchObject({ ok: false, errors: { title: expect.any(String), end: expect.any(String) } });
+    const days = readEventForm({ title: { value: { value: 'Offsite' } }, start: { value: { selected_date: '2026-12-10' } }, end: { value: { selected_date: '2026-12-10' } } }, allDay, now);
     expect(days).toMatchObject({ ok: true, value: { when: { kind: 'allDay', date: '2026-12-10', endDate: '2026-12-11' } } });
+    const past = readEventForm({ title: { value: { value: 'x' } }, start: at('2026-12-01T11:00:00Z'), end: at('2026-12-01T13:00:00Z') }, timed, now);
+    expect(past).toMatchObject({ ok: false, errors: { start: expect.stringContaining('past') } });
+    const yesterday = readEventForm({ title: { value: { value: 'x' } }, start: { value: { selected_date: '2026-11-30' } }, end: { value: { selected_date: '2026-12-02' } } }, allDay, now);
+    expect(yesterday).toMatchObject({ ok: false, errors: { start: expect.any(String) } });
   });
 
   it('an alert: its words and channel, a channel that is none refused, empty for the team channel', () => {
