@@ -2,7 +2,8 @@
  * Approve / Edit / Cancel on the card of a writing step in an agent conversation. Only the person it
  * was proposed to may decide, once, before it expires (one conditional update in the database, so
  * any instance can take the press). The card is replaced by the decision; on Approve the step runs
- * in its thread, streamed like any other answer.
+ * in its thread, streamed like any other answer. Edit on an event or a drafted reply opens a modal
+ * and leaves the card waiting (agent/stepEdits.ts); on other steps it drops the step.
  */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
