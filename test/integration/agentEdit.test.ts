@@ -260,4 +260,26 @@ describe('the channel the user views', () => {
     const noChannel = cardIn((await ask('alert my team: deploy failed')).stop, 'alert_proposal:post');
     expect(noChannel.text).not.toContain('C0OTHER');
   });
+
+  it('"tell this channel: …" in a mention means the channel of the mention', async () => {
+    const mention = { type: 'app_mention', user: USER, text: '<@U0BOT> tell this channel: lunch is here', channel: 'C0HERE', ts: `${Date.now() / 1000}` };
+    expect((await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, mention, { eventId: `EvMention${++events}`, teamId: TEAM })).status).toBe(200);
+    const posted = await h.slack.waitFor((a): a is RecordedCall => isCall('chat.postMessage')(a) && a.body.channel === 'C0HERE', 10_000);
+    expect(JSON.stringify(posted.body)).toContain('lunch is here');
+  });
+
+  // Last: the team channel it sets stays set for the workspace.
+  it('is not proposed over the team channel, but "this channel" still means it', async () => {
+    h.slack.setUser(USER, { isAdmin: true });
+    // By id, as Slack sends a channel picked in the command: no name lookup (the bot caches channel listings).
+    const set = await h.answerOf(await h.command('/alert-channel', USER, '<#C0TEAMCH|team>', { raw: true }));
+    expect(JSON.stringify(set.body)).toContain('<#C0TEAMCH>');
+    await contextChanged([{ type: 'slack#/types/channel_id', value: 'C0VIEWED' }]);
+    await h.slack.settle(300);
+    const team = cardIn((await ask('alert my team: deploy failed')).stop, 'alert_proposal:post');
+    expect(team.text).toContain('the team channel');
+    expect(team.text).not.toContain('C0VIEWED');
+    const here = cardIn((await ask('tell this channel: deploy failed')).stop, 'alert_proposal:post');
+    expect(here.text).toContain('<#C0VIEWED>');
+  });
 });
