@@ -73,7 +73,7 @@ export class SlackDelivery {
     const state = Object.fromEntries(
       Object.entries(values).map(([blockId, actions]) => [
         blockId,
-        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+        Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, elementState(view.view, blockId, value)])),
       ]),
     );
     const payload = {
@@ -140,4 +140,13 @@ export class SlackDelivery {
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return sendSigned(this.eventsUrl, this.secret, body, 'application/x-www-form-urlencoded');
   }
+}
+
+/** A field's state as Slack sends it, by the element type the modal gave that block. */
+function elementState(view: Record<string, unknown>, blockId: string, value: string): Record<string, unknown> {
+  const blocks = Array.isArray(view.blocks) ? (view.blocks as Array<{ block_id?: unknown; element?: { type?: unknown } }>) : [];
+  const type = blocks.find((block) => block.block_id === blockId)?.element?.type;
+  if (type === 'datetimepicker') return { type, selected_date_time: value ? Number(value) : null };
+  if (type === 'datepicker') return { type, selected_date: value || null };
+  return { type: 'plain_text_input', value };
 }

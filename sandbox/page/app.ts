@@ -213,7 +213,9 @@ $('modal').addEventListener('submit', (event) => {
   const form = event.target as HTMLFormElement;
   const values: Record<string, Record<string, string>> = {};
   for (const field of form.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('[data-block-id][data-action-id]')) {
-    (values[field.dataset.blockId ?? ''] ??= {})[field.dataset.actionId ?? ''] = field.value;
+    // A date-and-time picker's local time goes as Unix seconds, as Slack sends selected_date_time.
+    const value = field.dataset.elementType === 'datetimepicker' && field.value ? String(Math.floor(new Date(field.value).getTime() / 1000)) : field.value;
+    (values[field.dataset.blockId ?? ''] ??= {})[field.dataset.actionId ?? ''] = value;
   }
   void (async () => {
     const answer = (await post('/api/view', { id: form.dataset.viewId, action: 'submit', values })) as { errors?: Record<string, string> };

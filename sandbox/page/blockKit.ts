@@ -122,10 +122,16 @@ function renderContextAction(element: FeedbackButtons | IconButton, blockId: str
   return `<span class="bk-unsupported">[${escapeHtml(String((element as { type?: unknown }).type))}]</span>`;
 }
 
-/** An input block's text field (a modal's), named `block_id/action_id` so a submit can say which is which. */
+/**
+ * An input block's field (a modal's), named `block_id/action_id` so a submit can say which is which:
+ * a text field, or the browser's own date and date-and-time pickers (a datetimepicker's value is
+ * local time in the browser; the page sends it as Unix seconds, as Slack does).
+ */
 function renderInput(block: InputBlock, options: RenderOptions): string {
   const element = block.element as PlainTextInput;
   const label = `<span class="bk-label">${renderText(block.label, options)}</span>`;
+  const picker = renderPicker(block);
+  if (picker !== undefined) return `<label class="bk-input" data-block-id="${escapeHtml(block.block_id ?? '')}">${label}${picker}<span class="bk-input-error"></span></label>`;
   if (element.type !== 'plain_text_input') return `<label class="bk-input">${label}<span class="bk-unsupported">[${escapeHtml(String(element.type))}]</span></label>`;
   const attributes =
     `name="${escapeHtml(`${block.block_id ?? ''}/${element.action_id ?? ''}`)}" data-block-id="${escapeHtml(block.block_id ?? '')}" ` +
@@ -134,6 +140,19 @@ function renderInput(block: InputBlock, options: RenderOptions): string {
   const value = escapeHtml(element.initial_value ?? '');
   const field = element.multiline ? `<textarea rows="4" ${attributes}>${value}</textarea>` : `<input ${attributes} value="${value}">`;
   return `<label class="bk-input" data-block-id="${escapeHtml(block.block_id ?? '')}">${label}${field}<span class="bk-input-error"></span></label>`;
+}
+
+function renderPicker(block: InputBlock): string | undefined {
+  const element = block.element as { type: string; action_id?: string; initial_date?: string; initial_date_time?: number };
+  if (element.type !== 'datepicker' && element.type !== 'datetimepicker') return undefined;
+  const named =
+    `name="${escapeHtml(`${block.block_id ?? ''}/${element.action_id ?? ''}`)}" data-block-id="${escapeHtml(block.block_id ?? '')}" ` +
+    `data-action-id="${escapeHtml(element.action_id ?? '')}" data-element-type="${element.type}"${block.optional ? '' : ' required'}`;
+  if (element.type === 'datepicker') return `<input type="date" ${named} value="${escapeHtml(element.initial_date ?? '')}">`;
+  const at = element.initial_date_time === undefined ? undefined : new Date(element.initial_date_time * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const local = at ? `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())}T${two(at.getHours())}:${two(at.getMinutes())}` : '';
+  return `<input type="datetime-local" ${named} value="${local}">`;
 }
 
 const TASK_ICONS: Record<TaskUpdateChunk['status'], string> = { pending: '○', in_progress: '◐', complete: '✓', error: '✗' };

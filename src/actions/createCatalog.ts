@@ -14,7 +14,7 @@ import { ShowUnreadEmail, unreadInputSchema } from './showUnreadEmail.ts';
 import { GmailDraftsClient } from '../connectors/gmail/drafts.ts';
 import { GmailReadClient } from '../connectors/gmail/readMessages.ts';
 import { READ_EMAIL_ACTION, ReadEmail, readEmailInputSchema, SEARCH_EMAIL_ACTION, searchEmailInputSchema } from './readEmail.ts';
-import { DISCARD_DRAFT_ACTION, draftIdInputSchema, DRAFT_REPLY_ACTION, draftReplyInputSchema, ReplyToEmail, SEND_DRAFT_ACTION } from './replyToEmail.ts';
+import { DISCARD_DRAFT_ACTION, draftIdInputSchema, DRAFT_REPLY_ACTION, draftReplyInputSchema, ReplyToEmail, SEND_DRAFT_ACTION, UPDATE_DRAFT_ACTION, updateDraftInputSchema } from './replyToEmail.ts';
 
 export interface CatalogSettings {
   unreadAction: string;
@@ -82,6 +82,15 @@ export function createCatalog(settings: CatalogSettings, deps: { agentAuth: Agen
       effect: 'write',
       input: draftReplyInputSchema,
       run: (identifier, input) => reply.draft(identifier, input),
+    })
+    .register({
+      // The user's own Edit of a draft: nothing leaves the mailbox, so no approval of its own.
+      name: UPDATE_DRAFT_ACTION,
+      connection: settings.gmail.connectionName,
+      budget: 'read_mail',
+      effect: 'write',
+      input: updateDraftInputSchema,
+      run: (identifier, input) => reply.redraft(identifier, input),
     })
     .register({
       name: SEND_DRAFT_ACTION,

@@ -12,12 +12,15 @@ import { buildReplyMime } from '../connectors/gmail/replyMime.ts';
 export const DRAFT_REPLY_ACTION = 'gmail.draft_reply';
 export const SEND_DRAFT_ACTION = 'gmail.send_draft';
 export const DISCARD_DRAFT_ACTION = 'gmail.discard_draft';
+export const UPDATE_DRAFT_ACTION = 'gmail.update_draft';
 /** Slack's plain_text_input holds at most 3,000 characters: the Edit modal must fit the whole reply. */
 export const REPLY_TEXT_MAX = 3000;
 
 const gmailId = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/);
 export const draftReplyInputSchema = z.object({ messageId: gmailId, text: z.string().trim().min(1).max(REPLY_TEXT_MAX) });
 export const draftIdInputSchema = z.object({ draftId: gmailId });
+export const updateDraftInputSchema = draftReplyInputSchema.extend({ draftId: gmailId });
+export type UpdateDraftInput = z.infer<typeof updateDraftInputSchema>;
 export type DraftReplyInput = z.infer<typeof draftReplyInputSchema>;
 
 export interface DraftedReply {
@@ -51,6 +54,26 @@ export class ReplyToEmail {
       });
       const { draftId } = await this.gmail.createDraft(token, { raw, threadId: original.threadId });
       return { draftId, to: original.to, subject: original.subject, text: valid.text };
+    });
+  }
+
+  /**
+   * New words for a draft (Edit): the same draft is updated, built again from the original so it
+   * stays in its thread with In-Reply-To and References.
+   */
+  async redraft(identifier: string, input: UpdateDraftInput): Promise<DraftedReply> {
+    const valid = updateDraftInputSchema.parse(input);
+    return withAccessToken(this.agentAuth, { connection: this.connection, identifier }, async (token) => {
+      const original = await this.gmail.replyContext(token, valid.messageId);
+      const raw = await buildReplyMime({
+        to: original.to,
+        subject: original.subject,
+        text: valid.text,
+        inReplyTo: original.messageIdHeader,
+        references: original.references,
+      });
+      await this.gmail.updateDraft(token, valid.draftId, { raw, threadId: original.threadId });
+      return { draftId: valid.draftId, to: original.to, subject: original.subject, text: valid.text };
     });
   }
 

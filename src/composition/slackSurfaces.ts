@@ -105,6 +105,8 @@ export function createSlackSurfaces(
     proposals: storage.proposals,
     threads: storage.threads,
     approvals: storage.approvals,
+    edits: storage.edits,
+    viewedChannels: storage.viewedChannels,
     inlineAnswerMs: config.slack.inlineAnswerMs,
     workspaceRemoval: deps.workspaceRemoval,
     logger,

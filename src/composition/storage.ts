@@ -15,6 +15,8 @@ import { SqlProcessedEvents } from '../infrastructure/storage/sqlProcessedEvents
 import { SqlUserDirectory } from '../infrastructure/storage/sqlUserDirectory.ts';
 import { SqlStepApprovals } from '../infrastructure/storage/sqlStepApprovals.ts';
 import { SqlThreadStates } from '../infrastructure/storage/sqlThreadStates.ts';
+import { SqlStepEdits } from '../infrastructure/storage/sqlStepEdits.ts';
+import { SqlViewedChannels } from '../infrastructure/storage/sqlViewedChannels.ts';
 
 export type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -32,5 +34,7 @@ export async function openStorage(config: Pick<Config, 'databaseUrl'>, logger: L
     proposals: new SqlAlertProposals(db),
     threads: new SqlThreadStates(db),
     approvals: new SqlStepApprovals(db),
+    edits: new SqlStepEdits(db),
+    viewedChannels: new SqlViewedChannels(db),
   };
 }

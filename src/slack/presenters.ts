@@ -8,7 +8,7 @@ import { buildUnreadSummary } from './blocks/unreadSummary.ts';
 import { addUnreadActions } from './blocks/unreadSummaryActions.ts';
 import { MARK_READ_ACTION } from '../actions/markEmailRead.ts';
 import type { SlackMessage } from './replies.ts';
-import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION, type DraftedReply } from '../actions/replyToEmail.ts';
+import { DISCARD_DRAFT_ACTION, DRAFT_REPLY_ACTION, SEND_DRAFT_ACTION, UPDATE_DRAFT_ACTION, type DraftedReply } from '../actions/replyToEmail.ts';
 import { escapeTruncated, oneLine } from './text/mrkdwn.ts';
 import { READ_EMAIL_ACTION, SEARCH_EMAIL_ACTION } from '../actions/readEmail.ts';
 
@@ -52,6 +52,11 @@ Object.assign(presenters, {
     purpose: 'draft replies to your email (sent only when you press Send)',
     connectorLabel: 'Gmail',
     present: (result: unknown) => ({ text: `Drafted a reply to ${escapeTruncated(oneLine((result as DraftedReply).to), 300)}.` }),
+  },
+  [UPDATE_DRAFT_ACTION]: {
+    purpose: 'change the reply you drafted (sent only when you press Send)',
+    connectorLabel: 'Gmail',
+    present: () => ({ text: 'The draft is changed: nothing was sent.' }),
   },
   [SEND_DRAFT_ACTION]: {
     purpose: 'send the reply you drafted',

@@ -228,8 +228,11 @@ export interface ViewSubmission {
   userId: string;
   teamId: string;
   privateMetadata?: string;
-  /** state.values: block_id → action_id → the plain_text_input's value. */
-  values: Record<string, Record<string, string>>;
+  /**
+   * state.values: block_id → action_id → a plain_text_input's value, or the element's whole state
+   * as Slack sends it (e.g. `{ type: 'datetimepicker', selected_date_time: 1767261600 }`).
+   */
+  values: Record<string, Record<string, string | Record<string, unknown>>>;
 }
 
 /** A modal's submission (`view_submission`), as `payload=<json>` in a form body. */
@@ -237,7 +240,7 @@ export function sendViewSubmission(botUrl: string, secret: string, submission: V
   const values = Object.fromEntries(
     Object.entries(submission.values).map(([blockId, actions]) => [
       blockId,
-      Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }])),
+      Object.fromEntries(Object.entries(actions).map(([actionId, value]) => [actionId, typeof value === 'string' ? { type: 'plain_text_input', value } : value])),
     ]),
   );
   const payload = {
@@ -258,4 +261,17 @@ export function sendViewSubmission(botUrl: string, secret: string, submission: V
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return sendSigned(botUrl, secret, body, 'application/x-www-form-urlencoded', options);
+}
+
+/** A context entity of `app_context_changed`, as Slack orders them (most relevant first). */
+export type ContextEntity =
+  | { type: 'slack#/types/channel_id' | 'slack#/types/canvas_id' | 'slack#/types/list_id'; value: string; team_id?: string }
+  | { type: 'slack#/types/message_context'; value: { message_ts: string; channel_id: string }; team_id?: string };
+
+/**
+ * `app_context_changed` (docs.slack.dev/reference/events/app_context_changed): the user, with the
+ * agent open, now views what `entities` name; `channel` is the app's conversation with them.
+ */
+export function appContextChangedEvent(user: string, channel: string, entities?: ContextEntity[]): Record<string, unknown> {
+  return { type: 'app_context_changed', channel, user, context: entities ? { entities } : {}, event_ts: `${Date.now() / 1000}` };
 }

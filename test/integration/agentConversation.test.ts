@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
+import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
 import type { Arrival, RecordedCall } from '../standins/slackApi.ts';
 import type { StoredMessage } from '../standins/gmailStandinMailbox.ts';
 import { SUGGESTED_PROMPTS } from '../../src/slack/agent/prompts.ts';
@@ -446,38 +446,5 @@ describe('replying to an email with a Gmail draft', () => {
     const dm = await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.stopStream' && a.body.channel === `D${user}` && JSON.stringify(a.body).includes('/connect/'));
     expect(JSON.stringify(dm)).toContain('draft replies to your email');
     expect(h.gmail.drafts.drafts.size).toBe(0);
-  });
-
-  it('Edit opens a modal with the words; saving drafts anew, and only the new draft can be sent', async () => {
-    const { ts } = await ask('show me 3 unread emails');
-    const first = draftCardIn((await ask('reply to Sender 0: See you Monday', { threadTs: ts })).stop);
-    const [oldDraft] = [...h.gmail.drafts.drafts.keys()];
-    await press('edit', first);
-    const opened = await h.slack.waitFor(isCall('views.open'));
-    expect(opened.answer).toMatchObject({ ok: true });
-    const view = opened.body.view as { callback_id: string; private_metadata: string; blocks: Array<{ element?: { initial_value?: string } }> };
-    expect(view.callback_id).toBe('agent_draft_edit');
-    expect(view.blocks.map((b) => b.element?.initial_value).filter(Boolean)).toEqual(['See you Monday']);
-    expect(h.gmail.drafts.drafts.size).toBe(1); // nothing changes until the edit is saved
-
-    const before = callsOf('chat.stopStream').length;
-    const saved = await sendViewSubmission(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
-      callbackId: 'agent_draft_edit', userId: USER, teamId: TEAM, privateMetadata: view.private_metadata, values: { reply: { text: 'See you Tuesday instead' } },
-    });
-    expect(saved.status).toBe(200);
-    await until(() => callsOf('chat.stopStream').length > before, 'the new draft card');
-    const second = draftCardIn(callsOf('chat.stopStream').at(-1)!);
-    expect(second.text).toContain('See you Tuesday instead');
-    const drafts = [...h.gmail.drafts.drafts.values()];
-    expect(drafts.map((d) => d.id)).not.toContain(oldDraft);
-    expect(drafts).toHaveLength(1);
-    expect(drafts[0]!.mime).toContain('See you Tuesday instead');
-
-    await press('approve', first);
-    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.postEphemeral' && String(a.body.text).includes('already decided'));
-    expect(h.gmail.drafts.sent).toEqual([]);
-    await press('approve', second);
-    await until(() => h.gmail.drafts.sent.length === 1, 'the new draft to be sent');
-    expect(h.gmail.drafts.sent[0]!.mime).toContain('See you Tuesday instead');
   });
 });

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, slackOidc, type SlackOidc } from './slackOidc.ts';
 import { agentSurface, type AgentSurface } from './slackAgentApi.ts';
 import { slackOAuthInstall, type IssuedToken, type SlackOAuthInstall } from './slackOAuthInstall.ts';
+import { viewsSurface, type ViewsSurface } from './slackViewsApi.ts';
 
 export const STANDIN_DEFAULTS = { teamId: 'T0TEAM', botUserId: 'U0BOT', botId: 'B0BOT', appId: 'A0APP' };
 
@@ -57,6 +58,8 @@ export interface SlackApiStandin {
   install: SlackOAuthInstall;
   /** The agent surface: streams, session statuses, expiring streams (see slackAgentApi.ts). */
   agent: Pick<AgentSurface, 'streams' | 'sessions' | 'expireStreams'>;
+  /** Modals open (views.open / views.update; see slackViewsApi.ts). */
+  modals: Pick<ViewsSurface, 'views'>;
   /** Every call since start, kept across reset() (e.g. to find whom a link was DM'd to). */
   history: RecordedCall[];
   /** A response_url served here; posts to it are recorded in `responses`. */
@@ -137,8 +140,10 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
   }
 
   const agent = agentSurface(nextTs, checkBlocks);
+  const modals = viewsSurface(() => String(++counter));
   const handlers: Record<string, (b: Body) => Body> = {
     ...agent.handlers,
+    ...modals.handlers,
     'auth.test': () => authTestAnswer(ids, 'bot'),
     'conversations.open': (b) => {
       const user = String(b.users ?? '').split(',')[0];
@@ -192,11 +197,6 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       const user = { id, team_id: ids.teamId, name, real_name: name, ...zone, profile };
       return { user: { ...user, deleted, is_admin: isAdmin, is_owner: false } };
     },
-    // A modal opens only with a fresh trigger_id from an interaction (about 3 s old at most).
-    'views.open': (b) =>
-      b.trigger_id && b.view && typeof b.view === 'object' && (b.view as { type?: unknown }).type === 'modal'
-        ? { view: { id: `V${++counter}`, ...(b.view as object) } }
-        : { ok: false, error: b.trigger_id ? 'invalid_arguments' : 'invalid_trigger_id' },
     'views.publish': (b) =>
       b.user_id && b.view ? { view: { id: `V${++counter}`, ...(b.view as object) } } : { ok: false, error: 'invalid_arguments' },
   };
@@ -306,6 +306,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
     oidc,
     install,
     agent,
+    modals,
     history,
     calls,
     responses,
@@ -337,6 +338,7 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       userGroups.clear();
       channelMembers.clear();
       agent.reset();
+      modals.reset();
       delayMs = 0;
       pageSize = Number.POSITIVE_INFINITY;
     },

@@ -35,4 +35,6 @@ export interface StepApprovals {
   peek(id: string, user: SlackUser, now: Date): Promise<PendingApproval | undefined>;
   /** Decides once: only its own user, only before it expires, only the first decision counts. */
   decide(id: string, user: SlackUser, decision: ApprovalDecision, now: Date): Promise<ApprovalOutcome>;
+  /** Replaces the step's input (an Edit saved): only its own user, only while undecided and unexpired. */
+  revise(id: string, user: SlackUser, input: unknown, now: Date): Promise<ApprovalOutcome>;
 }

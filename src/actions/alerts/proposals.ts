@@ -30,4 +30,8 @@ export interface AlertProposals {
   keep(proposedTo: SlackUser, request: AlertRequest, now: Date): Promise<AlertProposal>;
   /** Takes the proposal for its own user, at most once (the first press of Post or Cancel wins). */
   decide(id: string, user: SlackUser, decision: Decision, now: Date): Promise<DecideOutcome>;
+  /** The proposal while it is still `user`'s to decide (undecided, unexpired), else undefined. */
+  peek(id: string, user: SlackUser, now: Date): Promise<AlertProposal | undefined>;
+  /** Replaces what would be posted (an Edit saved): only its own user, only while undecided and unexpired. */
+  revise(id: string, user: SlackUser, request: AlertRequest, now: Date): Promise<DecideOutcome>;
 }

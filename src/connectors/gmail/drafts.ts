@@ -1,6 +1,6 @@
 /**
  * Gmail drafts for replies (scope gmail.compose): what a reply needs from the original (its thread,
- * whom to answer, its Message-ID and References), then users.drafts create / send / delete. The
+ * whom to answer, its Message-ID and References), then users.drafts create / update / send / delete. The
  * message itself is built by replyMime.ts. Reading the original is retried like the other reads;
  * creating and sending are not (a retried create would leave a second draft, a retried send could
  * send twice). A grant without gmail.compose is reported as unauthorized, so the user is asked to
@@ -27,6 +27,8 @@ export interface ReplyContext {
 export interface GmailDraftsApi {
   replyContext(accessToken: string, messageId: string): Promise<ReplyContext>;
   createDraft(accessToken: string, draft: { raw: string; threadId: string }): Promise<{ draftId: string }>;
+  /** users.drafts.update: the draft's message replaced, in the same thread. */
+  updateDraft(accessToken: string, draftId: string, draft: { raw: string; threadId: string }): Promise<void>;
   sendDraft(accessToken: string, draftId: string): Promise<{ messageId: string }>;
   deleteDraft(accessToken: string, draftId: string): Promise<void>;
 }
@@ -75,6 +77,11 @@ export class GmailDraftsClient implements GmailDraftsApi {
     return { draftId: id };
   }
 
+  async updateDraft(accessToken: string, draftId: string, draft: { raw: string; threadId: string }): Promise<void> {
+    checkId(draftId);
+    await this.call('changing the draft', accessToken, 'PUT', `/drafts/${draftId}`, { id: draftId, message: { raw: draft.raw, threadId: draft.threadId } });
+  }
+
   async sendDraft(accessToken: string, draftId: string): Promise<{ messageId: string }> {
     checkId(draftId);
     const body = await this.call('sending the draft', accessToken, 'POST', '/drafts/send', { id: draftId });
@@ -86,7 +93,7 @@ export class GmailDraftsClient implements GmailDraftsApi {
     await this.withRetries(() => this.call('discarding the draft', accessToken, 'DELETE', `/drafts/${draftId}`));
   }
 
-  private async call(step: string, token: string, method: 'GET' | 'POST' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
+  private async call(step: string, token: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
     let status: number;
     let text: string;
     let retryAfter: string | string[] | undefined;

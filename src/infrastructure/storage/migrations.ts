@@ -176,6 +176,34 @@ const WORKSPACE_REMOVALS = `
       ALTER TABLE audit_log ADD COLUMN workspace_removed_at timestamptz
     `;
 
+
+const AGENT_EDITS_AND_VIEWED_CHANNELS = `
+      CREATE TABLE agent_edits (
+        id text PRIMARY KEY,
+        team_id text NOT NULL,
+        enterprise_id text,
+        user_id text NOT NULL,
+        target_kind text NOT NULL,
+        target_id text NOT NULL,
+        card_channel text NOT NULL,
+        card_ts text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      CREATE INDEX agent_edits_expires ON agent_edits (expires_at);
+
+      CREATE TABLE agent_viewed_channels (
+        team_id text NOT NULL,
+        user_id text NOT NULL,
+        channel_id text,
+        updated_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+      );
+      CREATE INDEX agent_viewed_channels_expires ON agent_viewed_channels (expires_at);
+    `;
+
 // What SQLite must say differently: an expression default in parentheses, an autoincrement key.
 const SQLITE_NOW = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
 const SQLITE_SERIAL_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
@@ -364,6 +392,11 @@ const MIGRATIONS: Migration[] = [
     id: 13,
     name: 'uninstalled workspaces whose removal is under way; audit entries of removed workspaces hidden',
     sql: WORKSPACE_REMOVALS,
+  },
+  {
+    id: 14,
+    name: 'agent conversations: the Edit modals opened on cards, and the channel each user views',
+    sql: AGENT_EDITS_AND_VIEWED_CHANNELS,
   },
 ];
 

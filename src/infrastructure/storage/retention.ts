@@ -74,6 +74,9 @@ export class SqlRetention {
       { table: 'agent_threads', key: 'channel_id, thread_ts', expired: 'expires_at < $1', keepMs: 0 },
       // An uninstall's own record (which workspace, when): a day after it was carried out.
       { table: 'workspace_removals', key: 'id', expired: 'done_at < $1', keepMs: LIFETIMES.shortLived },
+      // An Edit modal saved or left open past its step's hour is worth nothing; nor is an old view.
+      { table: 'agent_edits', key: 'id', expired: 'COALESCE(used_at, expires_at) < $1', keepMs: 0 },
+      { table: 'agent_viewed_channels', key: 'team_id, user_id', expired: 'expires_at < $1', keepMs: 0 },
     ];
   }
 

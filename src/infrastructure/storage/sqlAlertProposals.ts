@@ -3,7 +3,7 @@
  * once. Decided and expired ones are kept a day, then the retention purge (retention.ts) drops them.
  */
 import { randomUUID } from 'node:crypto';
-import { alertRequestSchema } from '../../actions/alerts/alert.ts';
+import { alertRequestSchema, type AlertRequest } from '../../actions/alerts/alert.ts';
 import { PROPOSAL_TTL_MS, type AlertProposal, type AlertProposals, type DecideOutcome, type Decision } from '../../actions/alerts/proposals.ts';
 import type { SlackUser } from '../../core/slackUser.ts';
 import type { Database } from './database.ts';
@@ -50,6 +50,28 @@ export class SqlAlertProposals implements AlertProposals {
       [id, user.teamId, user.userId, now, decision],
     );
     if (taken[0]) return { ok: true, proposal: fromRow(taken[0]) };
+    return this.refusal(id, user);
+  }
+
+  async peek(id: string, user: SlackUser, now: Date): Promise<AlertProposal | undefined> {
+    const rows = await this.db.query<Row>(
+      'SELECT * FROM alert_proposals WHERE id = $1 AND team_id = $2 AND user_id = $3 AND decided_at IS NULL AND expires_at > $4',
+      [id, user.teamId, user.userId, now],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async revise(id: string, user: SlackUser, request: AlertRequest, now: Date): Promise<DecideOutcome> {
+    const revised = await this.db.query<Row>(
+      `UPDATE alert_proposals SET request = $5
+       WHERE id = $1 AND team_id = $2 AND user_id = $3 AND decided_at IS NULL AND expires_at > $4
+       RETURNING *`,
+      [id, user.teamId, user.userId, now, JSON.stringify(alertRequestSchema.parse(request))],
+    );
+    return revised[0] ? { ok: true, proposal: fromRow(revised[0]) } : this.refusal(id, user);
+  }
+
+  private async refusal(id: string, user: SlackUser): Promise<DecideOutcome> {
     const owner = await this.db.query<RequesterColumns>('SELECT team_id, enterprise_id, user_id FROM alert_proposals WHERE id = $1', [id]);
     const row = owner[0];
     if (row && (row.team_id !== user.teamId || row.user_id !== user.userId)) return { ok: false, reason: 'not_yours' };

@@ -57,6 +57,24 @@ export class SqlStepApprovals implements StepApprovals {
       [id, user.teamId, user.userId, now, decision],
     );
     if (taken[0]) return { ok: true, approval: fromRow(taken[0]) };
+    return this.refusal(id, user);
+  }
+
+  async revise(id: string, user: SlackUser, input: unknown, now: Date): Promise<ApprovalOutcome> {
+    const current = await this.peek(id, user, now);
+    if (!current) return this.refusal(id, user);
+    const step = JSON.stringify(proposedStepSchema.parse({ ...current.step, input }));
+    // Conditional like decide: a press of Approve that got there first leaves the step as approved.
+    const revised = await this.db.query<Row>(
+      `UPDATE agent_approvals SET step = $5
+       WHERE id = $1 AND team_id = $2 AND user_id = $3 AND decided_at IS NULL AND expires_at > $4
+       RETURNING *`,
+      [id, user.teamId, user.userId, now, step],
+    );
+    return revised[0] ? { ok: true, approval: fromRow(revised[0]) } : this.refusal(id, user);
+  }
+
+  private async refusal(id: string, user: SlackUser): Promise<ApprovalOutcome> {
     const owner = await this.db.query<RequesterColumns>('SELECT team_id, enterprise_id, user_id FROM agent_approvals WHERE id = $1', [id]);
     const row = owner[0];
     if (row && (row.team_id !== user.teamId || row.user_id !== user.userId)) return { ok: false, reason: 'not_yours' };

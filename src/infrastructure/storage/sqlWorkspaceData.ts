@@ -3,8 +3,9 @@
  * Each table, and what happens to its rows (README: "Uninstalling"):
  *
  * - by workspace (`team_id`), or by org (`enterprise_id`) for an org: auth_links, auth_sessions,
- *   kept_requests, alert_outbox, alert_proposals, digest_schedules, agent_threads, agent_approvals;
- *   alert_channels (keyed by workspace only: for an org, every workspace of it that any table names);
+ *   kept_requests, alert_outbox, alert_proposals, digest_schedules, agent_threads, agent_approvals,
+ *   agent_edits; alert_channels and agent_viewed_channels (keyed by workspace only: for an org, every
+ *   workspace of it that any table names);
  * - by account identifier (the user's workspace or org is in it): oauth_flows; slack_users by its
  *   scope (workspace, or org); rate_buckets by the scope in their key (`kind:scope:user`);
  * - audit_log: kept for AUDIT_RETENTION_DAYS like every entry, but marked, and no read shows it;
@@ -28,7 +29,11 @@ const REQUESTER_TABLES = [
   'digest_schedules',
   'agent_threads',
   'agent_approvals',
+  'agent_edits',
 ] as const;
+
+/** Tables keyed by workspace alone (no enterprise_id column). */
+const WORKSPACE_KEYED_TABLES = ['alert_channels', 'agent_viewed_channels'] as const;
 
 /** Tables with an account identifier column. */
 const IDENTIFIER_TABLES = ['slack_users', 'auth_links', 'auth_sessions', 'kept_requests', 'digest_schedules', 'audit_log', 'connected_accounts', 'oauth_flows'];
@@ -68,12 +73,14 @@ export class SqlWorkspaceData implements WorkspaceData {
         report[table] = (report[table] ?? 0) + (await tx.query(`${sql} RETURNING 1 AS gone`, params)).length;
       };
       if (scope.kind === 'org') {
-        // alert_channels knows only workspaces: those of the org, as the other tables name them.
+        // These know only workspaces: those of the org, as the other tables name them.
         const teams = REQUESTER_TABLES.map((table) => `SELECT team_id FROM ${table} WHERE enterprise_id = $1`).join(' UNION ');
-        await count('alert_channels', `DELETE FROM alert_channels WHERE team_id IN (${teams} UNION SELECT team_id FROM slack_users WHERE enterprise_id = $1)`, [scope.enterpriseId]);
+        for (const table of WORKSPACE_KEYED_TABLES) {
+          await count(table, `DELETE FROM ${table} WHERE team_id IN (${teams} UNION SELECT team_id FROM slack_users WHERE enterprise_id = $1)`, [scope.enterpriseId]);
+        }
         for (const table of REQUESTER_TABLES) await count(table, `DELETE FROM ${table} WHERE enterprise_id = $1`, [scope.enterpriseId]);
       } else {
-        await count('alert_channels', 'DELETE FROM alert_channels WHERE team_id = $1', [scope.teamId]);
+        for (const table of WORKSPACE_KEYED_TABLES) await count(table, `DELETE FROM ${table} WHERE team_id = $1`, [scope.teamId]);
         for (const table of REQUESTER_TABLES) await count(table, `DELETE FROM ${table} WHERE team_id = $1`, [scope.teamId]);
       }
       // Kept for their retention, and no read shows them (sqlAuditLog.ts).

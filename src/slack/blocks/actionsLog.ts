@@ -18,6 +18,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'alert.raise': 'Raised a team alert',
   'gmail.draft_reply': 'Drafted a reply to an email',
   'gmail.send_draft': 'Sent a reply you drafted',
+  'gmail.update_draft': 'Changed the words of a drafted reply',
   'gmail.discard_draft': 'Discarded a drafted reply',
   'agent.feedback.good': 'Rated an answer as helpful',
   'agent.feedback.bad': 'Rated an answer as not helpful',

@@ -7,9 +7,11 @@ import type { KnownBlock } from '@slack/types';
 import type { AlertRequest } from '../../actions/alerts/alert.ts';
 import { channelRef } from '../../actions/alerts/alert.ts';
 import { escapeTruncated, stripUnsafeChars } from '../text/mrkdwn.ts';
+import { buildDecisionButtons } from './decisionButtons.ts';
 
 export const PROPOSAL_POST_ACTION = 'alert_proposal:post';
 export const PROPOSAL_CANCEL_ACTION = 'alert_proposal:cancel';
+export const PROPOSAL_EDIT_ACTION = 'alert_proposal:edit';
 export const PROPOSAL_ACTIONS = /^alert_proposal:(post|cancel)$/;
 
 function where(channel: string | undefined): string {
@@ -18,25 +20,26 @@ function where(channel: string | undefined): string {
   return ref.kind === 'id' ? `<#${ref.id}>` : `#${escapeTruncated(ref.name, 80)}`;
 }
 
-export function buildAlertProposal(input: { proposalId: string; request: AlertRequest }): { text: string; blocks: KnownBlock[] } {
+/**
+ * `editable`: the card has Edit too (in an agent conversation, where the card is a message it can
+ * update); `viewed`: its channel is the one the user was viewing, not one they named.
+ */
+export function buildAlertProposal(input: { proposalId: string; request: AlertRequest; editable?: boolean; viewed?: boolean }): { text: string; blocks: KnownBlock[] } {
   const { request } = input;
   const head =
     `:raised_hand: *Post this alert?* You asked in your own words, so check it first.\n` +
-    `*Where:* ${where(request.channel)}   *Severity:* ${request.severity}` +
+    `*Where:* ${where(request.channel)}${input.viewed ? ' (the channel you are viewing)' : ''}   *Severity:* ${request.severity}` +
     (request.mentionChannel === true ? '   *Notifies:* everyone in the channel (@channel)' : '');
   return {
     text: 'Post this alert? Check it first: nothing is posted until you press Post.',
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
       { type: 'section', text: { type: 'mrkdwn', text: escapeTruncated(stripUnsafeChars(request.text), 2900), verbatim: true } },
-      {
-        type: 'actions',
-        block_id: 'alert_proposal',
-        elements: [
-          { type: 'button', action_id: PROPOSAL_POST_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Post' }, value: input.proposalId },
-          { type: 'button', action_id: PROPOSAL_CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: input.proposalId },
-        ],
-      },
+      buildDecisionButtons('alert_proposal', input.proposalId, [
+        { actionId: PROPOSAL_POST_ACTION, label: 'Post' },
+        ...(input.editable ? [{ actionId: PROPOSAL_EDIT_ACTION, label: 'Edit' }] : []),
+        { actionId: PROPOSAL_CANCEL_ACTION, label: 'Cancel' },
+      ]),
     ],
   };
 }

@@ -4,6 +4,7 @@
  * action_ids `agent_step:approve|edit|cancel`, value: the approval's id.
  */
 import type { KnownBlock } from '@slack/types';
+import { buildDecisionButtons } from './decisionButtons.ts';
 
 export const APPROVAL_ACTIONS = /^agent_step:(approve|edit|cancel)$/;
 export const APPROVE_ACTION = 'agent_step:approve';
@@ -17,15 +18,11 @@ export function buildApprovalCard(input: { approvalId: string; what: string; acc
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `:raised_hand: *Shall I do this for you?*\n${input.what}`, verbatim: true } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: `With ${input.account}. Nothing is done until you press Approve.`, verbatim: true }] },
-      {
-        type: 'actions',
-        block_id: 'agent_step',
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Approve' }, value: input.approvalId },
-          { type: 'button', action_id: EDIT_ACTION, text: { type: 'plain_text', text: 'Edit' }, value: input.approvalId },
-          { type: 'button', action_id: CANCEL_ACTION, text: { type: 'plain_text', text: 'Cancel' }, value: input.approvalId },
-        ],
-      },
+      buildDecisionButtons('agent_step', input.approvalId, [
+        { actionId: APPROVE_ACTION, label: 'Approve' },
+        { actionId: EDIT_ACTION, label: 'Edit' },
+        { actionId: CANCEL_ACTION, label: 'Cancel' },
+      ]),
     ],
   };
 }
@@ -34,6 +31,7 @@ export const APPROVAL_ANSWERS = {
   approved: ':white_check_mark: Approved: doing it now.',
   cancelled: 'Cancelled: nothing was done.',
   edit: 'Nothing was done. Tell me in this thread what to change, and I will show you the step again.',
+  editFailed: 'I could not open the editor just now: nothing was changed. Press Edit again.',
   gone: 'That step was already decided, or it has expired: nothing more was done. Ask me again if you still want it.',
   notYours: 'Only the person who asked can approve that step.',
 } as const;

@@ -1,11 +1,12 @@
 /**
  * A reply drafted in the user's Gmail, shown before anything is sent: to whom, the subject, the
  * words (inert, as written), with Send, Edit and Discard. Its buttons are an approval card's
- * (approvalCard.ts): Send approves sending this draft, Edit and Discard delete it.
+ * (approvalCard.ts): Send approves sending this draft, Edit opens it in a modal, Discard deletes it.
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeTruncated, oneLine, stripUnsafeChars } from '../text/mrkdwn.ts';
 import { APPROVE_ACTION, CANCEL_ACTION, EDIT_ACTION } from './approvalCard.ts';
+import { buildDecisionButtons } from './decisionButtons.ts';
 
 export function buildDraftCard(input: { approvalId: string; to: string; subject: string; text: string; mailbox?: string | undefined }): { text: string; blocks: KnownBlock[] } {
   const subject = /^re:/i.test(input.subject.trim()) ? input.subject.trim() : `Re: ${input.subject.trim()}`;
@@ -18,15 +19,11 @@ export function buildDraftCard(input: { approvalId: string; to: string; subject:
       { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
       { type: 'section', text: { type: 'mrkdwn', text: escapeTruncated(stripUnsafeChars(input.text), 2900), verbatim: true } },
       ...(input.mailbox ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: `From your Gmail account ${escapeTruncated(input.mailbox, 320)}.`, verbatim: true }] }] : []),
-      {
-        type: 'actions',
-        block_id: 'agent_draft',
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Send' }, value: input.approvalId },
-          { type: 'button', action_id: EDIT_ACTION, text: { type: 'plain_text', text: 'Edit' }, value: input.approvalId },
-          { type: 'button', action_id: CANCEL_ACTION, text: { type: 'plain_text', text: 'Discard' }, value: input.approvalId },
-        ],
-      },
+      buildDecisionButtons('agent_draft', input.approvalId, [
+        { actionId: APPROVE_ACTION, label: 'Send' },
+        { actionId: EDIT_ACTION, label: 'Edit' },
+        { actionId: CANCEL_ACTION, label: 'Discard' },
+      ]),
     ],
   };
 }

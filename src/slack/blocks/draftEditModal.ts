@@ -1,7 +1,7 @@
 /**
- * Edit on a drafted reply: a modal holding the reply's words to change. Submitting it drafts the
- * reply anew (the old draft is deleted) and shows the new one with Send / Edit / Discard.
- * private_metadata: `<approval id>|<channel>|<card ts>`, all ours.
+ * Edit on a drafted reply: a modal holding the reply's words to change. Saving it updates the
+ * Gmail draft (same draft, same thread) and the card, which still waits for Send.
+ * private_metadata: the edit's id only (actions/agent/edits.ts); never the words or the mail.
  */
 import type { ModalView } from '@slack/types';
 import { REPLY_TEXT_MAX } from '../../actions/replyToEmail.ts';
@@ -11,11 +11,11 @@ export const DRAFT_EDIT_CALLBACK = 'agent_draft_edit';
 export const DRAFT_EDIT_BLOCK = 'reply';
 export const DRAFT_EDIT_INPUT = 'text';
 
-export function buildDraftEditModal(input: { approvalId: string; channel: string; cardTs: string; to: string; text: string }): ModalView {
+export function buildDraftEditModal(input: { editId: string; to: string; text: string }): ModalView {
   return {
     type: 'modal',
     callback_id: DRAFT_EDIT_CALLBACK,
-    private_metadata: [input.approvalId, input.channel, input.cardTs].join('|'),
+    private_metadata: input.editId,
     title: { type: 'plain_text', text: 'Edit your reply' },
     submit: { type: 'plain_text', text: 'Save draft' },
     close: { type: 'plain_text', text: 'Cancel' },
@@ -35,10 +35,4 @@ export function buildDraftEditModal(input: { approvalId: string; channel: string
       },
     ],
   };
-}
-
-export function parseDraftEditMetadata(metadata: string): { approvalId: string; channel: string; cardTs: string } | undefined {
-  const [approvalId, channel, cardTs] = metadata.split('|');
-  if (!approvalId || !channel || !cardTs || !/^[\w-]{1,64}$/.test(approvalId) || !/^[A-Z0-9]{1,32}$/.test(channel) || !/^\d+\.\d+$/.test(cardTs)) return undefined;
-  return { approvalId, channel, cardTs };
 }

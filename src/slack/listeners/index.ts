@@ -29,9 +29,7 @@ import { digestCommand } from './commands/digest.ts';
 import type { ManageDigests } from '../../actions/digests/manageDigests.ts';
 import { boundUserText } from './boundUserText.ts';
 import { dedupeDeliveries, type DeliveryLog } from './dedupeDeliveries.ts';
-import { appMention, type AlertIntent, type AppMentionDeps } from './events/appMention.ts';
-import type { SlackUser } from '../../core/slackUser.ts';
-import type { Reply } from '../replies.ts';
+import { appMention, type AppMentionDeps } from './events/appMention.ts';
 // The agent surface (Messages tab conversations): grouped here to keep merges simple.
 import { AGENT_FEEDBACK_ACTION } from '../blocks/agentFeedback.ts';
 import { agentFeedbackButton } from './actions/agentFeedback.ts';
@@ -44,10 +42,15 @@ import { agentApprovalButton } from './actions/agentApproval.ts';
 import type { Planner } from '../../actions/llm/planner.ts';
 import { planInThread } from '../agent/plannedTurn.ts';
 import type { AgentConversationDeps } from '../agent/agentConversation.ts';
-import { DRAFT_EDIT_CALLBACK } from '../blocks/draftEditModal.ts';
-import { draftEditSubmitted } from './views/draftEdit.ts';
-import type { ThreadStates } from '../../actions/agent/threadState.ts';
 import { workspaceRemoved, type WorkspaceRemoval } from './events/workspaceRemoved.ts';
+import type { ThreadStates } from '../../actions/agent/threadState.ts';
+import type { StepEdits } from '../../actions/agent/edits.ts';
+import type { ViewedChannels } from '../../actions/agent/viewedChannels.ts';
+import { EDIT_CALLBACKS } from '../agent/stepEdits.ts';
+import { PROPOSAL_EDIT_ACTION } from '../blocks/alertProposal.ts';
+import { alertProposalEditButton, stepEditSubmitted } from './views/stepEdit.ts';
+import { proposeAlertInConversation } from '../agent/viewedChannel.ts';
+import { appContextChanged } from './events/appContextChanged.ts';
 
 export interface ListenerDeps {
   runner: RequestRunner;
@@ -78,6 +81,10 @@ export interface ListenerDeps {
   approvals: StepApprovals;
   /** Uninstalls: `app_uninstalled` and `tokens_revoked` remove what the bot kept for the workspace. */
   workspaceRemoval: WorkspaceRemoval;
+  /** Agent conversations: the Edit modals opened on cards. */
+  edits: StepEdits;
+  /** Agent conversations: the channel each user views beside the agent (app_context_changed). */
+  viewedChannels: ViewedChannels;
   /** INLINE_ANSWER_MS: how long a command's answer may take to go back inside its acknowledgement. */
   inlineAnswerMs?: number;
   logger: Logger;
@@ -95,7 +102,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.command('/digest', digestCommand({ ...deps, refreshHome: (user) => deps.home.publish(user) }));
   app.event('app_mention', appMention({
     ...deps,
-    raiseAlert: (user, intent, _where, reply) => deps.alerts.raise(user, intent, reply),
+    // "tell this channel …" in a mention means the channel it was written in.
+    raiseAlert: (user, intent, where, reply) => deps.alerts.raise(user, intent.thisChannel ? { ...intent, channel: where.channelId } : intent, reply),
     proposeAlert: async (user, intent, reply) => {
       const { kind: _kind, ...request } = intent;
       const proposal = await deps.proposals.keep(user, request, deps.now());
@@ -112,18 +120,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const agent: AgentConversationDeps & ListenerDeps & { turns: RunningTurns } = {
     ...deps,
     turns,
-    proposeAlert: async (user: SlackUser, intent: AlertIntent, reply: Reply) => {
-      const { kind: _kind, ...request } = intent;
-      const proposal = await deps.proposals.keep(user, request, deps.now());
-      await reply.send(buildAlertProposal({ proposalId: proposal.id, request: proposal.request }));
-    },
+    proposeAlert: proposeAlertInConversation({ ...deps, channels: deps.alertChannels.channels, defaultChannel: deps.alertChannels.defaultChannel }),
   };
   const { planner } = deps;
   // With a chat model, each request is planned by it in several steps.
   if (planner) agent.planTurn = (stream, thread, text, signal) => planInThread({ ...agent, planner }, stream, thread, text, signal);
+  app.event('app_context_changed', appContextChanged(deps));
   app.event('message', agentMessage(agent));
   app.action({ type: 'block_actions', action_id: APPROVAL_ACTIONS }, agentApprovalButton(agent));
-  app.view({ type: 'view_submission', callback_id: DRAFT_EDIT_CALLBACK }, draftEditSubmitted(agent));
+  app.view({ type: 'view_submission', callback_id: new RegExp(`^(${EDIT_CALLBACKS.join('|')})$`) }, stepEditSubmitted(agent));
+  app.action({ type: 'block_actions', action_id: PROPOSAL_EDIT_ACTION }, alertProposalEditButton(agent));
   app.action({ type: 'block_actions', action_id: AGENT_FEEDBACK_ACTION }, agentFeedbackButton(deps));
   app.action(LINK_BUTTON_ACTIONS, acknowledgeLinkButton);
   app.action({ type: 'block_actions', action_id: HOME_ACTIONS }, homeButton(deps));

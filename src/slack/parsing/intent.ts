@@ -20,7 +20,8 @@ import { parseDigestMention } from './digestMention.ts';
 export type Intent =
   | { kind: 'unread'; count: number; search: string | undefined }
   | { kind: 'event'; title: string; when: When; whenText: string }
-  | { kind: 'alert'; text: string; severity: Severity; channel?: string; mentionChannel: boolean }
+  /** `thisChannel`: "tell this channel …": the channel the user is in or viewing, whichever the surface knows. */
+  | { kind: 'alert'; text: string; severity: Severity; channel?: string; mentionChannel: boolean; thisChannel?: true }
   | { kind: 'digest'; cron: string; count: number; search: string | undefined }
   | { kind: 'unclear'; about: 'event' | 'alert' | 'digest'; problem: string }
   | { kind: 'help' };
@@ -52,6 +53,7 @@ function readAlert(raw: string, colon: RegExpExecArray | null): Intent | undefin
   let severity: Severity | undefined;
   let channel: string | undefined;
   let mentionChannel = false;
+  let thisChannel = false;
   let end = 0; // words of the head, so far
   let sawAlert = false;
   for (let i = 0; i < head.length; i++) {
@@ -62,20 +64,24 @@ function readAlert(raw: string, colon: RegExpExecArray | null): Intent | undefin
     if (severityToken(word) && (colon || ALERT_HEAD.has(head[i + 1]?.toLowerCase() ?? ''))) severity ??= severityToken(word);
     else if (asChannel !== undefined) channel ??= asChannel;
     else if (isChannelMention(token)) mentionChannel = true;
+    else if (word === 'this' && /^channel$/i.test(head[i + 1]?.replace(/[,!]+$/, '') ?? '')) thisChannel = true;
     else if (!ALERT_HEAD.has(word)) break;
     if (word === 'alert' || word === 'alerts' || (['tell', 'notify', 'warn', 'let'].includes(word) && i === firstVerb(head))) sawAlert = true;
-    if (colon || HEAD_END.has(word) || asChannel !== undefined || isChannelMention(token)) end = i + 1;
+    if (colon || HEAD_END.has(word) || asChannel !== undefined || isChannelMention(token) || (thisChannel && word === 'channel')) end = i + 1;
   }
   if (!sawAlert || (colon && end < head.length)) return undefined;
   const headText = head.slice(0, end).join(' ').toLowerCase();
-  if (!/\b(alerts?|team|everyone)\b/.test(headText) && channel === undefined) return undefined; // "tell me a joke"
+  if (!/\b(alerts?|team|everyone)\b/.test(headText) && channel === undefined && !thisChannel) return undefined; // "tell me a joke"
   const body = colon ? raw.slice(colon.index + colon[0].length) : raw.split(/\s+/).slice(end).join(' ');
   const bodyWords = body.trim().split(/\s+/);
   if (bodyWords[0] !== undefined && isChannelMention(bodyWords[0])) mentionChannel = true;
   const message = alertText(isChannelMention(bodyWords[0] ?? '') ? bodyWords.slice(1).join(' ') : body);
   if (!message) return { kind: 'unclear', about: 'alert', problem: 'What should the alert say? e.g. “alert the team: deploy failed”.' };
   if (message.length > ALERT_TEXT_MAX) return { kind: 'unclear', about: 'alert', problem: `That alert is too long: ${ALERT_TEXT_MAX} characters at most.` };
-  return { kind: 'alert', text: message, severity: severity ?? DEFAULT_SEVERITY, ...(channel ? { channel } : {}), mentionChannel };
+  return {
+    kind: 'alert', text: message, severity: severity ?? DEFAULT_SEVERITY, ...(channel ? { channel } : {}), mentionChannel,
+    ...(thisChannel && !channel ? { thisChannel: true as const } : {}),
+  };
 }
 
 /** The index of the first word that is not politeness, where a verb such as "tell" must stand. */

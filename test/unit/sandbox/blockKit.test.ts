@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderBlocks, renderMarkdown, renderMrkdwn, renderStream } from '../../../sandbox/page/blockKit.ts';
 import { buildFeedbackButtons } from '../../../src/slack/blocks/agentFeedback.ts';
 import { buildDraftEditModal } from '../../../src/slack/blocks/draftEditModal.ts';
+import { buildEventEditModal } from '../../../src/slack/blocks/stepEditModals.ts';
 import { buildUnreadSummary } from '../../../src/slack/blocks/unreadSummary.ts';
 
 const BERLIN = { timeZone: 'Europe/Berlin', now: new Date('2026-03-02T12:00:00Z') };
@@ -220,10 +221,20 @@ describe('context_actions and modals', () => {
   });
 
   it("draws the draft modal's input as a text field holding the words, named by block and action", () => {
-    const view = buildDraftEditModal({ approvalId: 'a1', channel: 'DU1', cardTs: '1.2', to: 'Bob <bob@example.com>', text: 'See you <Monday> & "then"' });
+    const view = buildDraftEditModal({ editId: 'e1', to: 'Bob <bob@example.com>', text: 'See you <Monday> & "then"' });
     const html = renderBlocks(view.blocks);
     expect(html).toContain('<span class="bk-label">Your reply</span>');
     expect(html).toMatch(/<textarea rows="4" name="reply\/text" data-block-id="reply" data-action-id="text" maxlength="\d+" required>See you &lt;Monday&gt; &amp; &quot;then&quot;<\/textarea>/);
     expect(shown(html)).toContain('To Bob <bob@example.com>.');
+  });
+
+  it("draws an event modal's pickers as the browser's date-time and date fields, named by block and action", () => {
+    const start = new Date(2026, 11, 2, 15, 0);
+    const timed = buildEventEditModal({ editId: 'e', event: { title: 'Review', timeZone: 'UTC', when: { kind: 'timed', start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString() } } });
+    const html = renderBlocks(timed.blocks);
+    expect(html).toContain('<input type="datetime-local" name="start/value" data-block-id="start" data-action-id="value" data-element-type="datetimepicker" required value="2026-12-02T15:00">');
+    expect(html).toContain('value="2026-12-02T15:30"');
+    const days = renderBlocks(buildEventEditModal({ editId: 'e', event: { title: 'Offsite', timeZone: 'UTC', when: { kind: 'allDay', date: '2026-12-03', endDate: '2026-12-05' } } }).blocks);
+    expect(days).toContain('<input type="date" name="end/value" data-block-id="end" data-action-id="value" data-element-type="datepicker" required value="2026-12-04">');
   });
 });

@@ -18,6 +18,10 @@ import { SqlKeptRequestStore } from '../../../src/infrastructure/storage/sqlKept
 import { SqlOAuthFlowStore } from '../../../src/infrastructure/storage/sqlOAuthFlowStore.ts';
 import { SqlProcessedEvents } from '../../../src/infrastructure/storage/sqlProcessedEvents.ts';
 import { SqlUserDirectory } from '../../../src/infrastructure/storage/sqlUserDirectory.ts';
+import { SqlStepEdits } from '../../../src/infrastructure/storage/sqlStepEdits.ts';
+import { SqlViewedChannels } from '../../../src/infrastructure/storage/sqlViewedChannels.ts';
+import { EDIT_TTL_MS } from '../../../src/actions/agent/edits.ts';
+import { VIEWED_CHANNEL_TTL_MS } from '../../../src/actions/agent/viewedChannels.ts';
 import { SqlStepApprovals } from '../../../src/infrastructure/storage/sqlStepApprovals.ts';
 import { SqlThreadStates } from '../../../src/infrastructure/storage/sqlThreadStates.ts';
 import { removalIdOf, SqlWorkspaceRemovals } from '../../../src/infrastructure/storage/sqlWorkspaceRemovals.ts';
@@ -69,6 +73,26 @@ const CASES: Case[] = [
     async seed(db, moment) {
       const step = { action: 'gmail.mark_read', input: {}, thread: { channel: 'DU1', threadTs: unique('1700000000') } };
       return (await new SqlStepApprovals(db).keep(alice, step, later(moment, -APPROVAL_TTL_MS))).id;
+    },
+  },
+  {
+    name: 'an Edit modal on an agent card: once it expired',
+    lifetimeMs: 0,
+    table: 'agent_edits',
+    key: 'id',
+    async seed(db, moment) {
+      return (await new SqlStepEdits(db).open(alice, { kind: 'step', id: unique('a') }, { channel: 'DU1', ts: '1.2' }, later(moment, -EDIT_TTL_MS))).id;
+    },
+  },
+  {
+    name: 'the channel a user viewed: once it expired',
+    lifetimeMs: 0,
+    table: 'agent_viewed_channels',
+    key: 'user_id',
+    async seed(db, moment) {
+      const user = { teamId: 'T1', userId: unique('U') };
+      await new SqlViewedChannels(db).remember(user, 'C0VIEWED', later(moment, -VIEWED_CHANNEL_TTL_MS));
+      return user.userId;
     },
   },
   {
@@ -348,8 +372,8 @@ describe.each(DATABASE_KINDS)('the retention purge on $name', (kind) => {
     const report = await new SqlRetention(counting.db, { auditRetentionDays: AUDIT_DAYS, batchSize: 2 }).purge(NOW);
     expect(report?.processed_events).toBe(5);
     expect((await db.query('SELECT key FROM processed_events')).map((row) => row.key)).toEqual(['fresh']);
-    // processed_events: 2 + 2 + 1; each of the other 11 rules: one statement that finds nothing.
-    expect(counting.deletes()).toBe(3 + 11);
+    // processed_events: 2 + 2 + 1; each of the other 13 rules: one statement that finds nothing.
+    expect(counting.deletes()).toBe(3 + 13);
   });
 
   it('forgets a Slack user on request, and stores the same identifier on their next visit', async () => {

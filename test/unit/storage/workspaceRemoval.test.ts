@@ -30,6 +30,8 @@ const DECISIONS: Record<string, 'deleted' | 'hidden' | 'agent-auth port' | 'inst
   digest_schedules: 'deleted',
   agent_threads: 'deleted',
   agent_approvals: 'deleted',
+  agent_edits: 'deleted',
+  agent_viewed_channels: 'deleted',
   oauth_flows: 'deleted',
   rate_buckets: 'deleted',
   audit_log: 'hidden',
@@ -63,6 +65,8 @@ async function seed(db: Database, user: SlackUser): Promise<void> {
   await q("INSERT INTO digest_schedules (identifier, team_id, enterprise_id, user_id, cron, count, time_zone, paused, slot_at, due_at, reconnect_prompted, created_at, updated_at) VALUES ($1, $2, $3, $4, '0 9 * * *', 5, 'UTC', $5, $6, $6, $5, $6, $6)", [identifier, t, e, u, false, t0]);
   await q("INSERT INTO agent_threads (channel_id, thread_ts, team_id, enterprise_id, user_id, state, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, '{}', $6, $7)", [`D${u}`, `${n}.1`, t, e, u, t0, later]);
   await q("INSERT INTO agent_approvals (id, team_id, enterprise_id, user_id, step, created_at, expires_at) VALUES ($1, $2, $3, $4, '{}', $5, $6)", [`ap${n}`, t, e, u, t0, later]);
+  await q("INSERT INTO agent_edits (id, team_id, enterprise_id, user_id, target_kind, target_id, card_channel, card_ts, created_at, expires_at) VALUES ($1, $2, $3, $4, 'step', $5, $6, $7, $8, $9)", [`ed${n}`, t, e, u, `ap${n}`, `D${u}`, `${n}.2`, t0, later]);
+  await q("INSERT INTO agent_viewed_channels (team_id, user_id, channel_id, updated_at, expires_at) VALUES ($1, $2, 'C1', $3, $4)", [t, u, t0, later]);
   await q("INSERT INTO connected_accounts (connection, identifier, status, created_at, updated_at) VALUES ('gmail', $1, 'ACTIVE', $2, $2)", [identifier, t0]);
   await q("INSERT INTO oauth_flows (state_hash, connection, identifier, code_verifier, redirect_uri, created_at, expires_at) VALUES ($1, 'gmail', $2, 'sealed', 'http://x', $3, $4)", [`f${n}`, identifier, t0, later]);
   await q('INSERT INTO rate_buckets (key, tokens, at) VALUES ($1, 1, $2)', [`read_mail:${e ?? t}:${u}`, t0]);

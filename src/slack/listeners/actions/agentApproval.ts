@@ -2,7 +2,8 @@
  * Approve / Edit / Cancel on the card of a writing step in an agent conversation. Only the person it
  * was proposed to may decide, once, before it expires (one conditional update in the database, so
  * any instance can take the press). The card is replaced by the decision; on Approve the step runs
- * in its thread, streamed like any other answer.
+ * in its thread, streamed like any other answer. Edit on an event or a drafted reply opens a modal
+ * and leaves the card waiting (agent/stepEdits.ts); on other steps it drops the step.
  */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
@@ -10,14 +11,14 @@ import { runAction, watchStop, type AgentConversationDeps } from '../../agent/ag
 import { AgentStream } from '../../agent/agentStream.ts';
 import { APPROVAL_ACTIONS, APPROVAL_ANSWERS } from '../../blocks/approvalCard.ts';
 import { DRAFT_ANSWERS } from '../../blocks/draftCard.ts';
-import { buildDraftEditModal } from '../../blocks/draftEditModal.ts';
 import { DISCARD_DRAFT_ACTION, SEND_DRAFT_ACTION } from '../../../actions/replyToEmail.ts';
 import { continuePlanAfter } from '../../agent/plannedTurn.ts';
 import type { Planner } from '../../../actions/llm/planner.ts';
+import { openEditModal, type StepEditDeps } from '../../agent/stepEdits.ts';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-export function agentApprovalButton(deps: AgentConversationDeps & { tasks: BackgroundTasks; planner?: Planner | undefined }) {
+export function agentApprovalButton(deps: AgentConversationDeps & StepEditDeps & { tasks: BackgroundTasks; planner?: Planner | undefined }) {
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
     const verb = APPROVAL_ACTIONS.exec('action_id' in action ? action.action_id : '')?.[1];
@@ -27,20 +28,19 @@ export function agentApprovalButton(deps: AgentConversationDeps & { tasks: Backg
     const cardTs = body.message?.ts ?? body.container?.message_ts;
     if (!verb || !id || typeof channel !== 'string') return;
     const tell = (text: string) => client.chat.postEphemeral({ channel, user: user.userId, text, ...(body.message?.thread_ts ? { thread_ts: body.message.thread_ts } : {}) });
-    const triggerId = body.trigger_id;
-    deps.tasks.run('agent step approval', async () => {
-      if (verb === 'edit') {
-        // A drafted reply is edited in a modal; the card stays until the edit is saved.
-        const pending = await deps.approvals.peek(id, user, deps.now());
-        if (pending?.step.action === SEND_DRAFT_ACTION && typeof cardTs === 'string') {
-          const draft = pending.step.input as { to?: unknown; text?: unknown };
-          await client.views.open({
-            trigger_id: triggerId,
-            view: buildDraftEditModal({ approvalId: id, channel, cardTs, to: String(draft.to ?? ''), text: String(draft.text ?? '') }),
-          });
-          return;
-        }
+    if (verb === 'edit' && typeof cardTs === 'string') {
+      // An event or a drafted reply is edited in a modal, opened now (not queued: the trigger_id
+      // lasts 3 seconds); the card stays, waiting, until the edit is saved.
+      try {
+        const opened = await openEditModal(deps, client, { user, target: { kind: 'step', id }, card: { channel, ts: cardTs }, triggerId: body.trigger_id });
+        if (opened === 'opened') return;
+      } catch (err) {
+        deps.logger.warn({ err }, 'opening the Edit modal failed');
+        await tell(APPROVAL_ANSWERS.editFailed).catch(() => {});
+        return;
       }
+    }
+    deps.tasks.run('agent step approval', async () => {
       const outcome = await deps.approvals.decide(id, user, verb === 'approve' ? 'approve' : 'cancel', deps.now());
       if (!outcome.ok) {
         if (outcome.reason === 'not_yours') deps.logger.warn({ user: user.userId }, "refused a press on someone else's agent step");

@@ -12,22 +12,29 @@ import { parseDigestArgs } from '../../parsing/digestArgs.ts';
 import type { Logger } from '../../../infrastructure/logger.ts';
 import { BUSY_TEXT } from '../../errorMessages.ts';
 import type { HomeTab } from '../../home/homeTab.ts';
-import { SUGGESTED_PROMPTS, SUGGESTED_PROMPTS_TITLE } from '../../agent/prompts.ts';
+import { suggestedPrompts, SUGGESTED_PROMPTS_TITLE } from '../../agent/prompts.ts';
+import { viewedChannelIn } from '../../agent/viewedChannel.ts';
+import type { ViewedChannels } from '../../../actions/agent/viewedChannels.ts';
 
 export const HOME_ACTIONS = /^home_(connect|disconnect):/;
 export const HOME_DIGEST_ACTIONS = new RegExp(`^(${HOME_DIGEST_PAUSE}|${HOME_DIGEST_RESUME}|${HOME_DIGEST_CHANGE})$`);
 
-export function appHomeOpened(deps: { home: HomeTab; tasks: BackgroundTasks }) {
+export function appHomeOpened(deps: { home: HomeTab; tasks: BackgroundTasks; viewedChannels?: ViewedChannels; now: () => Date }) {
   return async ({ event, body, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> => {
+    const user = { teamId: body.team_id, enterpriseId: body.enterprise_id || undefined, userId: event.user };
     if (event.tab === 'messages') {
       const channel = event.channel;
+      // The tab may open beside a channel: its context says which (as app_context_changed does).
+      const inView = viewedChannelIn(event.context);
       deps.tasks.run('suggest prompts', async () => {
-        await client.assistant.threads.setSuggestedPrompts({ channel_id: channel, title: SUGGESTED_PROMPTS_TITLE, prompts: [...SUGGESTED_PROMPTS] });
+        const viewed = deps.viewedChannels;
+        if (viewed && inView) await viewed.remember(user, inView, deps.now());
+        const viewing = inView ?? (viewed ? await viewed.viewed(user, deps.now()) : undefined);
+        await client.assistant.threads.setSuggestedPrompts({ channel_id: channel, title: SUGGESTED_PROMPTS_TITLE, prompts: suggestedPrompts(Boolean(viewing)) });
       });
       return;
     }
     if (event.tab !== 'home') return;
-    const user = { teamId: body.team_id, enterpriseId: body.enterprise_id || undefined, userId: event.user };
     deps.tasks.run('publish home', () => deps.home.publish(user));
   };
 }
