@@ -28,7 +28,7 @@ const AGENT_AUTH_DOWN = /The service I use to reach Gmail isn't answering right 
 
 beforeEach(async () => {
   // Idle first: the previous test's retries and fallbacks land before its records and failures go.
-  await h.slack.settle();
+  await h.settle();
   h.gmail.reset();
   h.scalekit.setDown(false);
   h.scalekit.setDelay(0);
