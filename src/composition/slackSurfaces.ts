@@ -47,6 +47,8 @@ export function createSlackSurfaces(
     dispatcher: Dispatcher;
     logger: Logger;
     now: () => Date;
+    /** How long a request to the chat model may take (default 8 s). */
+    upstreamTimeoutMs?: number;
   },
 ) {
   const { storage, flow, tasks, dispatcher, logger, now } = deps;
@@ -93,7 +95,7 @@ export function createSlackSurfaces(
     users,
     home,
     budgets: deps.budgets,
-    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
+    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger, timeoutMs: deps.upstreamTimeoutMs }) } : {}),
     deliveries: storage.deliveries,
     digests: manageDigests,
     proposals: storage.proposals,

@@ -14,7 +14,8 @@ const USER = 'U0FAULT';
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  h = await startHarness({ INLINE_ANSWER_MS: "0" });
+  // Hangs are given up on after 2 s rather than the production 5 s (Gmail, Calendar) and 8 s (Scalekit).
+  h = await startHarness({ INLINE_ANSWER_MS: "0" }, { bot: { upstreamTimeoutMs: 2_000 } });
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
