@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildBot } from '../../scripts/build.ts';
 import { freePort } from '../helpers/freePort.ts';
+import { childEnv } from '../helpers/childEnv.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin, type SlackApiStandin } from '../standins/slackApi.ts';
 
@@ -63,7 +64,7 @@ function projectDirectory(dotEnv?: Record<string, string>): string {
 function npmRun(script: string, cwd: string, env: Record<string, string> = {}, npmOptions: string[] = []) {
   const child = spawn('npm', ['run', '--silent', ...npmOptions, script], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { ...childEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
