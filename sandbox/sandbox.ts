@@ -38,6 +38,8 @@ export interface SandboxOptions {
   port?: number;
   /** Where the bot keeps its database and log (default: a new temporary folder, removed on close). */
   dataDir?: string;
+  /** Settings for the bot on top of the sandbox's own (e.g. SHUTDOWN_DRAIN_SECONDS for a quicker close). */
+  settings?: Record<string, string>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -96,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: join(dataDir, 'bot.sqlite'),
     LOG_LEVEL: 'info',
+    ...options.settings,
   };
   const closeStandins = () => Promise.all([slack.close(), gmail.close(), calendar.close(), provider.close(), web.close()]);
   let bot: BotProcess;

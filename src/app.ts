@@ -24,6 +24,11 @@ export interface BotOptions extends BackgroundIntervals {
   now?: () => Date;
   /** Waits between start-up checks of a service that does not answer (default 1, 2, 4, 8, 15 s). */
   startupRetryDelaysMs?: number[];
+  /**
+   * How long one request to Gmail, Calendar, Scalekit or the chat model may take before it counts
+   * as hanging (default 5 s for Gmail and Calendar, 8 s for Scalekit and the chat model).
+   */
+  upstreamTimeoutMs?: number;
 }
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
@@ -36,7 +41,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger, config.background);
   const { budgets, alertLimiter } = createBudgets(config, { db: storage.db, now });
-  const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now });
+  const { upstreamTimeoutMs } = options;
+  const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now, upstreamTimeoutMs });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
   // Serving many workspaces (none in single-workspace mode): the uninstall forgets installations too.
@@ -50,7 +56,7 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   ];
   slack = createSlackSurfaces(config, {
     routes, tokens: install?.tokens, identity: () => state.identity, storage, connections, flow, budgets, alertLimiter, tasks, dispatcher, logger, now,
-    workspaceRemoval,
+    workspaceRemoval, upstreamTimeoutMs,
   });
 
   const { auditRetentionDays } = config;

@@ -22,26 +22,28 @@ export interface CatalogSettings {
   calendar: { connectionName: string; apiUrl: string };
 }
 
-export function createCatalog(settings: CatalogSettings, deps: { agentAuth: AgentAuth; dispatcher: Dispatcher }): ActionCatalog {
+/** `requestTimeoutMs`: how long one request to Gmail or Calendar may take (default 5 s). */
+export function createCatalog(settings: CatalogSettings, deps: { agentAuth: AgentAuth; dispatcher: Dispatcher; requestTimeoutMs?: number }): ActionCatalog {
   const { agentAuth, dispatcher } = deps;
+  const requestTimeoutMs = deps.requestTimeoutMs ?? 5_000;
   const showUnread = new ShowUnreadEmail({
     agentAuth,
-    gmail: new GmailClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    gmail: new GmailClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs }),
     connection: settings.gmail.connectionName,
   });
   const markRead = new MarkEmailRead({
     agentAuth,
-    gmail: new GmailModifyClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    gmail: new GmailModifyClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs }),
     connection: settings.gmail.connectionName,
   });
   const createEvent = new CreateCalendarEvent({
     agentAuth,
-    calendar: new CalendarClient({ baseUrl: settings.calendar.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    calendar: new CalendarClient({ baseUrl: settings.calendar.apiUrl, dispatcher, requestTimeoutMs }),
     connection: settings.calendar.connectionName,
   });
   const reply = new ReplyToEmail({
     agentAuth,
-    gmail: new GmailDraftsClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs: 5_000 }),
+    gmail: new GmailDraftsClient({ baseUrl: settings.gmail.apiUrl, dispatcher, requestTimeoutMs }),
     connection: settings.gmail.connectionName,
   });
   const readEmail = new ReadEmail({

@@ -29,6 +29,8 @@ export interface AgentAuthDeps {
   dispatcher: Dispatcher;
   logger: Logger;
   now: () => Date;
+  /** How long a request to Scalekit may take (default 8 s). */
+  upstreamTimeoutMs?: number;
 }
 
 /** The settings' endpoint overrides per provider, in the shape connector descriptions take. */
@@ -45,7 +47,7 @@ export async function createAgentAuth(settings: AgentAuthConfig, deps: AgentAuth
     // The SDK is loaded on the first call to Scalekit, not at start (see scalekit/sdk.ts).
     const actions = async () => {
       const { ScalekitClient } = await loadScalekitSdk();
-      return new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: 8_000 }).actions;
+      return new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: deps.upstreamTimeoutMs ?? 8_000 }).actions;
     };
     return new ScalekitAgentAuth({ actions, now });
   }

@@ -23,7 +23,7 @@ export interface Connections {
 
 export async function createConnections(
   config: Config,
-  deps: { db: Database; dispatcher: Dispatcher; logger: Logger; now: () => Date },
+  deps: { db: Database; dispatcher: Dispatcher; logger: Logger; now: () => Date; upstreamTimeoutMs?: number },
 ): Promise<Connections> {
   const overrides = endpointOverrides(config.agentAuth);
   const agentAuth = await createAgentAuth(config.agentAuth, {
@@ -33,7 +33,7 @@ export async function createConnections(
     },
     ...deps,
   });
-  const catalog = createCatalog({ unreadAction: UNREAD_ACTION, gmail: config.gmail, calendar: config.calendar }, { agentAuth, dispatcher: deps.dispatcher });
+  const catalog = createCatalog({ unreadAction: UNREAD_ACTION, gmail: config.gmail, calendar: config.calendar }, { agentAuth, dispatcher: deps.dispatcher, requestTimeoutMs: deps.upstreamTimeoutMs });
   const connections = [
     { connection: config.gmail.connectionName, label: 'Gmail', purpose: presenterFor(UNREAD_ACTION).purpose },
     { connection: config.calendar.connectionName, label: 'Google Calendar', purpose: presenterFor(CREATE_EVENT_ACTION).purpose },

@@ -25,6 +25,11 @@ export interface Bot {
    * `onStep` hears what it is waiting for at each point, for a shutdown deadline to report.
    */
   stop(drainMs?: number, onStep?: (waitingFor: string) => void): Promise<void>;
+  /**
+   * Resolves true once no work taken from Slack is running or queued (retries and their waits
+   * included), false after `timeoutMs`: tests wait on it instead of sleeping out a quiet period.
+   */
+  idle(timeoutMs: number): Promise<boolean>;
 }
 
 /** What the Slack app and the readiness route ask of the bot while it starts. */
@@ -95,5 +100,6 @@ export function lifecycle(
       await deps.db.close();
       logger.info('bot stopped');
     },
+    idle: (timeoutMs) => deps.tasks.drain(timeoutMs),
   };
 }

@@ -11,8 +11,8 @@ import { ChatCompletionsClient } from '../connectors/llm/chatCompletions.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { llmIntent } from '../slack/parsing/llmIntent.ts';
 
-export function createLlmIntent(settings: { baseUrl: string; apiKey: string; model: string }, deps: { dispatcher: Dispatcher; logger: Logger }) {
-  const model = new ChatCompletionsClient({ ...settings, dispatcher: deps.dispatcher, timeoutMs: 8_000 });
+export function createLlmIntent(settings: { baseUrl: string; apiKey: string; model: string }, deps: { dispatcher: Dispatcher; logger: Logger; timeoutMs?: number }) {
+  const model = new ChatCompletionsClient({ ...settings, dispatcher: deps.dispatcher, timeoutMs: deps.timeoutMs ?? 8_000 });
   const chooser = new LlmActionChooser({
     model,
     onError: (err) => deps.logger.warn({ err }, 'the chat model failed; the built-in parser answers instead'),

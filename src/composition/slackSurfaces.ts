@@ -52,6 +52,8 @@ export function createSlackSurfaces(
     logger: Logger;
     now: () => Date;
     workspaceRemoval: WorkspaceRemoval;
+    /** How long a request to the chat model may take (default 8 s). */
+    upstreamTimeoutMs?: number;
   },
 ) {
   const { storage, flow, tasks, dispatcher, logger, now } = deps;
@@ -98,7 +100,7 @@ export function createSlackSurfaces(
     users,
     home,
     budgets: deps.budgets,
-    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger }) } : {}),
+    ...(config.llm ? { chooseIntent: createLlmIntent(config.llm, { dispatcher, logger, timeoutMs: deps.upstreamTimeoutMs }) } : {}),
     ...(config.llm ? { planner: createPlanner(config.llm, config.agent, { catalog, unreadAction: UNREAD_ACTION, dispatcher }) } : {}),
     deliveries: storage.deliveries,
     digests: manageDigests,

@@ -52,6 +52,12 @@ export interface Harness {
    * (INLINE_ANSWER_MS), else the first post to its response_url.
    */
   answerOf(sent: SentRequest & { responseUrl: string }, timeoutMs?: number): Promise<{ where: 'ack' | 'response_url'; body: unknown }>;
+  /**
+   * Waits until the bot has no work in flight (retries and their waits included) and Slack's
+   * stand-in no request open, then resets Slack's stand-in: one test's late work and queued
+   * failures cannot leak into the next. Quicker than `slack.settle()`, which waits out a quiet period.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,6 +148,10 @@ export async function startHarness(
     activateCalendar: (userId, token = `ya29.calendar-${userId}`) => activateIn(config.calendar.connectionName, calendar, userId, token),
     command: commandSender(botUrl, slack),
     answerOf: (sent, timeoutMs) => commandAnswer(slack, sent, timeoutMs),
+    async settle(timeoutMs = 30_000) {
+      if (!(await bot.idle(timeoutMs))) throw new Error(`the bot still had work in flight after ${timeoutMs} ms`);
+      await slack.settle(0);
+    },
     async close() {
       await bot.stop(5_000);
       await Promise.all([slack.close(), gmail.close(), calendar.close(), scalekit.close()]);

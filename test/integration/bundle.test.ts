@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBot, ROOT } from '../../scripts/build.ts';
 import { BOT_TOKEN, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { freePort } from '../helpers/freePort.ts';
+import { childEnv } from '../helpers/childEnv.ts';
 import { commandAnswer, sendSlashCommand } from '../helpers/slackRequests.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
@@ -39,7 +40,7 @@ async function startBundle(env: Record<string, string>): Promise<{ port: number;
   const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH ?? '', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn',
+      ...childEnv(), PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn',
       SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_OIDC_AUTHORIZE_URL: slack.oidc.authorizeUrl, SLACK_API_URL: slack.url,
       SCALEKIT_ENV_URL: scalekit.url, SCALEKIT_CLIENT_ID: scalekit.clientId, SCALEKIT_CLIENT_SECRET: scalekit.clientSecret,
       GMAIL_API_URL: gmail.url, DATABASE_URL: join(mkdtempSync(join(outDir, 'data-')), 'bot.sqlite'),

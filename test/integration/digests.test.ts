@@ -164,12 +164,13 @@ describe('delivery', () => {
   it('runs once on the spring-forward day and once on the fall-back day', async () => {
     connect('U0DST');
     h.slack.setUser('U0DST', { tz: 'America/New_York' });
-    clock = new Date('2026-03-07T12:00:00Z');
+    // Each walk starts a few hours before the day's slot (bot time), not a day: fewer runner passes.
+    clock = new Date('2026-03-08T03:00:00Z');
     await h.command('/digest', 'U0DST', 'every day at 2:30').then(answerText);
     // 02:30 does not exist in New York on March 8th: delivered once, at 03:30 EDT (07:30Z).
     expect(await walkTo('2026-03-08T12:00:00Z', 20, 'U0DST')).toEqual(['2026-03-08T07:40:00.000Z']);
 
-    clock = new Date('2026-10-31T12:00:00Z');
+    clock = new Date('2026-11-01T00:00:00Z');
     await h.command('/digest', 'U0DST', 'every day at 1:30').then(answerText);
     // 01:30 happens twice on November 1st (05:30Z in EDT, 06:30Z in EST): delivered once, the first.
     expect(await walkTo('2026-11-01T12:00:00Z', 20, 'U0DST')).toEqual(['2026-11-01T05:40:00.000Z']);
@@ -179,7 +180,7 @@ describe('delivery', () => {
   it('retries while Gmail is down, then says the digest could not be delivered (never "no unread mail")', async () => {
     connect('U0DOWN');
     h.slack.setUser('U0DOWN', { tz: 'UTC' });
-    clock = new Date('2026-12-01T12:00:00Z');
+    clock = new Date('2026-12-02T06:00:00Z');
     await h.command('/digest', 'U0DOWN', 'every day at 9').then(answerText);
     h.gmail.failNext(10_000, { status: 503 });
     await walkTo('2026-12-02T10:30:00Z', 30);

@@ -14,7 +14,8 @@ const USER = 'U0FAULT';
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  h = await startHarness({ INLINE_ANSWER_MS: "0" });
+  // Hangs are given up on after 2 s rather than the production 5 s (Gmail, Calendar) and 8 s (Scalekit).
+  h = await startHarness({ INLINE_ANSWER_MS: "0" }, { bot: { upstreamTimeoutMs: 2_000 } });
 });
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
@@ -28,7 +29,7 @@ const AGENT_AUTH_DOWN = /The service I use to reach Gmail isn't answering right 
 
 beforeEach(async () => {
   // Idle first: the previous test's retries and fallbacks land before its records and failures go.
-  await h.slack.settle();
+  await h.settle();
   h.gmail.reset();
   h.scalekit.setDown(false);
   h.scalekit.setDelay(0);

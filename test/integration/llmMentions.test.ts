@@ -28,7 +28,8 @@ beforeAll(async () => {
   llm = await startLlmStandin();
   // One user sends every mention here, faster than the default chat-model budget allows; the
   // budgets have their own tests.
-  h = await startHarness({ LLM_BASE_URL: llm.url, LLM_API_KEY: LLM_KEY, LLM_MODEL: 'standin-model', LLM_RATE_BURST: '100' });
+  // A model that never answers is given up on after 2 s rather than the production 8 s.
+  h = await startHarness({ LLM_BASE_URL: llm.url, LLM_API_KEY: LLM_KEY, LLM_MODEL: 'standin-model', LLM_RATE_BURST: '100' }, { bot: { upstreamTimeoutMs: 2_000 } });
 });
 afterAll(async () => {
   await h?.close();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, SCALEKIT_SECRET, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { freePort } from '../helpers/freePort.ts';
+import { childEnv } from '../helpers/childEnv.ts';
 import { sendSlashCommand } from '../helpers/slackRequests.ts';
 import { startGmailStandin, type GmailStandin } from '../standins/gmailStandin.ts';
 import { startScalekitEmulator, type ScalekitEmulator } from '../standins/scalekitEmulator.ts';
@@ -36,7 +37,7 @@ interface RunningBot {
 async function startBot(): Promise<RunningBot> {
   const port = await freePort();
   const env = {
-    PATH: process.env.PATH ?? '', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', PORT: String(port),
+    ...childEnv(), SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_CLIENT_ID: '1111.2222', SLACK_CLIENT_SECRET: 'slack-client-secret', PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'trace', LOG_BUFFER_KB: '16',
     // The test floods the bot on purpose: the per-user budgets and the background cap are not what it is about.
     BACKGROUND_MAX_IN_FLIGHT: '10000', BACKGROUND_MAX_QUEUED: '10000', SHUTDOWN_DRAIN_SECONDS: String(DRAIN_SECONDS),

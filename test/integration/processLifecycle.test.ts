@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, BOT_TOKEN, signInWithSlack, SCALEKIT_SECRET, SIGNING_SECRET, TEAM } from '../helpers/botHarness.ts';
 import { SLACK_CLIENT_ID, SLACK_CLIENT_SECRET } from '../standins/slackOidc.ts';
 import { freePort } from '../helpers/freePort.ts';
+import { childEnv } from '../helpers/childEnv.ts';
 import { TestBrowser } from '../helpers/browser.ts';
 import { freshPostgresUrl } from '../helpers/databases.ts';
 import { sendSlashCommand } from '../helpers/slackRequests.ts';
@@ -24,7 +25,7 @@ let port: number;
 const running = new Set<ChildProcess>();
 
 function startBot(): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...childEnv(), ...env }, stdio: 'ignore' });
   running.add(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { running.delete(child); resolve(code); }));
   return { child, exited };

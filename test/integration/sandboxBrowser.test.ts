@@ -41,7 +41,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 describe('the sandbox in a browser', () => {
   it.skipIf(!chromium)(chromium ? 'takes a newcomer from /unread to a connected, rendered summary' : SKIP_REASON, async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sandbox = await startSandbox({ port: 0 });
+    // The last step leaves an answer in flight on purpose: closing waits 1 s for it, not the default 10 s.
+    sandbox = await startSandbox({ port: 0, settings: { SHUTDOWN_DRAIN_SECONDS: '1' } });
     browser = await puppeteer.launch({
       executablePath: chromium!,
       headless: true,

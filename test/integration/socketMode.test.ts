@@ -79,7 +79,8 @@ describe('Socket Mode', () => {
       user_id: 'U0SOCK', user_name: 'sock', command: '/unread', text: '', api_app_id: 'A0APP',
       is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '1.2.3',
     });
-    await expect.poll(() => ackedOnce(envelopeId)).toBe(1);
+    // The ack waits up to INLINE_ANSWER_MS (1 s) for the answer: poll for up to Slack's 3 s, not vitest's default 1 s.
+    await expect.poll(() => ackedOnce(envelopeId), { timeout: 3_000 }).toBe(1);
     const ack = socket.acks.find((a) => a.envelope_id === envelopeId)!;
     // A warm answer comes back inside the acknowledgement (INLINE_ANSWER_MS), else on the response_url.
     // Acknowledged empty (a payload of {}) when the answer was not ready by the deadline: it then comes on the response_url.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/freePort.ts';
+import { childEnv } from '../helpers/childEnv.ts';
 import { startScalekitEmulator } from '../standins/scalekitEmulator.ts';
 import { startSlackApiStandin } from '../standins/slackApi.ts';
 
@@ -13,7 +14,7 @@ const ROOT = join(import.meta.dirname, '../..');
 function runMain(env: Record<string, string>, cwd = ROOT) {
   const child = spawn(process.execPath, [join(ROOT, 'src/main.ts')], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { ...childEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

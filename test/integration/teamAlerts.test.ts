@@ -27,6 +27,8 @@ const isResponse = (url: string) => (a: Arrival): a is RecordedResponse => a.kin
 const postedIn = (channel: string) => isCall('chat.postMessage', (c) => c.body.channel === channel && c.status === 200 && (c.answer as { ok?: boolean }).ok === true);
 const dmTo = (user: string, pattern: RegExp) => isCall('chat.postMessage', (c) => c.body.channel === `D${user}` && pattern.test(JSON.stringify(c.body)));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The bot's alert delivery pass runs this often here (2 s in production), so waiting out a few passes is quick. */
+const DELIVERY_MS = 200;
 
 beforeAll(async () => {
   h = await startHarness({
@@ -35,13 +37,15 @@ beforeAll(async () => {
     ALERT_CHANNEL_MENTION_ALLOWED: 'U0BOSS',
     ALERT_CHANNEL_CONFIGURERS: 'S0LEADS',
     ALERT_RATE_BURST: '100',
-  }, { now: () => new Date(Date.now() + clockAheadMs) });
+  }, { now: () => new Date(Date.now() + clockAheadMs), bot: { alertDeliveryMs: DELIVERY_MS } });
 });
 afterAll(async () => {
   await h?.close();
 });
-beforeEach(() => {
-  h.slack.reset();
+beforeEach(async () => {
+  // The previous test's delivery finishes first: moved past its claim's lease, a post still in
+  // flight would be claimed and posted again by the next pass (every DELIVERY_MS here).
+  await h.settle();
   clockAheadMs += CHANNEL_MISS_TTL_MS + 1_000;
 });
 
@@ -80,7 +84,7 @@ describe('/alert', () => {
     const sent = await h.command('/alert', 'U0OPS', '@channel all hands in 5');
     const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
     expect(JSON.stringify(answer.body)).toMatch(/not allowed to notify the whole channel/);
-    await wait(2_500);
+    await wait(3 * DELIVERY_MS);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS')).toEqual([]);
   });
 
@@ -88,7 +92,7 @@ describe('/alert', () => {
     const sent = await h.command('/alert', 'U0NOPE', 'deploy failed');
     const answer = await h.slack.waitFor(isResponse(sent.responseUrl));
     expect(JSON.stringify(answer.body)).toMatch(/not among the people who can raise team alerts/);
-    await wait(2_500);
+    await wait(3 * DELIVERY_MS);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0ALERTS')).toEqual([]);
   });
 
@@ -157,7 +161,7 @@ describe('/alert', () => {
     expect(made).toBeGreaterThanOrEqual(2);
     expect(attempts().every((c) => c.status === 503)).toBe(true);
     // Given up: no further attempts and no second message, across later delivery passes.
-    await wait(5_000);
+    await wait(5 * DELIVERY_MS);
     expect(attempts()).toHaveLength(made);
     expect(h.slack.calls.filter((c) => dmTo('U0OPS', /was not posted/)(c))).toHaveLength(1);
   });
