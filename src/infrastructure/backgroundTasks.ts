@@ -6,6 +6,12 @@
  * memory); up to `maxQueued` more wait their turn in order. Past that a task is refused, never
  * dropped silently: `run` returns false and runs the task's `onBusy` instead (outside the cap: it
  * only tells the user to try again).
+ *
+ * Acknowledgements first, work after: a task does not start in the turn of the event loop that
+ * asked for it, but in a later one, one task per turn, each turn after the I/O that was waiting
+ * (Slack's requests, whose acks are written when they are read). Started at once, a burst's tasks
+ * would each run their first steps (budget, token, the first upstream request) in front of the
+ * requests that arrived meanwhile, and those would wait for their acks behind that work.
  */
 import type { Logger } from './logger.ts';
 
@@ -20,6 +26,9 @@ export class BackgroundTasks {
   /** Running and queued tasks alike: drain waits for both. */
   private readonly tracked = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
+  /** Tasks that have their slot, each waiting for its turn of the event loop to start. */
+  private readonly turns: Array<() => void> = [];
+  private turnScheduled = false;
   private readonly logger: Logger;
   private readonly limits: BackgroundLimits;
   private active = 0;
@@ -41,6 +50,7 @@ export class BackgroundTasks {
     const started = this.takeSlot();
     this.track(name, async () => {
       await started;
+      await this.nextTurn();
       try {
         await task();
       } finally {
@@ -70,6 +80,28 @@ export class BackgroundTasks {
       });
     });
   }
+
+  /** Resolves in a later turn of the event loop than now, behind the tasks already waiting for theirs. */
+  private nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turns.push(resolve);
+      if (!this.turnScheduled) {
+        this.turnScheduled = true;
+        setImmediate(this.takeTurn);
+      }
+    });
+  }
+
+  /**
+   * Starts one task, then asks for another turn: setImmediate callbacks queued meanwhile run only
+   * after the event loop has polled for I/O again, so arrivals are read (and acknowledged) between
+   * any two starts. The task's own first steps run right after this callback, as microtasks.
+   */
+  private readonly takeTurn = () => {
+    this.turns.shift()?.();
+    if (this.turns.length > 0) setImmediate(this.takeTurn);
+    else this.turnScheduled = false;
+  };
 
   private release(): void {
     this.active -= 1;

@@ -54,4 +54,37 @@ describe('BackgroundTasks', () => {
     await tasks.drain(5_000);
     expect(ran).toBe(true);
   });
+
+  it('acknowledgements first: a task starts in a later turn of the event loop, after what was already waiting for it', async () => {
+    const tasks = new BackgroundTasks(logger);
+    const order: string[] = [];
+    tasks.run('work', async () => {
+      order.push('task');
+    });
+    // Stands for I/O read in the next turn (a Slack request to acknowledge): it goes first.
+    setImmediate(() => order.push('waiting callback'));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    await tasks.drain(5_000);
+    expect(order).toEqual(['waiting callback', 'task']);
+  });
+
+  it('tasks run together start in separate turns, in order', async () => {
+    const tasks = new BackgroundTasks(logger);
+    const order: string[] = [];
+    let turn = 0;
+    const count = (): void => {
+      setImmediate(() => {
+        turn += 1;
+        if (turn < 50) count();
+      });
+    };
+    count();
+    for (const name of ['a', 'b', 'c']) tasks.run(name, async () => void order.push(`${name}@${turn}`));
+    await tasks.drain(5_000);
+    expect(order.map((entry) => entry.split('@')[0])).toEqual(['a', 'b', 'c']);
+    const turns = order.map((entry) => Number(entry.split('@')[1]));
+    expect(new Set(turns).size).toBe(3);
+  });
 });
