@@ -8,10 +8,11 @@
  * only tells the user to try again).
  *
  * Acknowledgements first, work after: a task does not start in the turn of the event loop that
- * asked for it, but in a later one, one task per turn, each turn after the I/O that was waiting
- * (Slack's requests, whose acks are written when they are read). Started at once, a burst's tasks
- * would each run their first steps (budget, token, the first upstream request) in front of the
- * requests that arrived meanwhile, and those would wait for their acks behind that work.
+ * asked for it, but in the next one, with every other task asked for in that turn, after the I/O
+ * that was waiting (Slack's requests, whose acks are written when they are read). Started at
+ * once, a burst's tasks would each run their first steps (budget, token, the first upstream
+ * request) in front of the requests that arrived meanwhile, and those would wait for their acks
+ * behind that work.
  */
 import type { Logger } from './logger.ts';
 
@@ -26,7 +27,7 @@ export class BackgroundTasks {
   /** Running and queued tasks alike: drain waits for both. */
   private readonly tracked = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
-  /** Tasks that have their slot, each waiting for its turn of the event loop to start. */
+  /** Tasks that have their slot, waiting for the next turn of the event loop to start. */
   private readonly turns: Array<() => void> = [];
   private turnScheduled = false;
   private readonly logger: Logger;
@@ -81,7 +82,7 @@ export class BackgroundTasks {
     });
   }
 
-  /** Resolves in a later turn of the event loop than now, behind the tasks already waiting for theirs. */
+  /** Resolves in the next turn of the event loop, once the I/O waiting now has been read. */
   private nextTurn(): Promise<void> {
     return new Promise((resolve) => {
       this.turns.push(resolve);
@@ -93,14 +94,13 @@ export class BackgroundTasks {
   }
 
   /**
-   * Starts one task, then asks for another turn: setImmediate callbacks queued meanwhile run only
-   * after the event loop has polled for I/O again, so arrivals are read (and acknowledged) between
-   * any two starts. The task's own first steps run right after this callback, as microtasks.
+   * Starts the tasks asked for in the turn before (their first steps run right after this
+   * callback, as microtasks); those they ask for wait for the next turn, so the event loop polls
+   * for I/O again, and reads new requests, between one turn's starts and the next's.
    */
   private readonly takeTurn = () => {
-    this.turns.shift()?.();
-    if (this.turns.length > 0) setImmediate(this.takeTurn);
-    else this.turnScheduled = false;
+    this.turnScheduled = false;
+    for (const start of this.turns.splice(0)) start();
   };
 
   private release(): void {
