@@ -8,11 +8,12 @@
  * only tells the user to try again).
  *
  * Acknowledgements first, work after: a task does not start in the turn of the event loop that
- * asked for it, but in the next one, with every other task asked for in that turn, after the I/O
- * that was waiting (Slack's requests, whose acks are written when they are read). Started at
- * once, a burst's tasks would each run their first steps (budget, token, the first upstream
- * request) in front of the requests that arrived meanwhile, and those would wait for their acks
- * behind that work.
+ * asked for it, but in a later one, after the I/O that was waiting (Slack's requests, whose acks
+ * are written when they are read), at most START_PER_TURN tasks a turn, in order. Started at once,
+ * a burst's tasks would each run their first steps (budget, token, the first upstream request) in
+ * front of the requests that arrived meanwhile, and those would wait for their acks behind that
+ * work; started all in one turn, the connections that arrived meanwhile would wait that long to
+ * be accepted; started one per turn, starts would queue behind the loop's turn rate.
  */
 import type { Logger } from './logger.ts';
 
@@ -21,13 +22,16 @@ export interface BackgroundLimits {
   maxQueued: number;
 }
 
+/** Tasks started per turn of the event loop: a few milliseconds of first steps between two polls for I/O. */
+export const START_PER_TURN = 16;
+
 const UNBOUNDED: BackgroundLimits = { maxInFlight: Number.POSITIVE_INFINITY, maxQueued: Number.POSITIVE_INFINITY };
 
 export class BackgroundTasks {
   /** Running and queued tasks alike: drain waits for both. */
   private readonly tracked = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
-  /** Tasks that have their slot, waiting for the next turn of the event loop to start. */
+  /** Tasks that have their slot, waiting for a turn of the event loop to start in. */
   private readonly turns: Array<() => void> = [];
   private turnScheduled = false;
   private readonly logger: Logger;
@@ -82,7 +86,7 @@ export class BackgroundTasks {
     });
   }
 
-  /** Resolves in the next turn of the event loop, once the I/O waiting now has been read. */
+  /** Resolves in a later turn of the event loop, once the I/O waiting now has been read. */
   private nextTurn(): Promise<void> {
     return new Promise((resolve) => {
       this.turns.push(resolve);
@@ -94,13 +98,17 @@ export class BackgroundTasks {
   }
 
   /**
-   * Starts the tasks asked for in the turn before (their first steps run right after this
-   * callback, as microtasks); those they ask for wait for the next turn, so the event loop polls
-   * for I/O again, and reads new requests, between one turn's starts and the next's.
+   * Starts the next START_PER_TURN waiting tasks (their first steps run right after this callback,
+   * as microtasks), and asks for another turn if more wait: setImmediate callbacks queued now run
+   * only after the event loop has polled for I/O again, so new requests are read between turns.
    */
   private readonly takeTurn = () => {
     this.turnScheduled = false;
-    for (const start of this.turns.splice(0)) start();
+    for (const start of this.turns.splice(0, START_PER_TURN)) start();
+    if (this.turns.length > 0 && !this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.takeTurn);
+    }
   };
 
   private release(): void {
