@@ -14,11 +14,13 @@
  * still names its functions.
  *
  * The start script also gives V8 two flags, measured with `npm run bench` (README, Performance):
- * `--max-semi-space-size=1` keeps the young generation at 1 MiB rather than letting it grow to
- * 16 (about 10 MiB less at idle), and `--heap-growing-percent=25` lets the old generation grow by a
- * quarter past what survived the last full collection instead of V8's default factor of up to 4,
- * which after a burst held some 80 MiB of garbage-ready pages; CPU per command did not measurably
- * change with either.
+ * `--max-semi-space-size=4` caps the young generation at 4 MiB rather than V8's 16 (less memory
+ * under bursts) while leaving it room to grow past 1 MiB (at 1 MiB, a burst spent a quarter of the
+ * bot's time collecting garbage: `npm run bench:profile`); what start-up grows it to is given back
+ * after start-up (src/infrastructure/startupGarbage.ts), so idle memory does not pay for it.
+ * `--heap-growing-percent=25` lets the old generation grow by a quarter past what survived the
+ * last full collection instead of V8's default factor of up to 4, which after a burst held some
+ * 80 MiB of garbage-ready pages.
  */
 import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

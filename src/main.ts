@@ -15,6 +15,7 @@ import {
   type StopOutcome,
 } from './infrastructure/shutdownDeadline.ts';
 import { SettingRefusedError } from './infrastructure/settingRefused.ts';
+import { collectStartupGarbage } from './infrastructure/startupGarbage.ts';
 
 /** Past the drain, the time left to close connections and the database and write the last logs. */
 const CLOSING_GRACE_MS = 5_000;
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
 
   const bot = await createBot(config, { logger });
   await bot.start();
+  collectStartupGarbage();
   stopOnSignals(bot, logger, config.shutdownDrainMs);
 }
 

@@ -6,6 +6,14 @@
  * memory); up to `maxQueued` more wait their turn in order. Past that a task is refused, never
  * dropped silently: `run` returns false and runs the task's `onBusy` instead (outside the cap: it
  * only tells the user to try again).
+ *
+ * Acknowledgements first, work after: a task does not start in the turn of the event loop that
+ * asked for it, but in a later one, after the I/O that was waiting (Slack's requests, whose acks
+ * are written when they are read), at most START_PER_TURN tasks a turn, in order. Started at once,
+ * a burst's tasks would each run their first steps (budget, token, the first upstream request) in
+ * front of the requests that arrived meanwhile, and those would wait for their acks behind that
+ * work; started all in one turn, the connections that arrived meanwhile would wait that long to
+ * be accepted; started one per turn, starts would queue behind the loop's turn rate.
  */
 import type { Logger } from './logger.ts';
 
@@ -14,12 +22,18 @@ export interface BackgroundLimits {
   maxQueued: number;
 }
 
+/** Tasks started per turn of the event loop: a few milliseconds of first steps between two polls for I/O. */
+export const START_PER_TURN = 16;
+
 const UNBOUNDED: BackgroundLimits = { maxInFlight: Number.POSITIVE_INFINITY, maxQueued: Number.POSITIVE_INFINITY };
 
 export class BackgroundTasks {
   /** Running and queued tasks alike: drain waits for both. */
   private readonly tracked = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
+  /** Tasks that have their slot, waiting for a turn of the event loop to start in. */
+  private readonly turns: Array<() => void> = [];
+  private turnScheduled = false;
   private readonly logger: Logger;
   private readonly limits: BackgroundLimits;
   private active = 0;
@@ -41,6 +55,7 @@ export class BackgroundTasks {
     const started = this.takeSlot();
     this.track(name, async () => {
       await started;
+      await this.nextTurn();
       try {
         await task();
       } finally {
@@ -70,6 +85,31 @@ export class BackgroundTasks {
       });
     });
   }
+
+  /** Resolves in a later turn of the event loop, once the I/O waiting now has been read. */
+  private nextTurn(): Promise<void> {
+    return new Promise((resolve) => {
+      this.turns.push(resolve);
+      if (!this.turnScheduled) {
+        this.turnScheduled = true;
+        setImmediate(this.takeTurn);
+      }
+    });
+  }
+
+  /**
+   * Starts the next START_PER_TURN waiting tasks (their first steps run right after this callback,
+   * as microtasks), and asks for another turn if more wait: setImmediate callbacks queued now run
+   * only after the event loop has polled for I/O again, so new requests are read between turns.
+   */
+  private readonly takeTurn = () => {
+    this.turnScheduled = false;
+    for (const start of this.turns.splice(0, START_PER_TURN)) start();
+    if (this.turns.length > 0 && !this.turnScheduled) {
+      this.turnScheduled = true;
+      setImmediate(this.takeTurn);
+    }
+  };
 
   private release(): void {
     this.active -= 1;

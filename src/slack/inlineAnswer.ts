@@ -12,6 +12,8 @@ export interface InlineAnswer {
   reply: Reply;
   /** Resolves once the command is acknowledged (with an answer, empty at the deadline, or when the work ended silent). */
   acknowledged: Promise<void>;
+  /** Acknowledge now, empty, if nothing has yet: every message from here on goes to `later`. */
+  acknowledgeNow(): Promise<void>;
   /** The work is over: acknowledge now if nothing has yet. */
   done(): Promise<void>;
 }
@@ -41,6 +43,9 @@ export function inlineAnswer(ack: AckFn, deadlineMs: number, later: Reply): Inli
         if (await ackOnce(message)) return;
         await later.send(message);
       },
+    },
+    async acknowledgeNow() {
+      await ackOnce();
     },
     async done() {
       await ackOnce();

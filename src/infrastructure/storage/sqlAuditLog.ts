@@ -19,8 +19,9 @@ const COLUMNS = ['identifier', 'slack_user_id', 'team_id', 'action', 'connection
 
 export class SqlAuditLog implements AuditLog {
   private readonly db: Database;
-  // Every action writes an entry: under load they go in one multi-row INSERT per batch.
-  private readonly writes = new WriteBatcher<AuditEntry>((entries) => this.insert(entries));
+  // Every action writes an entry: those of one turn (and those that arrive while a write is in
+  // flight) go in one multi-row INSERT.
+  private readonly writes = new WriteBatcher<AuditEntry>((entries) => this.insert(entries), { gather: 'turn' });
 
   constructor(db: Database) {
     this.db = db;

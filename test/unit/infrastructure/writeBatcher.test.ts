@@ -87,4 +87,20 @@ describe('WriteBatcher', () => {
     gate.release();
     await second;
   });
+
+  it("gather: 'turn': the writes asked for in one turn of the event loop go together, in the next", async () => {
+    const gate = gatedWrite();
+    const batcher = new WriteBatcher(gate.write, { gather: 'turn' });
+    const all = Promise.all([batcher.add(1), batcher.add(2), batcher.add(3)]);
+    expect(gate.batches).toEqual([]);
+    await settle();
+    expect(gate.batches).toEqual([[1, 2, 3]]);
+    gate.release();
+    await all;
+  });
+
+  it('gives each caller the result the write gave for its item', async () => {
+    const batcher = new WriteBatcher<number, string>(async (items) => items.map((n) => `row ${n}`), { gather: 'turn' });
+    await expect(Promise.all([batcher.add(1), batcher.add(2)])).resolves.toEqual(['row 1', 'row 2']);
+  });
 });

@@ -125,5 +125,12 @@ describe.each(DATABASE_KINDS)('stores on $name', (kind) => {
       expect(await events.firstSeen('event:Ev1', at(1000))).toBe(false);
       expect(await events.firstSeen('event:Ev2', at(1000))).toBe(true);
     });
+
+    it('asked together (one statement), says first seen once per key, to the first who asked', async () => {
+      const events = new SqlProcessedEvents(db);
+      expect(await events.firstSeen('trigger:T0', t0)).toBe(true);
+      const answers = await Promise.all(['trigger:T1', 'trigger:T1', 'trigger:T0', 'trigger:T2'].map((key) => events.firstSeen(key, t0)));
+      expect(answers).toEqual([true, false, false, true]);
+    });
   });
 });
