@@ -36,18 +36,34 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, knownSecrets: knownSecrets(config), maxQueuedBytes: config.logBufferBytes });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
+  // Until the bot is up there is no work to drain (start-up checks may wait on an unreachable
+  // service for half a minute): a signal then ends the process at once, as its default would, but said.
+  const whileStarting = (signal: NodeJS.Signals) => exitAtOnce(signal, 'while starting');
+  process.on('SIGTERM', whileStarting);
+  process.on('SIGINT', whileStarting);
   const bot = await createBot(config, { logger });
   await bot.start();
+  process.off('SIGTERM', whileStarting);
+  process.off('SIGINT', whileStarting);
   collectStartupGarbage();
   stopOnSignals(bot, logger, config.shutdownDrainMs);
 }
 
-/** SIGTERM or SIGINT: stop once, within the drain time plus a grace, then exit. */
+/** The shell's convention for a process ended by a signal: 128 + its number. */
+function exitAtOnce(signal: NodeJS.Signals, when: string): never {
+  lastLine(`Stopped by ${signal} ${when}.`);
+  process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+}
+
+/**
+ * SIGTERM or SIGINT: stop once, within the drain time plus a grace, then exit. A second signal
+ * (Ctrl-C pressed again, or an operator who will not wait) exits at once, as most servers do.
+ */
 function stopOnSignals(bot: Bot, logger: Logger, drainMs: number): void {
   prepareLastLine();
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) exitAtOnce(signal, 'again while draining the work in flight');
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const deadlineMs = drainMs + CLOSING_GRACE_MS;

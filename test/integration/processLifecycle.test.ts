@@ -101,4 +101,44 @@ describe('process lifecycle', () => {
     expect(slack.responses.some((r) => r.path.endsWith('/term') && JSON.stringify(r.body).includes('Survived a restart'))).toBe(true);
     gmail.setDelay(0);
   }, 60_000);
+
+  it('exits at once on a second SIGTERM while draining', async () => {
+    const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...childEnv(), ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'ignore'] });
+    running.add(child);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    const bot = { child, exited: new Promise<number | null>((resolve) => child.on('exit', (code) => { running.delete(child); resolve(code); })) };
+    await healthy();
+    scalekit.setAccount('gmail', `slack:T:${TEAM}:U0TWICE`, { status: 'ACTIVE', accessToken: 'ya29.twice', expiresAt: new Date(Date.now() + 3_600_000) });
+    gmail.allowToken('ya29.twice');
+    gmail.setDelay(20_000);
+    try {
+      expect((await unread('U0TWICE', 'twice')).status).toBe(200);
+      bot.child.kill('SIGTERM');
+      // Two signals sent together may arrive as one: the second goes once the first was taken.
+      await expect.poll(() => stdout, { timeout: 10_000 }).toContain('shutting down');
+      bot.child.kill('SIGTERM');
+      // 128 + 15: stopped by the signal, without waiting out the 20 s answer.
+      expect(await bot.exited).toBe(143);
+      expect(slack.responses.some((r) => r.path.endsWith('/twice'))).toBe(false);
+    } finally {
+      gmail.setDelay(0);
+    }
+  }, 60_000);
+
+  it('exits at once on SIGTERM while its start-up checks wait for Slack', async () => {
+    const dead = await freePort();
+    const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: { ...childEnv(), ...env, SLACK_API_URL: `http://127.0.0.1:${dead}/api/` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { running.delete(child); resolve(code); }));
+    // The Slack check has failed once and waits to try again: still starting.
+    await expect.poll(() => stdout, { timeout: 30_000 }).toContain('not ready yet, trying again');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('Stopped by SIGTERM while starting');
+  }, 60_000);
 });
