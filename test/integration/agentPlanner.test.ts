@@ -204,6 +204,25 @@ describe('an agent conversation planned by the chat model', () => {
     expect(llm.requests).toHaveLength(1);
   });
 
+  it("a plan that outlives its stream finishes with chat.update carrying the model's answer and the feedback buttons", async () => {
+    llm.replayConversation('plan-read-only');
+    const release = llm.holdQueued(2); // the answer, once both read steps ran
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: DM, channel_type: 'im', user: USER, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await until(() => llm.requests.length === 3, 'the model to be asked for its answer');
+    const stream = [...h.slack.agent.streams.values()].find((s) => s.threadTs === ts);
+    expect(stream?.state).toBe('streaming');
+    h.slack.agent.expireStreams(); // Slack's five minutes are up
+    release();
+    const update = await h.slack.waitFor((a): a is RecordedCall => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === stream!.ts, 15_000);
+    expect(update.body.channel).toBe(DM);
+    const blocks = update.body.blocks as Array<{ type: string; text?: unknown }>;
+    expect(blocks[0]).toEqual({ type: 'markdown', text: 'Alice proposes Friday 10 December for the offsite, and asks everyone to bring hiking boots.' });
+    expect(blocks.at(-1)?.type).toBe('context_actions');
+    expect(update.answer).toMatchObject({ ok: true });
+    expect(llm.problems).toEqual([]);
+  });
+
   it('a model answering with an HTTP error gets a clear message, and nothing is done', async () => {
     llm.reply({ status: 503, body: { error: { message: 'overloaded', type: 'server_error' } } });
     const { stop } = await ask('find the offsite email');
