@@ -7,7 +7,7 @@
 import type { AnyChunk } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
+import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { RecordedCall } from '../standins/slackApi.ts';
 
@@ -31,7 +31,7 @@ async function ask(text: string, threadTs?: string): Promise<{ ts: string; stop:
   return { ts, stop: stops().at(-1)! };
 }
 
-async function press(card: RecordedCall, verb: 'approve' | 'cancel'): Promise<RecordedCall> {
+async function press(card: RecordedCall, verb: 'approve' | 'edit' | 'cancel'): Promise<RecordedCall> {
   const blocks = card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
   const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === `agent_step:${verb}`);
   expect(button?.value).toBeDefined();
@@ -116,6 +116,65 @@ describe('an agent conversation planned by the chat model', () => {
     expect(tools.find((t) => t.function.name === 'search_email')?.function.parameters).toMatchObject({ type: 'object', properties: { query: { type: 'string' } } });
     const last = llm.requests[3]!.body.messages!.at(-1)!;
     expect(last).toMatchObject({ role: 'tool', tool_call_id: 'call_event_1' });
+  });
+
+  it('Edit on the proposed event: the modal is prefilled, the saved edit changes the step, Approve creates the edited event and the model is told its result', async () => {
+    llm.replayConversation('plan-offsite-edited');
+    const { stop: card } = await ask('find the email from Alice about the offsite and put the date it proposes in my calendar');
+    expect(JSON.stringify(card.body.blocks)).toContain('Team offsite');
+    const views = () => h.slack.calls.filter((c) => c.method === 'views.open');
+    const openedBefore = views().length;
+    const blocks = card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
+    const approvalId = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:edit')!.value!;
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: 'agent_step:edit', value: approvalId, userId: USER, teamId: TEAM, channelId: DM, messageTs: String(card.body.ts),
+    });
+    await until(() => views().length > openedBefore, 'the Edit modal');
+    const modal = views().at(-1)!.body.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; element?: { initial_value?: string; initial_date_time?: number } }> };
+    expect(modal.callback_id).toBe('agent_event_edit');
+    const field = (id: string) => modal.blocks.find((b) => b.block_id === id)?.element;
+    expect(field('title')?.initial_value).toBe('Team offsite');
+    const proposedStart = field('start')!.initial_date_time!;
+    expect(new Date(proposedStart * 1000).toISOString()).toBe('2027-12-10T09:00:00.000Z'); // 10am in Berlin
+    // Moved to the afternoon and renamed.
+    const start = proposedStart + 4 * 3600;
+    const at = (seconds: number) => ({ type: 'datetimepicker', selected_date_time: seconds });
+    const saved = await sendViewSubmission(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      callbackId: modal.callback_id, userId: USER, teamId: TEAM, privateMetadata: modal.private_metadata,
+      values: { title: { value: 'Team offsite, afternoon' }, start: { value: at(start) }, end: { value: at(start + 7200) } },
+    });
+    expect(saved.body).toBe(''); // the modal closes
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === card.body.ts && JSON.stringify(a.body.blocks).includes('Team offsite, afternoon'), 15_000);
+    expect(h.calendar.events).toEqual([]);
+    expect(llm.requests).toHaveLength(3); // the plan waits on the card
+
+    const answer = await press(card, 'approve');
+    expect(h.calendar.events).toHaveLength(1);
+    expect(h.calendar.events[0]!.summary).toBe('Team offsite, afternoon');
+    expect(Date.parse(h.calendar.events[0]!.start.dateTime!)).toBe(start * 1000);
+    expect(Date.parse(h.calendar.events[0]!.end.dateTime!)).toBe((start + 7200) * 1000);
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(4);
+    const told = llm.requests[3]!.body.messages!.at(-1)!;
+    expect(told).toMatchObject({ role: 'tool', tool_call_id: 'call_event_1' });
+    expect(told.content).toContain('Team offsite, afternoon');
+    expect(told.content).toContain('2027-12-10T13:00:00');
+    expect(told.content).toContain('changed');
+    expect(streamedText(answer)).toContain('at the time you chose');
+  });
+
+  it('Edit on a planned step without a form (marking as read) drops it, and the model is told and asks what to change: the plan does not hang', async () => {
+    const call = (id: string, name: string, args: object) => ({ id, type: 'function', function: { name, arguments: JSON.stringify(args) } });
+    const turn = (message: object) => ({ body: { id: 'c', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: 'stop' }] } });
+    llm.reply(turn({ tool_calls: [call('call_mark_1', 'mark_email_read', { ids: ['offsite0000000001'] })] }));
+    llm.reply({ ...turn({ content: 'Nothing was marked. Which emails should I mark as read?' }), expect: { toolResultFor: 'call_mark_1', toolResultContains: 'Edit' } });
+    const { stop: card } = await ask('mark the offsite email as read');
+    const answer = await press(card, 'edit');
+    expect(streamedText(answer)).toContain('Which emails should I mark as read?');
+    expect(llm.problems).toEqual([]);
+    expect(h.gmail.requests.filter((r) => r.path.endsWith('batchModify') || r.path.endsWith('/modify'))).toEqual([]);
+    // Nothing is left waiting in the thread: a second press finds the step decided.
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === card.body.ts && String(a.body.text).includes('Tell me'), 15_000);
   });
 
   it('tool results go to the model and the asker\'s DM thread only: no other channel, no metadata, no log', async () => {

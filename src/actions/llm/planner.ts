@@ -104,17 +104,21 @@ export function newPlan(text: string, context: { now: Date; timeZone: string }, 
  * After the user decided on the pending writing step: its outcome goes to the model (the result, or
  * that it was declined), and the plan goes on.
  */
-export function decided(plan: PlanState, outcome: { result: unknown } | { declined: true }): PlanState {
+export function decided(plan: PlanState, outcome: { result: unknown; changedTo?: unknown } | { declined: true } | { toChange: true }): PlanState {
   const pending = plan.pending;
   if (!pending) return plan;
   const content = 'declined' in outcome
     ? 'The user declined this step: it was not done. Do not try it again; finish your answer.'
-    : toolContent(outcome.result);
+    : 'toChange' in outcome
+      ? 'The user pressed Edit on this step: it was not done. Do not try it again as it was; finish your answer by asking briefly what they want changed.'
+      : 'changedTo' in outcome
+        ? `The user changed this step before approving it, and it was done as changed: ${toolContent(outcome.changedTo)}. Its result: ${toolContent(outcome.result)}`
+        : toolContent(outcome.result);
   const later = pending.later.map((id) => ({ role: 'tool' as const, tool_call_id: id, content: NOT_RUN }));
   const { pending: _done, ...rest } = plan;
   return {
     ...rest,
-    done: 'declined' in outcome ? plan.done : [...plan.done, pending.action],
+    done: 'result' in outcome ? [...plan.done, pending.action] : plan.done,
     messages: [...plan.messages, { role: 'tool', tool_call_id: pending.toolCallId, content }, ...later],
   };
 }

@@ -5,6 +5,7 @@
  * instance), and the model's answer streamed at the end. Tool results go to the model and to this
  * DM thread only: never to a channel, into message metadata, or into the logs.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { WebClient } from '@slack/web-api';
 import type { PendingApproval } from '../../actions/agent/approvals.ts';
 import { RECENT_MAX, type ThreadKey, type ThreadState } from '../../actions/agent/threadState.ts';
@@ -48,7 +49,7 @@ export async function planInThread(deps: PlannedTurnDeps, stream: AgentStream, t
  * Approve or Cancel pressed on a card the plan waits on: the plan goes on in the thread (the step
  * run first when approved). False when the approval is not a plan's (the caller handles it).
  */
-export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient, approval: PendingApproval, verb: 'approve' | 'cancel'): Promise<boolean> {
+export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient, approval: PendingApproval, verb: 'approve' | 'cancel' | 'edit'): Promise<boolean> {
   const key = approval.step.thread;
   const state = await deps.threads.get(key, approval.proposedTo, deps.now());
   const plan = state?.plan;
@@ -66,9 +67,12 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
     if (verb === 'approve') {
       const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan);
       if (!ran) return true;
-      next = decided(plan, ran);
+      // Saved from the Edit modal: the model hears what was done, not only what it had asked for.
+      const changed = !isDeepStrictEqual(approval.step.input, plan.pending.input);
+      next = decided(plan, changed ? { ...ran, changedTo: approval.step.input } : ran);
     } else {
-      next = decided(plan, { declined: true });
+      // Edit on a step without a form drops it: the model asks what to change instead of leaving the plan hanging.
+      next = decided(plan, verb === 'edit' ? { toChange: true } : { declined: true });
     }
     await runPlan(deps.planner, next, surface, turn.signal);
   } catch (thrown) {
