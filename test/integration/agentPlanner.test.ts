@@ -6,7 +6,7 @@
  */
 import type { AnyChunk } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
 import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { RecordedCall } from '../standins/slackApi.ts';
@@ -175,6 +175,34 @@ describe('an agent conversation planned by the chat model', () => {
     expect(h.gmail.requests.filter((r) => r.path.endsWith('batchModify') || r.path.endsWith('/modify'))).toEqual([]);
     // Nothing is left waiting in the thread: a second press finds the step decided.
     await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === card.body.ts && String(a.body.text).includes('Tell me'), 15_000);
+  });
+
+  it('a step that needs a connection the user has not made: the connect button in the thread, and once they connect the plan goes on there and the answer is streamed', async () => {
+    const newcomer = 'U0PLANLATE';
+    const dm = `D${newcomer}`;
+    llm.replayConversation('plan-read-only');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const prompt = inThread()[0]!;
+    expect(prompt.body.channel).toBe(dm);
+    expect(JSON.stringify(prompt.body.blocks)).toContain('/connect/');
+    expect(llm.requests).toHaveLength(1); // the plan waits: the model is not asked again yet
+
+    expect((await h.connect(authorizationLinkIn(prompt), undefined, { userId: newcomer, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const answer = inThread()[1]!;
+    expect(answer.body.channel).toBe(dm);
+    // The waiting step ran and went to the model, which read the email and answered.
+    expect(tasksOf(answer)).toEqual([['Searching your mail', 'complete'], ['Reading the email', 'complete']]);
+    expect(streamedText(answer)).toContain('Alice proposes Friday 10 December');
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(3);
+    expect(llm.requests[1]!.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_search_1' });
+    // Not answered a second time as a bare step result.
+    await h.slack.settle(300);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === dm && JSON.stringify(c.body).includes('Team offsite'))).toEqual([]);
   });
 
   it('tool results go to the model and the asker\'s DM thread only: no other channel, no metadata, no log', async () => {

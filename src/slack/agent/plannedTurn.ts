@@ -8,6 +8,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { WebClient } from '@slack/web-api';
 import type { PendingApproval } from '../../actions/agent/approvals.ts';
+import type { KeptRequest } from '../../actions/ports.ts';
+import type { KeptOutcome } from '../../actions/resumeKeptRequests.ts';
 import { RECENT_MAX, type ThreadKey, type ThreadState } from '../../actions/agent/threadState.ts';
 import { decided, newPlan, runPlan, type PlanEnd, type Planner, type PlanState, type PlanSurface } from '../../actions/llm/planner.ts';
 import { OverBudgetError } from '../../core/errors.ts';
@@ -65,7 +67,7 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
     const surface = surfaceFor(deps, stream, thread, turn.signal);
     let next: PlanState;
     if (verb === 'approve') {
-      const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan);
+      const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan, plan);
       if (!ran) return true;
       // Saved from the Edit modal: the model hears what was done, not only what it had asked for.
       const changed = !isDeepStrictEqual(approval.step.input, plan.pending.input);
@@ -85,10 +87,50 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
   return true;
 }
 
+/**
+ * A request kept while a plan's step waited for its user to connect an account has run (they
+ * connected): the plan goes on in its thread from that step, its result told to the model, and the
+ * model's answer streamed there. False when no plan waits on this request (the caller answers it).
+ */
+export async function continuePlanAfterConnected(deps: PlannedTurnDeps, client: WebClient, request: KeptRequest, outcome: KeptOutcome): Promise<boolean> {
+  const key = request.replyIn;
+  if (!key) return false;
+  const state = await deps.threads.get(key, request.requester, deps.now());
+  const plan = state?.plan;
+  if (!plan?.pending?.keptRequestId || plan.pending.keptRequestId !== request.id) return false;
+  // Taken off the thread first: a second delivery finds nothing to continue.
+  await keepPlan(deps, key, request.requester, state, undefined);
+  const thread = { channel: key.channel, threadTs: key.threadTs, user: request.requester };
+  const stream = new AgentStream(client, thread, deps.logger);
+  const turn = deps.turns.start(thread, stream);
+  const unwatch = watchStop(deps, thread, stream, turn);
+  try {
+    await stream.working('is carrying on…', ['Carrying on where I stopped…']);
+    const { action } = plan.pending;
+    const id = taskId(plan.steps, action);
+    if (!outcome.ok) {
+      await stream.task(id, titleOf(action), 'error');
+      const done = plan.done.length > 0 ? `\n\n${doneSoFar(plan.done)}` : '';
+      await stream.finish(withFeedback({ text: userMessageFor(outcome.error) + done }, action));
+      return true;
+    }
+    await stream.task(id, titleOf(action), 'complete');
+    if (action === UNREAD_ACTION) await rememberShown(deps, thread, outcome.result as UnreadResult, request.input as { count: number; search?: string });
+    await runPlan(deps.planner, decided(plan, { result: outcome.result }), surfaceFor(deps, stream, thread, turn.signal), turn.signal);
+  } catch (thrown) {
+    if (!turn.signal.aborted && !stream.isFinished) await stream.finish(withFeedback({ text: PLAN_FAILED.unavailable }, PLAIN_ANSWER)).catch(() => {});
+    throw thrown;
+  } finally {
+    unwatch();
+    turn.end();
+  }
+  return true;
+}
+
 function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThread, signal: AbortSignal): PlanSurface {
   const key = { channel: thread.channel, threadTs: thread.threadTs };
   return {
-    read: (step, action, input) => runStep(deps, stream, thread, step, action, input, signal),
+    read: (step, action, input, waiting) => runStep(deps, stream, thread, step, action, input, signal, undefined, waiting),
     async propose(step, action, input, plan) {
       const approval = await deps.approvals.keep(thread.user, { action, input, thread: key }, deps.now());
       const state = await deps.threads.get(key, thread.user, deps.now());
@@ -132,6 +174,7 @@ async function runStep(
   input: unknown,
   signal: AbortSignal,
   plan?: PlanState,
+  waiting?: PlanState,
 ): Promise<{ result: unknown } | undefined> {
   const id = taskId(step, action);
   const title = titleOf(action);
@@ -150,7 +193,13 @@ async function runStep(
     await stream.task(id, title, 'complete');
     if (action === UNREAD_ACTION) await rememberShown(deps, thread, result as UnreadResult, input as { count: number; search?: string });
     outcome = { result };
-  }, { signal, promptInReply: true, replyIn: { channel: thread.channel, threadTs: thread.threadTs } });
+  }, {
+    signal,
+    promptInReply: true,
+    replyIn: { channel: thread.channel, threadTs: thread.threadTs },
+    // Kept for after the user connects: so is the plan, before they see the button, to go on from this step then.
+    ...(waiting?.pending ? { onKept: (keptRequestId: string) => keepPlanFor(deps, thread, { ...waiting, pending: { ...waiting.pending!, keptRequestId } }) } : {}),
+  });
   return signal.aborted ? undefined : outcome;
 }
 
@@ -170,6 +219,11 @@ async function remember(deps: PlannedTurnDeps, thread: AgentThread, plan: PlanSt
   const state = await deps.threads.get(key, thread.user, deps.now());
   const exchange = [{ role: 'user' as const, content: asked.slice(0, 4000) }, { role: 'assistant' as const, content: answer.slice(0, 4000) }];
   await deps.threads.put(key, thread.user, { ...state, recent: [...(state?.recent ?? []), ...exchange].slice(-RECENT_MAX) }, deps.now());
+}
+
+async function keepPlanFor(deps: PlannedTurnDeps, thread: AgentThread, plan: PlanState): Promise<void> {
+  const key = { channel: thread.channel, threadTs: thread.threadTs };
+  await keepPlan(deps, key, thread.user, await deps.threads.get(key, thread.user, deps.now()), plan);
 }
 
 async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThread['user'], state: ThreadState | undefined, plan: PlanState | undefined): Promise<void> {
