@@ -10,6 +10,7 @@ import type { WebClient } from '@slack/web-api';
 import type { PendingApproval } from '../../actions/agent/approvals.ts';
 import type { KeptRequest } from '../../actions/ports.ts';
 import type { KeptOutcome } from '../../actions/resumeKeptRequests.ts';
+import type { BackgroundTasks } from '../../infrastructure/backgroundTasks.ts';
 import { RECENT_MAX, type ThreadKey, type ThreadState } from '../../actions/agent/threadState.ts';
 import { decided, newPlan, runPlan, type PlanEnd, type Planner, type PlanState, type PlanSurface } from '../../actions/llm/planner.ts';
 import { OverBudgetError } from '../../core/errors.ts';
@@ -92,7 +93,12 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
  * connected): the plan goes on in its thread from that step, its result told to the model, and the
  * model's answer streamed there. False when no plan waits on this request (the caller answers it).
  */
-export async function continuePlanAfterConnected(deps: PlannedTurnDeps, client: WebClient, request: KeptRequest, outcome: KeptOutcome): Promise<boolean> {
+export async function continuePlanAfterConnected(
+  deps: PlannedTurnDeps & { tasks: BackgroundTasks },
+  client: WebClient,
+  request: KeptRequest,
+  outcome: KeptOutcome,
+): Promise<boolean> {
   const key = request.replyIn;
   if (!key) return false;
   const state = await deps.threads.get(key, request.requester, deps.now());
@@ -100,6 +106,20 @@ export async function continuePlanAfterConnected(deps: PlannedTurnDeps, client: 
   if (!plan?.pending?.keptRequestId || plan.pending.keptRequestId !== request.id) return false;
   // Taken off the thread first: a second delivery finds nothing to continue.
   await keepPlan(deps, key, request.requester, state, undefined);
+  // The rest may take the plan's whole time budget: the kept request is marked done meanwhile, its
+  // lease (two minutes) not outlived, so no other instance runs the step again.
+  deps.tasks.run('agent plan after connecting', () => goOnAfterConnected(deps, client, request, outcome, { ...plan, pending: plan.pending! }));
+  return true;
+}
+
+async function goOnAfterConnected(
+  deps: PlannedTurnDeps,
+  client: WebClient,
+  request: KeptRequest,
+  outcome: KeptOutcome,
+  plan: PlanState & { pending: NonNullable<PlanState['pending']> },
+): Promise<void> {
+  const key = request.replyIn!;
   const thread = { channel: key.channel, threadTs: key.threadTs, user: request.requester };
   const stream = new AgentStream(client, thread, deps.logger);
   const turn = deps.turns.start(thread, stream);
@@ -112,7 +132,7 @@ export async function continuePlanAfterConnected(deps: PlannedTurnDeps, client: 
       await stream.task(id, titleOf(action), 'error');
       const done = plan.done.length > 0 ? `\n\n${doneSoFar(plan.done)}` : '';
       await stream.finish(withFeedback({ text: userMessageFor(outcome.error) + done }, action));
-      return true;
+      return;
     }
     await stream.task(id, titleOf(action), 'complete');
     if (action === UNREAD_ACTION) await rememberShown(deps, thread, outcome.result as UnreadResult, request.input as { count: number; search?: string });
@@ -124,7 +144,6 @@ export async function continuePlanAfterConnected(deps: PlannedTurnDeps, client: 
     unwatch();
     turn.end();
   }
-  return true;
 }
 
 function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThread, signal: AbortSignal): PlanSurface {
