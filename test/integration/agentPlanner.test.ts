@@ -205,6 +205,34 @@ describe('an agent conversation planned by the chat model', () => {
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === dm && JSON.stringify(c.body).includes('Team offsite'))).toEqual([]);
   });
 
+  it('an approved step whose calendar is not connected: once the user connects, the event is created and the plan finishes in the thread', async () => {
+    const user = 'U0PLANCAL';
+    const dm = `D${user}`;
+    h.activate(user); // Gmail, not Calendar
+    llm.replayConversation('plan-offsite');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user, text: 'find the email from Alice about the offsite and put the date it proposes in my calendar', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const card = inThread()[0]!;
+    const approve = (card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:approve')!;
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'agent_step:approve', value: approve.value!, userId: user, teamId: TEAM, channelId: dm, messageTs: String(card.body.ts) });
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const prompt = inThread()[1]!;
+    expect(JSON.stringify(prompt.body.blocks)).toContain('/connect/');
+    expect(h.calendar.events).toEqual([]);
+
+    expect((await h.connect(authorizationLinkIn(prompt), undefined, { userId: user, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 3, 15_000);
+    const answer = inThread()[2]!;
+    expect(h.calendar.events).toHaveLength(1);
+    expect(h.calendar.events[0]).toMatchObject({ summary: 'Team offsite', start: { date: '2027-12-10' } });
+    expect(tasksOf(answer)).toEqual([['Creating the event', 'complete']]);
+    expect(streamedText(answer)).toContain('I added *Team offsite* to your calendar');
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(4);
+  });
+
   it('tool results go to the model and the asker\'s DM thread only: no other channel, no metadata, no log', async () => {
     llm.replayConversation('plan-read-only');
     const { stop } = await ask('what does Alice say about the offsite?');
