@@ -205,6 +205,25 @@ describe('an agent conversation planned by the chat model', () => {
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === dm && JSON.stringify(c.body).includes('Team offsite'))).toEqual([]);
   });
 
+  it('a step that fails once the user has connected ends the plan in the thread with a clear message, the model not asked again', async () => {
+    const newcomer = 'U0PLANFAIL';
+    const dm = `D${newcomer}`;
+    llm.replayConversation('plan-read-only');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    h.gmail.failNext(1, { status: 400, reason: 'badRequest' });
+    expect((await h.connect(authorizationLinkIn(inThread()[0]!), undefined, { userId: newcomer, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const answer = inThread()[1]!;
+    expect(tasksOf(answer)).toEqual([['Searching your mail', 'error']]);
+    expect(JSON.stringify(answer.body.blocks)).toContain("Gmail isn't answering right now");
+    expect(JSON.stringify(answer.body.blocks)).toContain('context_actions');
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.problems).toEqual([]);
+  });
+
   it('an approved step whose calendar is not connected: once the user connects, the event is created and the plan finishes in the thread', async () => {
     const user = 'U0PLANCAL';
     const dm = `D${user}`;
