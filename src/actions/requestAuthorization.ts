@@ -29,6 +29,8 @@ export interface PendingAuthorization {
   linkExpiresAt: Date;
   /** The account was connected once and is now expired, disconnected, refused or short of a scope. */
   reconnect: boolean;
+  /** The request kept to run once connected (absent for a link with no request waiting on it). */
+  keptRequestId?: string;
 }
 
 export class RequestAuthorization {
@@ -52,7 +54,7 @@ export class RequestAuthorization {
     const now = this.deps.now();
     const ref = { connection: request.connection, identifier: request.identifier };
     const status = await agentAuth.ensureAccount(ref);
-    await keptRequests.keep(
+    const kept = await keptRequests.keep(
       {
         identifier: request.identifier,
         connection: request.connection,
@@ -64,7 +66,7 @@ export class RequestAuthorization {
       },
       now,
     );
-    return this.mintLink(request, status, now);
+    return { ...(await this.mintLink(request, status, now)), keptRequestId: kept.id };
   }
 
   /** A link to connect (or reconnect) with no request waiting on it, e.g. from the App Home. */

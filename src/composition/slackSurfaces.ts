@@ -84,11 +84,7 @@ export function createSlackSurfaces(
     digests: { manage: manageDigests, timeZones },
   });
   const connectionLabels = Object.fromEntries(connections.map((c) => [c.connection, c.label]));
-  const notices: ConnectNotices = {
-    connected: afterConnected({ clients, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user) }),
-    openedBySomeoneElse: linkOpenedBySomeoneElse({ clients, tasks }),
-  };
-  registerListeners(app, {
+  const listeners = registerListeners(app, {
     runner: new RequestRunner({ catalog, users, audit, requestAuthorization, budgets: deps.budgets, clients, logger, now }),
     tasks,
     respondTo: createResponder(dispatcher),
@@ -114,6 +110,12 @@ export function createSlackSurfaces(
     logger,
     now,
   });
+  // A chat model's plan that waited on a connection goes on in its thread once the user connects.
+  const { continueConversation } = listeners;
+  const notices: ConnectNotices = {
+    connected: afterConnected({ clients, resume, tasks, logger, connectionLabels, refreshHome: (user) => home.publish(user), continueConversation }),
+    openedBySomeoneElse: linkOpenedBySomeoneElse({ clients, tasks }),
+  };
   app.error(async (error) => {
     // Serving many workspaces, a request from one without an installation (uninstalled, or never
     // installed) cannot be authorized: Bolt acknowledges it and no listener runs.
@@ -129,7 +131,7 @@ export function createSlackSurfaces(
     teamAlerts,
     digests,
     notices,
-    deliverKept: deliverKeptOutcome({ clients, logger }),
+    deliverKept: deliverKeptOutcome({ clients, logger, continueConversation }),
     tellKeptDropped: tellKeptRequestDropped({ clients, logger }),
   };
 }

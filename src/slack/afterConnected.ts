@@ -1,11 +1,13 @@
 /**
  * When a user has connected an account: tell them in their DM, then carry out the requests that
- * were waiting for it and answer each there, without them asking again.
+ * were waiting for it and answer each there, without them asking again. A request a conversation's
+ * plan waits on goes back to that conversation, which carries on from it.
  */
 import type { CompletedAuthorization } from '../actions/browserAuthorization.ts';
 import type { KeptRequest } from '../actions/ports.ts';
 import { KEPT_REQUEST_TTL_MS } from '../actions/requestAuthorization.ts';
-import type { DeliverOutcome, ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
+import type { DeliverOutcome, KeptOutcome, ResumeKeptRequests } from '../actions/resumeKeptRequests.ts';
+import type { WebClient } from '@slack/web-api';
 import type { BackgroundTasks } from '../infrastructure/backgroundTasks.ts';
 import type { Logger } from '../infrastructure/logger.ts';
 import { buildAuthorizationDone } from './blocks/authorizationPrompt.ts';
@@ -23,7 +25,12 @@ export interface AfterConnectedDeps {
   connectionLabels: Record<string, string>;
   /** Shows the new status where the user looks for it (the App Home), if it is wired. */
   refreshHome?: ((user: CompletedAuthorization['requester']) => Promise<void>) | undefined;
+  /** A conversation that waits on the kept request (a chat model's plan) goes on with its outcome. */
+  continueConversation?: ContinueConversation | undefined;
 }
+
+/** True when a conversation took the kept request's outcome and answered in its thread. */
+export type ContinueConversation = (client: WebClient, request: KeptRequest, outcome: KeptOutcome) => Promise<boolean>;
 
 export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedAuthorization) => void {
   const deliver = deliverKeptOutcome(deps);
@@ -42,9 +49,10 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
  * Answers a kept request where it was asked: in its conversation thread when it came from one (the
  * agent's Messages tab), else in the requester's DM; the result, or a clear message.
  */
-export function deliverKeptOutcome(deps: { clients: SlackClients; logger: Logger }): DeliverOutcome {
+export function deliverKeptOutcome(deps: { clients: SlackClients; logger: Logger; continueConversation?: ContinueConversation | undefined }): DeliverOutcome {
   return async (request, outcome) => {
     const client = await deps.clients.forWorkspace(request.requester);
+    if (request.replyIn?.channel.startsWith('D') && deps.continueConversation && (await deps.continueConversation(client, request, outcome))) return;
     // Only a DM thread: mail read for one user is never posted where others could see it.
     const inThread = request.replyIn?.channel.startsWith('D') ? request.replyIn : undefined;
     const dm = inThread ? threadReply(client, inThread) : dmReply(client, request.requester.userId);

@@ -56,8 +56,9 @@ export class RequestRunner {
      * `signal`: the user stopped the request. `promptInReply`: `reply` is already the user's own DM
      * (an agent conversation), so the connect button goes there instead of a separate DM.
      * `replyIn`: the conversation thread a request kept for a connection is answered in.
+     * `onKept`: hears the kept request's id before the connect button is shown (a plan waits on it).
      */
-    options: { signal?: AbortSignal; promptInReply?: boolean; replyIn?: ReplyThread } = {},
+    options: { signal?: AbortSignal; promptInReply?: boolean; replyIn?: ReplyThread; onKept?: (keptRequestId: string) => Promise<void> } = {},
   ): Promise<void> {
     let subject: AuditSubject;
     try {
@@ -78,7 +79,7 @@ export class RequestRunner {
     const deliver = async (outcome: RunOutcome<unknown>) => {
       if (!outcome.ok) {
         const error = asAppError(outcome.error);
-        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options.promptInReply === true, options.replyIn);
+        if (error.code === 'NEEDS_AUTHORIZATION') await this.promptAuthorization(user, subject.identifier, request, reply, options);
         else await this.fail(error, request, reply);
         return;
       }
@@ -100,7 +101,15 @@ export class RequestRunner {
     return this.deps.catalog.get(action).effect === 'write';
   }
 
-  private async promptAuthorization(user: SlackUser, identifier: string, request: ActionRequest, reply: Reply, inReply: boolean, replyIn?: ReplyThread) {
+  private async promptAuthorization(
+    user: SlackUser,
+    identifier: string,
+    request: ActionRequest,
+    reply: Reply,
+    options: { promptInReply?: boolean; replyIn?: ReplyThread; onKept?: (keptRequestId: string) => Promise<void> },
+  ) {
+    const { replyIn } = options;
+    const inReply = options.promptInReply === true;
     const presenter = presenterFor(request.action);
     const connection = this.deps.catalog.get(request.action).connection;
     try {
@@ -112,6 +121,7 @@ export class RequestRunner {
         input: request.input,
         ...(replyIn ? { replyIn } : {}),
       });
+      if (pending.keptRequestId && options.onKept) await options.onKept(pending.keptRequestId);
       const minutes = Math.round((pending.linkExpiresAt.getTime() - this.deps.now().getTime()) / 60_000);
       const prompt = buildAuthorizationPrompt({
         connectorLabel: presenter.connectorLabel,

@@ -6,8 +6,8 @@
  */
 import type { AnyChunk } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendBlockAction, sendEvent } from '../helpers/slackRequests.ts';
+import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
+import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { RecordedCall } from '../standins/slackApi.ts';
 
@@ -31,7 +31,7 @@ async function ask(text: string, threadTs?: string): Promise<{ ts: string; stop:
   return { ts, stop: stops().at(-1)! };
 }
 
-async function press(card: RecordedCall, verb: 'approve' | 'cancel'): Promise<RecordedCall> {
+async function press(card: RecordedCall, verb: 'approve' | 'edit' | 'cancel'): Promise<RecordedCall> {
   const blocks = card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
   const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === `agent_step:${verb}`);
   expect(button?.value).toBeDefined();
@@ -118,6 +118,140 @@ describe('an agent conversation planned by the chat model', () => {
     expect(last).toMatchObject({ role: 'tool', tool_call_id: 'call_event_1' });
   });
 
+  it('Edit on the proposed event: the modal is prefilled, the saved edit changes the step, Approve creates the edited event and the model is told its result', async () => {
+    llm.replayConversation('plan-offsite-edited');
+    const { stop: card } = await ask('find the email from Alice about the offsite and put the date it proposes in my calendar');
+    expect(JSON.stringify(card.body.blocks)).toContain('Team offsite');
+    const views = () => h.slack.calls.filter((c) => c.method === 'views.open');
+    const openedBefore = views().length;
+    const blocks = card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>;
+    const approvalId = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:edit')!.value!;
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: 'agent_step:edit', value: approvalId, userId: USER, teamId: TEAM, channelId: DM, messageTs: String(card.body.ts),
+    });
+    await until(() => views().length > openedBefore, 'the Edit modal');
+    const modal = views().at(-1)!.body.view as { callback_id: string; private_metadata: string; blocks: Array<{ block_id?: string; element?: { initial_value?: string; initial_date_time?: number } }> };
+    expect(modal.callback_id).toBe('agent_event_edit');
+    const field = (id: string) => modal.blocks.find((b) => b.block_id === id)?.element;
+    expect(field('title')?.initial_value).toBe('Team offsite');
+    const proposedStart = field('start')!.initial_date_time!;
+    expect(new Date(proposedStart * 1000).toISOString()).toBe('2027-12-10T09:00:00.000Z'); // 10am in Berlin
+    // Moved to the afternoon and renamed.
+    const start = proposedStart + 4 * 3600;
+    const at = (seconds: number) => ({ type: 'datetimepicker', selected_date_time: seconds });
+    const saved = await sendViewSubmission(`${h.botUrl}/slack/events`, SIGNING_SECRET, {
+      callbackId: modal.callback_id, userId: USER, teamId: TEAM, privateMetadata: modal.private_metadata,
+      values: { title: { value: 'Team offsite, afternoon' }, start: { value: at(start) }, end: { value: at(start + 7200) } },
+    });
+    expect(saved.body).toBe(''); // the modal closes
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === card.body.ts && JSON.stringify(a.body.blocks).includes('Team offsite, afternoon'), 15_000);
+    expect(h.calendar.events).toEqual([]);
+    expect(llm.requests).toHaveLength(3); // the plan waits on the card
+
+    const answer = await press(card, 'approve');
+    expect(h.calendar.events).toHaveLength(1);
+    expect(h.calendar.events[0]!.summary).toBe('Team offsite, afternoon');
+    expect(Date.parse(h.calendar.events[0]!.start.dateTime!)).toBe(start * 1000);
+    expect(Date.parse(h.calendar.events[0]!.end.dateTime!)).toBe((start + 7200) * 1000);
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(4);
+    const told = llm.requests[3]!.body.messages!.at(-1)!;
+    expect(told).toMatchObject({ role: 'tool', tool_call_id: 'call_event_1' });
+    expect(told.content).toContain('Team offsite, afternoon');
+    expect(told.content).toContain('2027-12-10T13:00:00');
+    expect(told.content).toContain('changed');
+    expect(streamedText(answer)).toContain('at the time you chose');
+  });
+
+  it('Edit on a planned step without a form (marking as read) drops it, and the model is told and asks what to change: the plan does not hang', async () => {
+    const call = (id: string, name: string, args: object) => ({ id, type: 'function', function: { name, arguments: JSON.stringify(args) } });
+    const turn = (message: object) => ({ body: { id: 'c', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: 'stop' }] } });
+    llm.reply(turn({ tool_calls: [call('call_mark_1', 'mark_email_read', { ids: ['offsite0000000001'] })] }));
+    llm.reply({ ...turn({ content: 'Nothing was marked. Which emails should I mark as read?' }), expect: { toolResultFor: 'call_mark_1', toolResultContains: 'Edit' } });
+    const { stop: card } = await ask('mark the offsite email as read');
+    const answer = await press(card, 'edit');
+    expect(streamedText(answer)).toContain('Which emails should I mark as read?');
+    expect(llm.problems).toEqual([]);
+    expect(h.gmail.requests.filter((r) => r.path.endsWith('batchModify') || r.path.endsWith('/modify'))).toEqual([]);
+    // Nothing is left waiting in the thread: a second press finds the step decided.
+    await h.slack.waitFor((a) => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === card.body.ts && String(a.body.text).includes('Tell me'), 15_000);
+  });
+
+  it('a step that needs a connection the user has not made: the connect button in the thread, and once they connect the plan goes on there and the answer is streamed', async () => {
+    const newcomer = 'U0PLANLATE';
+    const dm = `D${newcomer}`;
+    llm.replayConversation('plan-read-only');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const prompt = inThread()[0]!;
+    expect(prompt.body.channel).toBe(dm);
+    expect(JSON.stringify(prompt.body.blocks)).toContain('/connect/');
+    expect(llm.requests).toHaveLength(1); // the plan waits: the model is not asked again yet
+
+    expect((await h.connect(authorizationLinkIn(prompt), undefined, { userId: newcomer, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const answer = inThread()[1]!;
+    expect(answer.body.channel).toBe(dm);
+    // The waiting step ran and went to the model, which read the email and answered.
+    expect(tasksOf(answer)).toEqual([['Searching your mail', 'complete'], ['Reading the email', 'complete']]);
+    expect(streamedText(answer)).toContain('Alice proposes Friday 10 December');
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(3);
+    expect(llm.requests[1]!.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_search_1' });
+    // Not answered a second time as a bare step result.
+    await h.slack.settle(300);
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === dm && JSON.stringify(c.body).includes('Team offsite'))).toEqual([]);
+  });
+
+  it('a step that fails once the user has connected ends the plan in the thread with a clear message, the model not asked again', async () => {
+    const newcomer = 'U0PLANFAIL';
+    const dm = `D${newcomer}`;
+    llm.replayConversation('plan-read-only');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    h.gmail.failNext(1, { status: 400, reason: 'badRequest' });
+    expect((await h.connect(authorizationLinkIn(inThread()[0]!), undefined, { userId: newcomer, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const answer = inThread()[1]!;
+    expect(tasksOf(answer)).toEqual([['Searching your mail', 'error']]);
+    expect(JSON.stringify(answer.body.blocks)).toContain("Gmail isn't answering right now");
+    expect(JSON.stringify(answer.body.blocks)).toContain('context_actions');
+    expect(llm.requests).toHaveLength(1);
+    expect(llm.problems).toEqual([]);
+  });
+
+  it('an approved step whose calendar is not connected: once the user connects, the event is created and the plan finishes in the thread', async () => {
+    const user = 'U0PLANCAL';
+    const dm = `D${user}`;
+    h.activate(user); // Gmail, not Calendar
+    llm.replayConversation('plan-offsite');
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user, text: 'find the email from Alice about the offsite and put the date it proposes in my calendar', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const card = inThread()[0]!;
+    const approve = (card.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'agent_step:approve')!;
+    await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'agent_step:approve', value: approve.value!, userId: user, teamId: TEAM, channelId: dm, messageTs: String(card.body.ts) });
+    await h.slack.waitFor(() => inThread().length === 2, 15_000);
+    const prompt = inThread()[1]!;
+    expect(JSON.stringify(prompt.body.blocks)).toContain('/connect/');
+    expect(h.calendar.events).toEqual([]);
+
+    expect((await h.connect(authorizationLinkIn(prompt), undefined, { userId: user, teamId: TEAM })).status).toBe(200);
+    await h.slack.waitFor(() => inThread().length === 3, 15_000);
+    const answer = inThread()[2]!;
+    expect(h.calendar.events).toHaveLength(1);
+    expect(h.calendar.events[0]).toMatchObject({ summary: 'Team offsite', start: { date: '2027-12-10' } });
+    expect(tasksOf(answer)).toEqual([['Creating the event', 'complete']]);
+    expect(streamedText(answer)).toContain('I added *Team offsite* to your calendar');
+    expect(llm.problems).toEqual([]);
+    expect(llm.requests).toHaveLength(4);
+  });
+
   it('tool results go to the model and the asker\'s DM thread only: no other channel, no metadata, no log', async () => {
     llm.replayConversation('plan-read-only');
     const { stop } = await ask('what does Alice say about the offsite?');
@@ -202,6 +336,25 @@ describe('an agent conversation planned by the chat model', () => {
     expect(JSON.stringify(stop.body.blocks)).toContain('db down');
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel !== DM)).toEqual([]);
     expect(llm.requests).toHaveLength(1);
+  });
+
+  it("a plan that outlives its stream finishes with chat.update carrying the model's answer and the feedback buttons", async () => {
+    llm.replayConversation('plan-read-only');
+    const release = llm.holdQueued(2); // the answer, once both read steps ran
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: DM, channel_type: 'im', user: USER, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+    await until(() => llm.requests.length === 3, 'the model to be asked for its answer');
+    const stream = [...h.slack.agent.streams.values()].find((s) => s.threadTs === ts);
+    expect(stream?.state).toBe('streaming');
+    h.slack.agent.expireStreams(); // Slack's five minutes are up
+    release();
+    const update = await h.slack.waitFor((a): a is RecordedCall => a.kind === 'call' && a.method === 'chat.update' && a.body.ts === stream!.ts, 15_000);
+    expect(update.body.channel).toBe(DM);
+    const blocks = update.body.blocks as Array<{ type: string; text?: unknown }>;
+    expect(blocks[0]).toEqual({ type: 'markdown', text: 'Alice proposes Friday 10 December for the offsite, and asks everyone to bring hiking boots.' });
+    expect(blocks.at(-1)?.type).toBe('context_actions');
+    expect(update.answer).toMatchObject({ ok: true });
+    expect(llm.problems).toEqual([]);
   });
 
   it('a model answering with an HTTP error gets a clear message, and nothing is done', async () => {

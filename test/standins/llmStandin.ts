@@ -14,6 +14,8 @@ export interface LlmReply {
   body: unknown;
   /** Never answer this request. */
   hang?: boolean;
+  /** Answer only once this settles (see LlmStandin.holdQueued). */
+  gate?: Promise<unknown>;
   /** What the request this reply answers must carry (a recorded conversation's turn); else it is answered 400. */
   expect?: TurnExpectation;
 }
@@ -48,6 +50,11 @@ export interface LlmStandin {
   replyWithFixture(name: string): void;
   /** Queues every turn of a recorded conversation (`{turns: [{expect, answer}]}` in test/fixtures/llm). */
   replayConversation(name: string): void;
+  /**
+   * The reply queued at `position` (0: the next one) is answered only when the returned function is
+   * called: its request is recorded at once, so a test can act while the bot waits on the model.
+   */
+  holdQueued(position: number): () => void;
   /** What requests broke the protocol or a recorded turn's expectation (answered 400). */
   problems: string[];
   /** Forgets queued replies, recorded requests and problems (between tests). */
@@ -94,6 +101,7 @@ export async function startLlmStandin(): Promise<LlmStandin> {
       res.on('close', () => void abandoned++);
       return;
     }
+    if (reply.gate) await reply.gate;
     res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
     res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
   });
@@ -107,6 +115,13 @@ export async function startLlmStandin(): Promise<LlmStandin> {
     replayConversation: (name) => {
       const recorded = fixture(name) as { turns: Array<{ expect?: TurnExpectation; answer: unknown }> };
       for (const turn of recorded.turns) replies.push({ body: turn.answer, ...(turn.expect ? { expect: turn.expect } : {}) });
+    },
+    holdQueued: (position) => {
+      const reply = replies[position];
+      if (!reply) throw new Error(`no reply queued at ${position}`);
+      let release!: () => void;
+      reply.gate = new Promise<void>((resolve) => (release = resolve));
+      return release;
     },
     problems,
     reset: () => {

@@ -412,9 +412,10 @@ export function checkBlocks(blocks: unknown): string[] {
   const problems = blocks.length > 50 ? [`${blocks.length} blocks, at most 50`] : [];
   const actionIds = new Set<string>();
   const length = (value: unknown) => (typeof value === 'string' ? value.length : 0);
-  blocks.forEach((block: { type?: string; text?: { text?: unknown }; elements?: unknown[]; accessory?: unknown }, i) => {
-    const size = length(block.text?.text);
+  blocks.forEach((block: { type?: string; text?: { text?: unknown } | string; elements?: unknown[]; accessory?: unknown }, i) => {
+    const size = length(typeof block.text === 'object' ? block.text?.text : undefined);
     if (block.type === 'section' && size > 3000) problems.push(`block ${i}: section text ${size}, at most 3000`);
+    if (block.type === 'markdown' && length(block.text) > 12_000) problems.push(`block ${i}: markdown text over 12000`);
     if (block.type === 'header' && size > 150) problems.push(`block ${i}: header text ${size}, at most 150`);
     if (block.type === 'context' && (block.elements?.length ?? 0) > 10) problems.push(`block ${i}: context over 10`);
     const elements = [block.accessory, ...(block.type === 'actions' ? (block.elements ?? []) : [])];

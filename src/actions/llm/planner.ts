@@ -46,9 +46,17 @@ export const planStateSchema = z.object({
   strikes: z.number().int().min(0),
   /** The catalogue actions carried out so far, in order, to say what was done when a budget runs out. */
   done: z.array(z.string()).max(50),
-  /** The writing step waiting for its card, and the calls after it in the same turn (told they did not run). */
+  /** The step waiting (a writing step for its card, a read step for a connection), and the calls after it in the same turn (told they did not run). */
   pending: z
-    .object({ approvalId: z.string(), toolCallId: z.string(), action: z.string(), input: z.unknown(), later: z.array(z.string()).max(20) })
+    .object({
+      approvalId: z.string(),
+      toolCallId: z.string(),
+      action: z.string(),
+      input: z.unknown(),
+      later: z.array(z.string()).max(20),
+      /** A read step waiting for its user to connect an account: the request kept to run once they have. */
+      keptRequestId: z.string().max(200).optional(),
+    })
     .optional(),
 });
 export type PlanState = z.infer<typeof planStateSchema>;
@@ -60,8 +68,12 @@ export type PlanEnd =
 
 /** Where the plan shows its work and carries out its steps (the Slack conversation). */
 export interface PlanSurface {
-  /** Runs a read step (shown as a task); its result, or undefined when it failed and the surface has told the user. */
-  read(step: number, action: string, input: unknown): Promise<{ result: unknown } | undefined>;
+  /**
+   * Runs a read step (shown as a task); its result, or undefined when it failed and the surface has
+   * told the user. `waiting`: the plan as it stands with this step pending, to keep when the step
+   * waits for its user to connect an account (the plan goes on once they have).
+   */
+  read(step: number, action: string, input: unknown, waiting: PlanState): Promise<{ result: unknown } | undefined>;
   /** Keeps a writing step for its user's approval, with the plan (whose `pending` is set), and shows its card. */
   propose(step: number, action: string, input: unknown, plan: PlanState): Promise<void>;
   /** The request goes to a card of its own (a team alert to confirm): the plan ends there. */
@@ -104,17 +116,21 @@ export function newPlan(text: string, context: { now: Date; timeZone: string }, 
  * After the user decided on the pending writing step: its outcome goes to the model (the result, or
  * that it was declined), and the plan goes on.
  */
-export function decided(plan: PlanState, outcome: { result: unknown } | { declined: true }): PlanState {
+export function decided(plan: PlanState, outcome: { result: unknown; changedTo?: unknown } | { declined: true } | { toChange: true }): PlanState {
   const pending = plan.pending;
   if (!pending) return plan;
   const content = 'declined' in outcome
     ? 'The user declined this step: it was not done. Do not try it again; finish your answer.'
-    : toolContent(outcome.result);
+    : 'toChange' in outcome
+      ? 'The user pressed Edit on this step: it was not done. Do not try it again as it was; finish your answer by asking briefly what they want changed.'
+      : 'changedTo' in outcome
+        ? `The user changed this step before approving it, and it was done as changed: ${toolContent(outcome.changedTo)}. Its result: ${toolContent(outcome.result)}`
+        : toolContent(outcome.result);
   const later = pending.later.map((id) => ({ role: 'tool' as const, tool_call_id: id, content: NOT_RUN }));
   const { pending: _done, ...rest } = plan;
   return {
     ...rest,
-    done: 'declined' in outcome ? plan.done : [...plan.done, pending.action],
+    done: 'result' in outcome ? [...plan.done, pending.action] : plan.done,
     messages: [...plan.messages, { role: 'tool', tool_call_id: pending.toolCallId, content }, ...later],
   };
 }
@@ -176,12 +192,10 @@ export async function runPlan(planner: Planner, start: PlanState, surface: PlanS
         answerRest();
         return surface.handOff(tool.action, input, settle());
       }
-      if (tool.writes) {
-        const later = calls.slice(index + 1).map((rest) => rest.id.slice(0, 200));
-        const waiting = { ...settle(), pending: { approvalId: '', toolCallId: call.id.slice(0, 200), action: tool.action, input, later } };
-        return surface.propose(plan.steps, tool.action, input, waiting);
-      }
-      const outcome = await surface.read(plan.steps, tool.action, input);
+      const later = calls.slice(index + 1).map((rest) => rest.id.slice(0, 200));
+      const waiting = () => ({ ...settle(), pending: { approvalId: '', toolCallId: call.id.slice(0, 200), action: tool.action, input, later } });
+      if (tool.writes) return surface.propose(plan.steps, tool.action, input, waiting());
+      const outcome = await surface.read(plan.steps, tool.action, input, waiting());
       if (signal.aborted || !outcome) return;
       plan.done.push(tool.action);
       plan.messages.push({ role: 'tool', tool_call_id: call.id.slice(0, 200), content: toolContent(outcome.result) });

@@ -34,6 +34,8 @@ export class AgentStream {
   private readonly logger: Logger;
   private readonly streamer: ChatStreamer;
   private finished = false;
+  /** The answer's words streamed so far: a chat.update fallback must carry them, the stream's chunks are lost with it. */
+  private written = '';
   /** Tasks shown and not yet complete, to mark as stopped. */
   private readonly openTasks = new Map<string, string>();
 
@@ -80,6 +82,7 @@ export class AgentStream {
 
   /** Plain words of the answer, streamed as Markdown. */
   async write(markdown: string): Promise<void> {
+    this.written += markdown;
     await this.append([{ type: 'markdown_text', text: markdown }]);
   }
 
@@ -100,7 +103,10 @@ export class AgentStream {
     } catch (error) {
       if (!this.streamer.ts || !STREAM_GONE.has(slackError(error) ?? '')) throw error;
       this.logger.info({ error: slackError(error) }, 'the answer outlived its stream; finishing it with chat.update');
-      await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: message.text, blocks });
+      const words = this.written + (options.markdown ?? '');
+      const room = MAX_STOP_BLOCKS - 1;
+      const kept = !words ? blocks : [markdownBlock(words), ...(blocks.length > room ? [...blocks.slice(0, room - 1), blocks.at(-1)!] : blocks)];
+      await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: message.text, blocks: kept });
       await this.decorate('agents.sessions.setStatus', () =>
         this.client.agents.sessions.setStatus({ channel_id: this.thread.channel, thread_ts: this.thread.threadTs, status: options.sessionStatus ?? 'active' }),
       );
@@ -120,7 +126,8 @@ export class AgentStream {
       await this.streamer.stop({ markdown_text: line, ...(open.length > 0 ? { chunks: open } : {}), session_status: 'active' });
     } catch (error) {
       if (!this.streamer.ts || !STREAM_GONE.has(slackError(error) ?? '')) throw error;
-      await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: line });
+      const blocks = this.written ? [markdownBlock(this.written), markdownBlock(line)] : undefined;
+      await this.client.chat.update({ channel: this.thread.channel, ts: this.streamer.ts, text: line, ...(blocks ? { blocks } : {}) });
     }
   }
 
@@ -142,6 +149,14 @@ export class AgentStream {
       this.logger.info({ method, error: slackError(error) ?? String(error) }, 'Slack refused an agent status call; answering anyway');
     }
   }
+}
+
+/** Slack's `markdown` block holds at most 12,000 characters. */
+const MARKDOWN_BLOCK_MAX = 12_000;
+
+/** Streamed words as a `markdown` block: rendered as the stream rendered them (standard Markdown). */
+function markdownBlock(text: string): KnownBlock {
+  return { type: 'markdown', text: text.slice(0, MARKDOWN_BLOCK_MAX) };
 }
 
 /** The `error` of a Slack platform error (web-api's `slack_webapi_platform_error`). */

@@ -5,8 +5,12 @@
  * instance), and the model's answer streamed at the end. Tool results go to the model and to this
  * DM thread only: never to a channel, into message metadata, or into the logs.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { WebClient } from '@slack/web-api';
 import type { PendingApproval } from '../../actions/agent/approvals.ts';
+import type { KeptRequest } from '../../actions/ports.ts';
+import type { KeptOutcome } from '../../actions/resumeKeptRequests.ts';
+import type { BackgroundTasks } from '../../infrastructure/backgroundTasks.ts';
 import { RECENT_MAX, type ThreadKey, type ThreadState } from '../../actions/agent/threadState.ts';
 import { decided, newPlan, runPlan, type PlanEnd, type Planner, type PlanState, type PlanSurface } from '../../actions/llm/planner.ts';
 import { OverBudgetError } from '../../core/errors.ts';
@@ -48,7 +52,7 @@ export async function planInThread(deps: PlannedTurnDeps, stream: AgentStream, t
  * Approve or Cancel pressed on a card the plan waits on: the plan goes on in the thread (the step
  * run first when approved). False when the approval is not a plan's (the caller handles it).
  */
-export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient, approval: PendingApproval, verb: 'approve' | 'cancel'): Promise<boolean> {
+export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient, approval: PendingApproval, verb: 'approve' | 'cancel' | 'edit'): Promise<boolean> {
   const key = approval.step.thread;
   const state = await deps.threads.get(key, approval.proposedTo, deps.now());
   const plan = state?.plan;
@@ -64,11 +68,14 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
     const surface = surfaceFor(deps, stream, thread, turn.signal);
     let next: PlanState;
     if (verb === 'approve') {
-      const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan);
+      const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan, plan);
       if (!ran) return true;
-      next = decided(plan, ran);
+      // Saved from the Edit modal: the model hears what was done, not only what it had asked for.
+      const changed = !isDeepStrictEqual(approval.step.input, plan.pending.input);
+      next = decided(plan, changed ? { ...ran, changedTo: approval.step.input } : ran);
     } else {
-      next = decided(plan, { declined: true });
+      // Edit on a step without a form drops it: the model asks what to change instead of leaving the plan hanging.
+      next = decided(plan, verb === 'edit' ? { toChange: true } : { declined: true });
     }
     await runPlan(deps.planner, next, surface, turn.signal);
   } catch (thrown) {
@@ -81,10 +88,68 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
   return true;
 }
 
+/**
+ * A request kept while a plan's step waited for its user to connect an account has run (they
+ * connected): the plan goes on in its thread from that step, its result told to the model, and the
+ * model's answer streamed there. False when no plan waits on this request (the caller answers it).
+ */
+export async function continuePlanAfterConnected(
+  deps: PlannedTurnDeps & { tasks: BackgroundTasks },
+  client: WebClient,
+  request: KeptRequest,
+  outcome: KeptOutcome,
+): Promise<boolean> {
+  const key = request.replyIn;
+  if (!key) return false;
+  const state = await deps.threads.get(key, request.requester, deps.now());
+  const plan = state?.plan;
+  if (!plan?.pending?.keptRequestId || plan.pending.keptRequestId !== request.id) return false;
+  // Taken off the thread first: a second delivery finds nothing to continue.
+  await keepPlan(deps, key, request.requester, state, undefined);
+  // The rest may take the plan's whole time budget: the kept request is marked done meanwhile, its
+  // lease (two minutes) not outlived, so no other instance runs the step again.
+  deps.tasks.run('agent plan after connecting', () => goOnAfterConnected(deps, client, request, outcome, { ...plan, pending: plan.pending! }));
+  return true;
+}
+
+async function goOnAfterConnected(
+  deps: PlannedTurnDeps,
+  client: WebClient,
+  request: KeptRequest,
+  outcome: KeptOutcome,
+  plan: PlanState & { pending: NonNullable<PlanState['pending']> },
+): Promise<void> {
+  const key = request.replyIn!;
+  const thread = { channel: key.channel, threadTs: key.threadTs, user: request.requester };
+  const stream = new AgentStream(client, thread, deps.logger);
+  const turn = deps.turns.start(thread, stream);
+  const unwatch = watchStop(deps, thread, stream, turn);
+  try {
+    await stream.working('is carrying on…', ['Carrying on where I stopped…']);
+    const { action } = plan.pending;
+    const id = taskId(plan.steps, action);
+    if (!outcome.ok) {
+      await stream.task(id, titleOf(action), 'error');
+      const done = plan.done.length > 0 ? `\n\n${doneSoFar(plan.done)}` : '';
+      await stream.finish(withFeedback({ text: userMessageFor(outcome.error) + done }, action));
+      return;
+    }
+    await stream.task(id, titleOf(action), 'complete');
+    if (action === UNREAD_ACTION) await rememberShown(deps, thread, outcome.result as UnreadResult, request.input as { count: number; search?: string });
+    await runPlan(deps.planner, decided(plan, { result: outcome.result }), surfaceFor(deps, stream, thread, turn.signal), turn.signal);
+  } catch (thrown) {
+    if (!turn.signal.aborted && !stream.isFinished) await stream.finish(withFeedback({ text: PLAN_FAILED.unavailable }, PLAIN_ANSWER)).catch(() => {});
+    throw thrown;
+  } finally {
+    unwatch();
+    turn.end();
+  }
+}
+
 function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThread, signal: AbortSignal): PlanSurface {
   const key = { channel: thread.channel, threadTs: thread.threadTs };
   return {
-    read: (step, action, input) => runStep(deps, stream, thread, step, action, input, signal),
+    read: (step, action, input, waiting) => runStep(deps, stream, thread, step, action, input, signal, undefined, waiting),
     async propose(step, action, input, plan) {
       const approval = await deps.approvals.keep(thread.user, { action, input, thread: key }, deps.now());
       const state = await deps.threads.get(key, thread.user, deps.now());
@@ -128,6 +193,7 @@ async function runStep(
   input: unknown,
   signal: AbortSignal,
   plan?: PlanState,
+  waiting?: PlanState,
 ): Promise<{ result: unknown } | undefined> {
   const id = taskId(step, action);
   const title = titleOf(action);
@@ -146,7 +212,13 @@ async function runStep(
     await stream.task(id, title, 'complete');
     if (action === UNREAD_ACTION) await rememberShown(deps, thread, result as UnreadResult, input as { count: number; search?: string });
     outcome = { result };
-  }, { signal, promptInReply: true, replyIn: { channel: thread.channel, threadTs: thread.threadTs } });
+  }, {
+    signal,
+    promptInReply: true,
+    replyIn: { channel: thread.channel, threadTs: thread.threadTs },
+    // Kept for after the user connects: so is the plan, before they see the button, to go on from this step then.
+    ...(waiting?.pending ? { onKept: (keptRequestId: string) => keepPlanFor(deps, thread, { ...waiting, pending: { ...waiting.pending!, keptRequestId } }) } : {}),
+  });
   return signal.aborted ? undefined : outcome;
 }
 
@@ -166,6 +238,11 @@ async function remember(deps: PlannedTurnDeps, thread: AgentThread, plan: PlanSt
   const state = await deps.threads.get(key, thread.user, deps.now());
   const exchange = [{ role: 'user' as const, content: asked.slice(0, 4000) }, { role: 'assistant' as const, content: answer.slice(0, 4000) }];
   await deps.threads.put(key, thread.user, { ...state, recent: [...(state?.recent ?? []), ...exchange].slice(-RECENT_MAX) }, deps.now());
+}
+
+async function keepPlanFor(deps: PlannedTurnDeps, thread: AgentThread, plan: PlanState): Promise<void> {
+  const key = { channel: thread.channel, threadTs: thread.threadTs };
+  await keepPlan(deps, key, thread.user, await deps.threads.get(key, thread.user, deps.now()), plan);
 }
 
 async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThread['user'], state: ThreadState | undefined, plan: PlanState | undefined): Promise<void> {

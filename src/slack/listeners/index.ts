@@ -40,7 +40,8 @@ import type { StepApprovals } from '../../actions/agent/approvals.ts';
 import { APPROVAL_ACTIONS } from '../blocks/approvalCard.ts';
 import { agentApprovalButton } from './actions/agentApproval.ts';
 import type { Planner } from '../../actions/llm/planner.ts';
-import { planInThread } from '../agent/plannedTurn.ts';
+import { continuePlanAfterConnected, planInThread } from '../agent/plannedTurn.ts';
+import type { ContinueConversation } from '../afterConnected.ts';
 import type { AgentConversationDeps } from '../agent/agentConversation.ts';
 import { workspaceRemoved, type WorkspaceRemoval } from './events/workspaceRemoved.ts';
 import type { ThreadStates } from '../../actions/agent/threadState.ts';
@@ -91,7 +92,12 @@ export interface ListenerDeps {
   now: () => Date;
 }
 
-export function registerListeners(app: App, deps: ListenerDeps): void {
+/** What the listeners offer the rest of the bot: a plan waiting on a connection, continued once it is made. */
+export interface RegisteredListeners {
+  continueConversation?: ContinueConversation;
+}
+
+export function registerListeners(app: App, deps: ListenerDeps): RegisteredListeners {
   app.use(dedupeDeliveries(deps.deliveries, deps.logger, deps.now));
   app.use(boundUserText(deps));
   app.command('/unread', unreadCommand(deps));
@@ -138,4 +144,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action({ type: 'block_actions', action_id: new RegExp(`^${MARK_READ_PREFIX}`) }, markReadButton(deps));
   app.action({ type: 'block_actions', action_id: SHOW_MORE_ACTION_ID }, showMoreButton(deps));
   app.action({ type: 'block_actions', action_id: PROPOSAL_ACTIONS }, alertProposalButton(deps));
+  return planner ? { continueConversation: (client, request, outcome) => continuePlanAfterConnected({ ...agent, planner }, client, request, outcome) } : {};
 }

@@ -3,7 +3,8 @@
  * was proposed to may decide, once, before it expires (one conditional update in the database, so
  * any instance can take the press). The card is replaced by the decision; on Approve the step runs
  * in its thread, streamed like any other answer. Edit on an event or a drafted reply opens a modal
- * and leaves the card waiting (agent/stepEdits.ts); on other steps it drops the step.
+ * and leaves the card waiting (agent/stepEdits.ts); on other steps it drops the step (a plan's
+ * model is told, and asks what to change).
  */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { BackgroundTasks } from '../../../infrastructure/backgroundTasks.ts';
@@ -60,7 +61,7 @@ export function agentApprovalButton(deps: AgentConversationDeps & StepEditDeps &
       }
       deps.logger.info({ user: user.userId, action: outcome.approval.step.action, decision: verb }, 'agent step decided');
       // A step of the chat model's plan: the plan goes on (told when the step was declined).
-      if (deps.planner && verb !== 'edit' && (await continuePlanAfter({ ...deps, planner: deps.planner }, client, outcome.approval, verb === 'approve' ? 'approve' : 'cancel'))) return;
+      if (deps.planner && (await continuePlanAfter({ ...deps, planner: deps.planner }, client, outcome.approval, verb as 'approve' | 'edit' | 'cancel'))) return;
       if (verb !== 'approve' && !draft) return;
       const run = verb === 'approve' ? step : { ...step, action: DISCARD_DRAFT_ACTION };
       const thread = { channel: step.thread.channel, threadTs: step.thread.threadTs, user };

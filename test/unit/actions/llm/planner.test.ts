@@ -184,3 +184,28 @@ async function until(check: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+describe('decided', () => {
+  const waiting = (): PlanState => ({
+    ...newPlan('put it in my calendar', CONTEXT),
+    pending: { approvalId: 'a1', toolCallId: 'call_c', action: CREATE_EVENT_ACTION, input: { title: 'Offsite' }, later: [] },
+  });
+
+  it('tells the model a step ran as the user changed it, with what it was changed to and its result', () => {
+    const next = decided(waiting(), { result: { id: 'ev1' }, changedTo: { title: 'Offsite, moved' } });
+    const told = next.messages.at(-1)!;
+    expect(told).toMatchObject({ role: 'tool', tool_call_id: 'call_c' });
+    expect(told.content).toContain('changed this step');
+    expect(told.content).toContain('"title":"Offsite, moved"');
+    expect(told.content).toContain('"id":"ev1"');
+    expect(next.done).toEqual([CREATE_EVENT_ACTION]);
+    expect(next.pending).toBeUndefined();
+  });
+
+  it('tells the model a step the user pressed Edit on was not done, to ask what to change', () => {
+    const next = decided(waiting(), { toChange: true });
+    expect(next.messages.at(-1)!.content).toContain('pressed Edit');
+    expect(next.done).toEqual([]);
+    expect(next.pending).toBeUndefined();
+  });
+});
