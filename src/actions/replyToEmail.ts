@@ -44,14 +44,7 @@ export class ReplyToEmail {
   async draft(identifier: string, input: DraftReplyInput): Promise<DraftedReply> {
     const valid = draftReplyInputSchema.parse(input);
     return withAccessToken(this.agentAuth, { connection: this.connection, identifier }, async (token) => {
-      const original = await this.gmail.replyContext(token, valid.messageId);
-      const raw = await buildReplyMime({
-        to: original.to,
-        subject: original.subject,
-        text: valid.text,
-        inReplyTo: original.messageIdHeader,
-        references: original.references,
-      });
+      const { original, raw } = await this.replyTo(token, valid.messageId, valid.text);
       const { draftId } = await this.gmail.createDraft(token, { raw, threadId: original.threadId });
       return { draftId, to: original.to, subject: original.subject, text: valid.text };
     });
@@ -64,17 +57,23 @@ export class ReplyToEmail {
   async redraft(identifier: string, input: UpdateDraftInput): Promise<DraftedReply> {
     const valid = updateDraftInputSchema.parse(input);
     return withAccessToken(this.agentAuth, { connection: this.connection, identifier }, async (token) => {
-      const original = await this.gmail.replyContext(token, valid.messageId);
-      const raw = await buildReplyMime({
-        to: original.to,
-        subject: original.subject,
-        text: valid.text,
-        inReplyTo: original.messageIdHeader,
-        references: original.references,
-      });
+      const { original, raw } = await this.replyTo(token, valid.messageId, valid.text);
       await this.gmail.updateDraft(token, valid.draftId, { raw, threadId: original.threadId });
       return { draftId: valid.draftId, to: original.to, subject: original.subject, text: valid.text };
     });
+  }
+
+  /** The reply's MIME message, threaded with the original (In-Reply-To, References). */
+  private async replyTo(token: string, messageId: string, text: string) {
+    const original = await this.gmail.replyContext(token, messageId);
+    const raw = await buildReplyMime({
+      to: original.to,
+      subject: original.subject,
+      text,
+      inReplyTo: original.messageIdHeader,
+      references: original.references,
+    });
+    return { original, raw };
   }
 
   async send(identifier: string, input: { draftId: string }): Promise<{ sent: true }> {
