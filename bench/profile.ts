@@ -4,8 +4,10 @@
  * and one burst, stops the bot (the profile is written as it exits) and prints the self time by
  * function and by package, top first. The .cpuprofile file opens in Chrome's DevTools too.
  *
- *   npm run bench:profile -- [--commands 2000] [--burst 1000] [--delay 40] [--out DIR]
+ *   npm run bench:profile -- [--commands 2000] [--concurrency 16] [--burst 1000] [--delay 40] [--out DIR]
  *                            [--node-flags "--max-semi-space-size=4"] [--no-profile]
+ *
+ * `--concurrency 1 --burst 0` profiles commands one at a time (the path of the latency phase).
  *
  * `--node-flags` go after the start script's (so they override them): a quick way to try V8
  * settings; `--no-profile` measures without the profiler's own cost (CPU per command, idle RSS).
@@ -36,6 +38,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     commands: { type: 'string' },
+    concurrency: { type: 'string' },
     burst: { type: 'string' },
     delay: { type: 'string' },
     out: { type: 'string' },
@@ -47,6 +50,7 @@ const { values } = parseArgs({
 const profiling = !values['no-profile'];
 const extraFlags = (values['node-flags'] ?? '').split(/\s+/).filter(Boolean);
 const commandsCount = Number(values.commands ?? 2000);
+const concurrency = Math.max(1, Number(values.concurrency ?? 16));
 const burstSize = Number(values.burst ?? 1000);
 const delayMs = Number(values.delay ?? 40);
 const top = Number(values.top ?? 40);
@@ -67,9 +71,9 @@ async function main(): Promise<void> {
     await warmUp(commands, bot, users, 100);
     const cpuBefore = bot.process.cpuSeconds();
     const cpuUsers = Array.from({ length: commandsCount }, (_, i) => users[i % 200]!);
-    await inPool(cpuUsers, 16, (user) => commands.send(bot.url, commands.prepare(user)));
+    await inPool(cpuUsers, concurrency, (user) => commands.send(bot.url, commands.prepare(user)));
     const cpu = bot.process.cpuSeconds() - cpuBefore;
-    process.stderr.write(`[profile] ${commandsCount} commands, 16 at a time: ${((cpu * 1000) / commandsCount).toFixed(3)} ms CPU per command\n`);
+    process.stderr.write(`[profile] ${commandsCount} commands, ${concurrency} at a time: ${((cpu * 1000) / commandsCount).toFixed(3)} ms CPU per command\n`);
     if (burstSize > 0) {
       upstreams.setDelay(delayMs);
       const result = await burst({ target: bot, commands, trace: upstreams.trace, userIds: users.slice(0, burstSize), repeats: 1 });

@@ -32,6 +32,7 @@ import { ManageDigests } from '../actions/digests/manageDigests.ts';
 import { SqlDigestSchedules } from '../infrastructure/storage/sqlDigestSchedules.ts';
 import { slackDigestMessenger } from '../slack/digests/slackDigestMessenger.ts';
 import { UNREAD_ACTION } from '../slack/presenters.ts';
+import { isRepeatedDelivery } from '../slack/afterAck.ts';
 
 export type SlackSurfaces = ReturnType<typeof createSlackSurfaces>;
 
@@ -117,6 +118,8 @@ export function createSlackSurfaces(
     openedBySomeoneElse: linkOpenedBySomeoneElse({ clients, tasks }),
   };
   app.error(async (error) => {
+    // A replayed command or button press stopped after its ack (dedupeDeliveries.ts logged it).
+    if (isRepeatedDelivery(error)) return;
     // Serving many workspaces, a request from one without an installation (uninstalled, or never
     // installed) cannot be authorized: Bolt acknowledges it and no listener runs.
     if ((error as { code?: string }).code === 'slack_bolt_authorization_error') {

@@ -120,10 +120,11 @@ describe('replayed commands and button presses', () => {
     await h.slack.waitFor(isCall('chat.postMessage', (c) => c.body.channel === 'C0ALERTS'), 15_000);
     const replay = await command('deploy failed once', '111.222.replayed');
     expect(replay.status).toBe(200);
-    expect(h.logs.text).toContain('skipped a repeated command or button press');
     // A fresh command after the replay is carried out (and marks when the replay would have been).
     expect((await command('marker alert', '111.333.fresh')).status).toBe(200);
     await h.slack.waitFor(isCall('chat.postMessage', (c) => JSON.stringify(c.body).includes('marker alert')), 15_000);
+    // The replay was acknowledged before the store said it was one (the dedupe is decided after the ack).
+    expect(h.logs.text).toContain('skipped a repeated command or button press');
     expect(postsTo('C0ALERTS', 'deploy failed once')).toHaveLength(1);
   });
 
@@ -144,11 +145,11 @@ describe('replayed commands and button presses', () => {
     expect(modifies()).toBe(1);
     const logged = h.logs.lines.filter((line) => line.includes('skipped a repeated command or button press')).length;
     expect((await press()).status).toBe(200);
-    expect(h.logs.lines.filter((line) => line.includes('skipped a repeated command or button press')).length).toBe(logged + 1);
     // A fresh press of another summary marks when the replay would have run.
     const marker = h.slack.responseUrl('press-fresh');
     await sendBlockAction(`${h.botUrl}/slack/events`, SIGNING_SECRET, { actionId: 'show_more_unread_nonexistent', userId: USER, teamId: TEAM, responseUrl: marker });
     await h.answerOf(await h.unread(USER, '1'), 15_000);
+    expect(h.logs.lines.filter((line) => line.includes('skipped a repeated command or button press')).length).toBe(logged + 1);
     expect(modifies()).toBe(1);
     expect(h.slack.responses.filter((r) => responseUrl.endsWith(r.path))).toHaveLength(1);
   });

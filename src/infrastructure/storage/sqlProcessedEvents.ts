@@ -3,9 +3,10 @@
  * one twice. Entries outlive Slack's retry window by far (24 hours); the retention purge
  * (retention.ts) deletes them after that.
  *
- * Every Slack request is checked here before it is acknowledged, so the check must not cost a
- * commit each: the keys asked about in one turn of the event loop (a burst's requests, read
- * together) go in one INSERT, and the rows it returns say which keys were new.
+ * Every Slack request is checked here (after its acknowledgement, before its work:
+ * dedupeDeliveries.ts), so the check must not cost a commit each: the keys asked about in one turn
+ * of the event loop (a burst's requests, read together) go in one INSERT, and the rows it returns
+ * say which keys were new.
  */
 import type { Database } from './database.ts';
 import { WriteBatcher } from './writeBatcher.ts';

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { App, CustomRoute, Receiver, ReceiverEvent } from '@slack/bolt';
 import { match } from 'path-to-regexp';
 import type { Logger } from '../../infrastructure/logger.ts';
+import { AFTER_ACK, type AfterAck } from '../afterAck.ts';
 import { readSlackBody } from './bodyShape.ts';
 import { checkSignature } from './signature.ts';
 
@@ -186,12 +187,18 @@ export class SlackReceiver implements Receiver {
       log.warn('a Slack request was not acknowledged within 3 seconds; answered for it');
       answer(res, 404, 'not acknowledged');
     }, this.options.ackTimeoutMs ?? 3_001);
+    const checks: Array<() => Promise<void>> = [];
     const ack: ReceiverEvent['ack'] = async (response?: unknown) => {
       if (acked) return;
       acked = true;
       clearTimeout(timeout);
       if (response === undefined || response === '' || response === null) answer(res, 200);
       else answer(res, 200, response as string | object);
+      // Sent: now what middleware left for after the ack (afterAck.ts) decides whether the work runs.
+      for (const check of checks) await check();
+    };
+    const afterAck: AfterAck = (check) => {
+      checks.push(check);
     };
     const retryNum = Number.parseInt(header(req, 'x-slack-retry-num') ?? '', 10);
     const retryReason = header(req, 'x-slack-retry-reason');
@@ -200,6 +207,7 @@ export class SlackReceiver implements Receiver {
       ack,
       ...(Number.isNaN(retryNum) ? {} : { retryNum }),
       ...(retryReason === undefined ? {} : { retryReason }),
+      customProperties: { [AFTER_ACK]: afterAck },
     };
     try {
       await this.app?.processEvent(event);

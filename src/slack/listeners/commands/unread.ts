@@ -15,6 +15,7 @@ import type { RespondTo } from '../../responseUrl.ts';
 import { tellBusy } from '../../errorMessages.ts';
 import { inlineAnswer, type AckFn } from '../../inlineAnswer.ts';
 import { InlineAnswerGate } from '../../inlineAnswerGate.ts';
+import { FIRST_DELIVERY } from '../dedupeDeliveries.ts';
 
 export const DEFAULT_INLINE_ANSWER_MS = 1_000;
 /**
@@ -31,7 +32,7 @@ export function unreadCommand(deps: {
   inlineMaxInFlight?: number;
 }) {
   const gate = new InlineAnswerGate(deps.inlineMaxInFlight ?? DEFAULT_INLINE_MAX_IN_FLIGHT);
-  return async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack, client, context }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = parseUnreadArgs(command.text ?? '');
     if (!parsed.ok) {
       await ack({ response_type: 'ephemeral', ...buildUnreadUsage(parsed.problem) });
@@ -47,8 +48,15 @@ export function unreadCommand(deps: {
       userId: command.user_id,
     };
     const input = { count: parsed.count, ...(parsed.search ? { search: parsed.search } : {}) };
+    // The work starts before the ack (its answer may ride inside it), so it waits on the dedupe itself.
+    const firstDelivery = context[FIRST_DELIVERY] as Promise<boolean> | undefined;
     deps.tasks.run('unread command', async () => {
       try {
+        if (firstDelivery && !(await firstDelivery)) {
+          // A replay: acknowledged empty (the after-ack check then stops what would follow).
+          await answer.done().catch(() => {});
+          return;
+        }
         await deps.runner.run(user, { action: UNREAD_ACTION, input }, answer.reply);
       } finally {
         slot.leave();
