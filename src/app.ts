@@ -29,6 +29,8 @@ export interface BotOptions extends BackgroundIntervals {
    * as hanging (default 5 s for Gmail and Calendar, 8 s for Scalekit and the chat model).
    */
   upstreamTimeoutMs?: number;
+  /** Scales the Scalekit SDK's waits between retries of an unavailable service (tests only; see createAgentAuth). */
+  scalekitBackoffScale?: number;
 }
 
 export async function createBot(config: Config, options: BotOptions = {}): Promise<Bot> {
@@ -41,8 +43,8 @@ export async function createBot(config: Config, options: BotOptions = {}): Promi
   const dispatcher = createUpstreamDispatcher();
   const tasks = new BackgroundTasks(logger, config.background);
   const { budgets, alertLimiter } = createBudgets(config, { db: storage.db, now });
-  const { upstreamTimeoutMs } = options;
-  const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now, upstreamTimeoutMs });
+  const { upstreamTimeoutMs, scalekitBackoffScale } = options;
+  const connections = await createConnections(config, { db: storage.db, dispatcher, logger, now, upstreamTimeoutMs, scalekitBackoffScale });
   const flow = createConnectFlow(config, { storage, connections, budgets, dispatcher, logger, now });
 
   // Serving many workspaces (none in single-workspace mode): the uninstall forgets installations too.

@@ -31,6 +31,12 @@ export interface AgentAuthDeps {
   now: () => Date;
   /** How long a request to Scalekit may take (default 8 s). */
   upstreamTimeoutMs?: number;
+  /**
+   * Scales the SDK's waits between its retries of an unavailable Scalekit (1, 2, 4 s with jitter,
+   * three retries): tests pass a fraction so that "Scalekit is down" ends in well under a second.
+   * The SDK has no setting for it, so its client's own `sleep` is wrapped. Production leaves it unset.
+   */
+  scalekitBackoffScale?: number;
 }
 
 /** The settings' endpoint overrides per provider, in the shape connector descriptions take. */
@@ -40,6 +46,14 @@ export function endpointOverrides(settings: AgentAuthConfig) {
   return { google: { authorizationUrl, tokenUrl, revocationUrl } };
 }
 
+/** See `AgentAuthDeps.scalekitBackoffScale`. Fails loudly if the SDK no longer has the method. */
+function scaleSdkBackoff(client: object, scale: number): void {
+  const core = (client as { coreClient?: { sleep?: (ms: number) => Promise<void> } }).coreClient;
+  const sleep = core?.sleep;
+  if (!core || typeof sleep !== 'function') throw new Error('the Scalekit SDK no longer has coreClient.sleep: scalekitBackoffScale cannot apply');
+  core.sleep = (ms: number) => sleep.call(core, ms * scale);
+}
+
 export async function createAgentAuth(settings: AgentAuthConfig, deps: AgentAuthDeps): Promise<AgentAuth> {
   const { logger, now } = deps;
   if (settings.kind === 'scalekit') {
@@ -47,7 +61,9 @@ export async function createAgentAuth(settings: AgentAuthConfig, deps: AgentAuth
     // The SDK is loaded on the first call to Scalekit, not at start (see scalekit/sdk.ts).
     const actions = async () => {
       const { ScalekitClient } = await loadScalekitSdk();
-      return new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: deps.upstreamTimeoutMs ?? 8_000 }).actions;
+      const client = new ScalekitClient(settings.envUrl, settings.clientId, settings.clientSecret, { timeoutMs: deps.upstreamTimeoutMs ?? 8_000 });
+      if (deps.scalekitBackoffScale !== undefined) scaleSdkBackoff(client, deps.scalekitBackoffScale);
+      return client.actions;
     };
     return new ScalekitAgentAuth({ actions, now });
   }

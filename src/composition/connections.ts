@@ -23,7 +23,7 @@ export interface Connections {
 
 export async function createConnections(
   config: Config,
-  deps: { db: Database; dispatcher: Dispatcher; logger: Logger; now: () => Date; upstreamTimeoutMs?: number },
+  deps: { db: Database; dispatcher: Dispatcher; logger: Logger; now: () => Date; upstreamTimeoutMs?: number; scalekitBackoffScale?: number },
 ): Promise<Connections> {
   const overrides = endpointOverrides(config.agentAuth);
   const agentAuth = await createAgentAuth(config.agentAuth, {

@@ -3,7 +3,7 @@
  * reports the log lines it dropped once the reader is back, and SIGTERM still ends it. A stop that
  * cannot finish (a request whose body never arrives) ends at the deadline, saying what it waited for.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,8 +26,10 @@ const running = new Set<ChildProcess>();
 
 interface RunningBot {
   child: ChildProcess;
-  /** The read end of the bot's stdout: an OS pipe (64 KiB) that nobody reads until `readStdout`. */
+  /** The read end of the bot's stdout: an OS pipe that nobody reads until `readStdout`. */
   stdoutReadFd: number;
+  /** Commands whose log lines overflow the pipe several times over (see `shrinkPipe`). */
+  floodSize: { stall: number; held: number };
   reader?: Socket;
   port: number;
   exited: Promise<number | null>;
@@ -49,15 +51,29 @@ async function startBot(): Promise<RunningBot> {
   execFileSync('mkfifo', [fifo]);
   const stdoutReadFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const writeFd = openSync(fifo, constants.O_WRONLY);
+  const floodSize = shrinkPipe(fifo) ? { stall: 750, held: 300 } : { stall: 2000, held: 800 };
   const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', writeFd, 'pipe'] });
   closeSync(writeFd);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   running.add(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { running.delete(child); resolve(code); }));
-  const bot: RunningBot = { child, port, exited, stdoutReadFd, stderr: () => stderr };
+  const bot: RunningBot = { child, port, exited, stdoutReadFd, floodSize, stderr: () => stderr };
   await healthy(bot);
   return bot;
+}
+
+/**
+ * Shrinks the pipe from Linux's 64 KiB to its smallest, one 4 KiB page (F_SETPIPE_SZ, which Node
+ * does not expose: Perl, essential on Debian, does it on the open pipe), so that a few hundred
+ * commands (about 160 bytes of log each) overflow it and the bot's 16 KiB queue instead of
+ * thousands: filling the pipe was most of this file's time. Without Perl the pipe stays 64 KiB
+ * and the commands are as many as that needs.
+ */
+function shrinkPipe(fifo: string): boolean {
+  const F_SETPIPE_SZ = 1031;
+  const perl = `use Fcntl; sysopen(my $p, $ARGV[0], O_RDONLY | O_NONBLOCK) or die $!; fcntl($p, ${F_SETPIPE_SZ}, 4096) or die $!;`;
+  return spawnSync('perl', ['-e', perl, fifo], { stdio: 'ignore' }).status === 0;
 }
 
 async function healthy(bot: RunningBot): Promise<void> {
@@ -71,7 +87,7 @@ async function healthy(bot: RunningBot): Promise<void> {
 
 const health = (bot: RunningBot) => fetch(`http://127.0.0.1:${bot.port}/healthz`).then((r) => r.status, () => 0);
 
-/** Many commands at LOG_LEVEL=trace: far more log output than the pipe (64 KiB and up) holds. */
+/** Many commands at LOG_LEVEL=trace: far more log output than the pipe holds. */
 async function commands(bot: RunningBot, count: number, tag: string): Promise<number[]> {
   const statuses: number[] = [];
   for (let i = 0; i < count; i += 50) {
@@ -120,7 +136,8 @@ afterAll(async () => {
 describe('a log reader that stalls or goes away', () => {
   it('keeps serving while the reader stalls and after it goes away, and SIGTERM still ends the process', async () => {
     const bot = await startBot();
-    expect(await commands(bot, 2000, 'STALL')).toEqual(Array(2000).fill(200));
+    const { stall } = bot.floodSize;
+    expect(await commands(bot, stall, 'STALL')).toEqual(Array(stall).fill(200));
     expect(await health(bot)).toBe(200);
 
     // The reader is back: the dropped lines are counted and reported (proof the pipe was full).
@@ -142,7 +159,8 @@ describe('a log reader that stalls or goes away', () => {
 
   it('exits on SIGTERM that arrives while the reader stalls', async () => {
     const bot = await startBot();
-    expect(await commands(bot, 800, 'HELD')).toEqual(Array(800).fill(200));
+    const { held } = bot.floodSize;
+    expect(await commands(bot, held, 'HELD')).toEqual(Array(held).fill(200));
     expect(await health(bot)).toBe(200);
     bot.child.kill('SIGTERM');
     expect(await exitWithin(bot, (DRAIN_SECONDS + 15) * 1000)).toBe(0);

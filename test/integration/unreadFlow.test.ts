@@ -146,8 +146,8 @@ describe('other requests', () => {
   });
 
   it('acknowledges before the work is done when Scalekit is slow', async () => {
-    // Each Scalekit call (a first request makes three) takes 2 s, twice the inline-answer deadline.
-    h.scalekit.setDelay(2_000);
+    // Each Scalekit call (a first request makes three) takes as long as the inline-answer deadline (1 s).
+    h.scalekit.setDelay(1_000);
     const sent = await h.unread('U0DAVE');
     expect(sent.status).toBe(200);
     // The acknowledgement came back while the bot was still waiting on Scalekit.
