@@ -57,12 +57,13 @@ export class RequestRunner {
      * (an agent conversation), so the connect button goes there instead of a separate DM.
      * `replyIn`: the conversation thread a request kept for a connection is answered in.
      * `onKept`: hears the kept request's id before the connect button is shown (a plan waits on it).
+     * `alreadyCharged`: a second request made for the same click, whose budget the first one spent.
      */
-    options: { signal?: AbortSignal; promptInReply?: boolean; replyIn?: ReplyThread; onKept?: (keptRequestId: string) => Promise<void> } = {},
+    options: { signal?: AbortSignal; promptInReply?: boolean; replyIn?: ReplyThread; onKept?: (keptRequestId: string) => Promise<void>; alreadyCharged?: boolean } = {},
   ): Promise<void> {
     let subject: AuditSubject;
     try {
-      await charge(this.deps.budgets, user, this.deps.catalog.get(request.action).budget);
+      if (!options.alreadyCharged) await charge(this.deps.budgets, user, this.deps.catalog.get(request.action).budget);
       const identifier = await this.deps.users.identifierFor(user);
       subject = {
         identifier,

@@ -96,6 +96,31 @@ describe('Mark as read', () => {
   });
 });
 
+describe('Mark as read on a private summary, with a small read allowance', () => {
+  let small: Harness;
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('spends one read for the click, though it lists the page again', async () => {
+    small = await startHarness({ READ_RATE_BURST: '3', READ_RATE_REFILL_SECONDS: '3600' });
+    for (let i = 0; i < 4; i++) small.gmail.addMessage({ from: `S${i} <s${i}@example.com>`, subject: `Budget ${i}`, date: new Date(Date.now() - i * 60_000), snippet: 'x' });
+    small.activate('U0BUDGET');
+    const first = await small.answerOf(await small.unread('U0BUDGET', '2'));
+    const markRead = buttonsIn((first.body as { blocks: unknown[] }).blocks).find((b) => b.action_id?.startsWith('mark_read:'));
+    const responseUrl = small.slack.responseUrl('budget-click');
+    await sendBlockAction(`${small.botUrl}/slack/events`, SIGNING_SECRET, {
+      actionId: markRead!.action_id ?? '', value: markRead!.value ?? '', userId: 'U0BUDGET', teamId: TEAM, responseUrl,
+    });
+    const relisted = await small.slack.waitFor(isResponse(responseUrl));
+    expect(JSON.stringify(relisted.body)).toContain('Budget 1');
+    // Two of three spent (the summary, the click): one more /unread is still allowed.
+    const third = JSON.stringify((await small.answerOf(await small.unread('U0BUDGET', '2'))).body);
+    expect(third).toContain('Budget 1');
+    expect(third).not.toMatch(/slow down|too many|try again in/i);
+  });
+});
+
 describe('Show more', () => {
   it('replaces the message with the next emails', async () => {
     h.activate('U0MORE');

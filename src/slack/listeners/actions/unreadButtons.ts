@@ -50,9 +50,10 @@ export function markReadButton(deps: { runner: RequestRunner; tasks: BackgroundT
           await respond({ replace_original: true, text: body.message?.text ?? 'Your unread email', blocks: markedAsRead(blocks, id) });
         } else if (page) {
           const input = unreadInputOf(page);
+          // One click, one request's allowance: Mark as read has spent it.
           await deps.runner.run(user, { action: UNREAD_ACTION, input }, reply, async (listed) => {
             await respond({ replace_original: true, ...presenterFor(UNREAD_ACTION).present(listed, input) });
-          });
+          }, { alreadyCharged: true });
         } else {
           await reply.send(presenterFor(MARK_READ_ACTION).present(result, { ids: [id] }));
         }
