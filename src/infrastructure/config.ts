@@ -8,10 +8,12 @@ import { z } from 'zod';
 import type { TokenBucketLimit } from '../actions/alerts/rateLimit.ts';
 import type { BudgetClass } from '../actions/budgets.ts';
 import { parseAudience, type AlertPolicy, type Audience } from '../actions/alerts/policy.ts';
-import { encryptionKeys, loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
+import { loadAgentAuthSettings, type AgentAuthConfig } from './agentAuthSettings.ts';
+import { loadWorkspaceSettings, type Workspaces } from './workspaceSettings.ts';
 import { isBlank, optionalString, requiredString, urlSetting, withoutTrailingSlash } from './settingsFields.ts';
 
 export type { AgentAuthConfig } from './agentAuthSettings.ts';
+export type { Workspaces } from './workspaceSettings.ts';
 
 const AUDIENCE_HELP = 'must be everyone, nobody, a user group id (S0123ABC) or comma-separated user ids (U01,U02)';
 const audience = (fallback: string) =>
@@ -116,15 +118,6 @@ const schema = z
 const SIGNING_SECRET_PROBLEM =
   'SLACK_SIGNING_SECRET is required in HTTP mode: the Signing Secret from your Slack app\'s "Basic Information" page (or set SLACK_APP_TOKEN for Socket Mode)';
 
-/**
- * One workspace, whose bot token is given (SLACK_BOT_TOKEN); or any number of them, each installed
- * through "Add to Slack" (SLACK_STATE_SECRET, with the app's client id and secret), their bot tokens
- * kept in the database, encrypted under `encryptionKeys` (TOKEN_ENCRYPTION_KEY).
- */
-export type Workspaces =
-  | { kind: 'single'; botToken: string }
-  | { kind: 'many'; stateSecret: string; authorizeUrl: string; encryptionKeys: Uint8Array[] };
-
 export interface Config {
   slack: {
     /** Set in the single-workspace mode only. */
@@ -201,14 +194,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   problems.push(...plainHttpProblems(env));
   const agentAuth = loadAgentAuthSettings(env);
   problems.push(...agentAuth.problems);
-  const workspaces = workspacesOf(env, agentAuth.settings);
+  const workspaces = loadWorkspaceSettings(env, agentAuth.settings, parsed.data?.SLACK_OAUTH_AUTHORIZE_URL ?? '');
   problems.push(...workspaces.problems);
   if (!parsed.success || !agentAuth.settings || !workspaces.settings || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
-      workspaces: workspaces.settings.kind === 'many' ? { ...workspaces.settings, authorizeUrl: e.SLACK_OAUTH_AUTHORIZE_URL } : workspaces.settings,
+      workspaces: workspaces.settings,
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: withTrailingSlash(e.SLACK_API_URL),
@@ -245,35 +238,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     digests: { graceMs: e.DIGEST_GRACE_MINUTES * 60_000, retryWindowMs: e.DIGEST_RETRY_MINUTES * 60_000, concurrency: e.DIGEST_CONCURRENCY },
   };
-}
-
-const NEITHER_MODE =
-  'SLACK_BOT_TOKEN or SLACK_STATE_SECRET is required: either the Bot User OAuth Token (xoxb-...) from your Slack app\'s "OAuth & Permissions" page, ' +
-  'to serve that one workspace; or, to let any workspace install the bot with "Add to Slack", leave SLACK_BOT_TOKEN unset and set SLACK_STATE_SECRET ' +
-  '(a long random string, e.g. `openssl rand -hex 32`) with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and TOKEN_ENCRYPTION_KEY';
-
-/** Which of the two modes the settings choose, and what the multi-workspace mode needs besides. */
-function workspacesOf(env: Record<string, string | undefined>, agentAuth: AgentAuthConfig | undefined): { settings?: Workspaces; problems: string[] } {
-  const botToken = env.SLACK_BOT_TOKEN?.trim();
-  if (botToken) return { settings: { kind: 'single', botToken }, problems: [] };
-  const stateSecret = env.SLACK_STATE_SECRET?.trim();
-  if (!stateSecret) return { problems: [NEITHER_MODE] };
-  const problems: string[] = [];
-  if (stateSecret.length < 16) problems.push('SLACK_STATE_SECRET must be at least 16 characters: a long random string, e.g. `openssl rand -hex 32`');
-  // Bot tokens are kept in the database, so they are encrypted whatever backend holds the users' tokens.
-  // With the built-in agent auth, the very same keyring (its problems are already named).
-  if (agentAuth?.kind === 'local') return { settings: { kind: 'many', stateSecret, authorizeUrl: '', encryptionKeys: agentAuth.encryptionKeys }, problems };
-  const keys = encryptionKeys(env.TOKEN_ENCRYPTION_KEY, env.NODE_ENV?.trim() === 'development');
-  if (keys.keys.length === 0 && isBlank(env.TOKEN_ENCRYPTION_KEY)) {
-    problems.push(
-      'TOKEN_ENCRYPTION_KEY is required to serve many workspaces (SLACK_STATE_SECRET is set): each workspace\'s bot token is stored encrypted with it. ' +
-        '32 random bytes in base64 (`openssl rand -base64 32`)',
-    );
-  } else {
-    problems.push(...keys.problems);
-  }
-  // The authorize URL is read by the schema; this placeholder is replaced there.
-  return { settings: { kind: 'many', stateSecret, authorizeUrl: '', encryptionKeys: keys.keys }, problems };
 }
 
 /** localhost, 127.0.0.0/8 and [::1]: traffic that never leaves the machine. */
