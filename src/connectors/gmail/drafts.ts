@@ -6,12 +6,13 @@
  * send twice). A grant without gmail.compose is reported as unauthorized, so the user is asked to
  * reconnect once, with the purpose saying why.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { UpstreamUnauthorizedError } from '../../core/errors.ts';
 import { retry } from '../../infrastructure/http/retry.ts';
 import { isScopeRefusal } from '../google/googleFailures.ts';
 import { DEFAULT_GMAIL_RETRY } from './gmailClient.ts';
-import { failureFor, finalError, networkFailure, retryVerdict } from './gmailErrors.ts';
+import { failureFor, finalError, retryVerdict } from './gmailErrors.ts';
+import { gmailRequest } from './gmailRequest.ts';
 
 export interface ReplyContext {
   threadId: string;
@@ -94,23 +95,15 @@ export class GmailDraftsClient implements GmailDraftsApi {
   }
 
   private async call(step: string, token: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<unknown> {
-    let status: number;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
-    try {
-      const response = await request(`${this.base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(json ? { 'content-type': 'application/json; charset=utf-8' } : {}) },
-        body: json ? JSON.stringify(json) : undefined,
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      status = response.statusCode;
-      retryAfter = response.headers['retry-after'];
-      text = await response.body.text();
-    } catch (error) {
-      throw finalError(networkFailure(step, error));
-    }
+    const { status, text, retryAfter } = await gmailRequest(step, `${this.base}${path}`, {
+      method,
+      token,
+      body: json ? JSON.stringify(json) : undefined,
+      dispatcher: this.dispatcher,
+      timeoutMs: this.timeoutMs,
+    }).catch((error: unknown) => {
+      throw finalError(error);
+    });
     if (status >= 200 && status < 300) return text ? (JSON.parse(text) as unknown) : {};
     if (isScopeRefusal(status, text)) throw new UpstreamUnauthorizedError('Gmail');
     throw finalError(failureFor(step, status, retryAfter, text));

@@ -6,12 +6,13 @@
  * retried. A token granted without gmail.modify (connected before the scope was asked for) is
  * reported as unauthorized, which makes withAccessToken ask the user to reconnect.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BadInputError, UpstreamUnauthorizedError } from '../../core/errors.ts';
 import { retry, type RetryPolicy } from '../../infrastructure/http/retry.ts';
 import { isScopeRefusal } from '../google/googleFailures.ts';
 import { DEFAULT_GMAIL_RETRY } from './gmailClient.ts';
-import { failureFor, finalError, networkFailure, retryVerdict } from './gmailErrors.ts';
+import { failureFor, finalError, retryVerdict } from './gmailErrors.ts';
+import { gmailRequest } from './gmailRequest.ts';
 
 export interface GmailModifyApi {
   /** Marks the messages read (all of them, or the call fails). Throws coded errors, like the reading client. */
@@ -53,23 +54,13 @@ export class GmailModifyClient implements GmailModifyApi {
 
   private async send(token: string, body: string): Promise<void> {
     const step = 'marking messages read';
-    let status: number;
-    let text: string;
-    let retryAfter: string | string[] | undefined;
-    try {
-      const response = await request(this.url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
-        body,
-        dispatcher: this.options.dispatcher,
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000),
-      });
-      status = response.statusCode;
-      retryAfter = response.headers['retry-after'];
-      text = await response.body.text(); // 204 No Content on success; read it so the socket is reused
-    } catch (error) {
-      throw networkFailure(step, error);
-    }
+    const { status, text, retryAfter } = await gmailRequest(step, this.url, {
+      method: 'POST',
+      token,
+      body,
+      dispatcher: this.options.dispatcher,
+      timeoutMs: this.options.requestTimeoutMs ?? 10_000,
+    });
     if (status >= 200 && status < 300) return;
     if (isScopeRefusal(status, text)) throw new UpstreamUnauthorizedError('Gmail');
     throw failureFor(step, status, retryAfter, text);

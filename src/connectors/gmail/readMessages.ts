@@ -5,12 +5,13 @@
  * else the HTML part with its tags removed, else the snippet). Reads only; retried like the other
  * reads; Slack's Stop aborts the requests in flight.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import { BadInputError, StoppedError } from '../../core/errors.ts';
+import { BadInputError } from '../../core/errors.ts';
 import { retry } from '../../infrastructure/http/retry.ts';
 import { DEFAULT_GMAIL_RETRY } from './gmailClient.ts';
-import { failureFor, finalError, networkFailure, retryVerdict } from './gmailErrors.ts';
+import { failureFor, finalError, retryVerdict } from './gmailErrors.ts';
+import { gmailRequest } from './gmailRequest.ts';
 import { cleanSnippet, decodeEncodedWords, decodeHtmlEntities, listSchema, messageSchema, parseAnswer, pickHeader, receivedAt, toEmailSummary } from './messageFields.ts';
 import type { EmailSummary } from './types.ts';
 
@@ -91,24 +92,13 @@ export class GmailReadClient implements GmailReadApi {
 
   private async get(step: string, token: string, path: string, stopped?: AbortSignal): Promise<string> {
     const attempt = async () => {
-      let status: number;
-      let text: string;
-      let retryAfter: string | string[] | undefined;
-      const timeout = AbortSignal.timeout(this.timeoutMs);
-      try {
-        const response = await request(`${this.base}${path}`, {
-          method: 'GET',
-          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          dispatcher: this.dispatcher,
-          signal: stopped ? AbortSignal.any([timeout, stopped]) : timeout,
-        });
-        status = response.statusCode;
-        retryAfter = response.headers['retry-after'];
-        text = await response.body.text();
-      } catch (error) {
-        if (stopped?.aborted) throw new StoppedError();
-        throw networkFailure(step, error);
-      }
+      const { status, text, retryAfter } = await gmailRequest(step, `${this.base}${path}`, {
+        method: 'GET',
+        token,
+        dispatcher: this.dispatcher,
+        timeoutMs: this.timeoutMs,
+        stopped,
+      });
       if (status < 200 || status >= 300) throw failureFor(step, status, retryAfter, text);
       return text;
     };
