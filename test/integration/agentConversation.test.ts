@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 let stored: StoredMessage[] = [];
 beforeEach(async () => {
-  await h.slack.settle(300);
+  await h.settle();
   h.gmail.reset();
   h.activate(USER);
   stored = [];

@@ -29,7 +29,7 @@ afterAll(async () => {
 let stored: StoredMessage[] = [];
 beforeEach(async () => {
   skewMs = 0;
-  await h.slack.settle(300);
+  await h.settle();
   h.gmail.reset();
   h.calendar.reset();
   h.activate(USER);
