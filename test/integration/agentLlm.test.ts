@@ -39,7 +39,7 @@ afterAll(async () => {
   await llm?.close();
 });
 beforeEach(async () => {
-  await h.slack.settle(300);
+  await h.settle();
   h.gmail.reset();
   h.calendar.reset();
   llm.requests.length = 0;

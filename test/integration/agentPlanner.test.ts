@@ -82,7 +82,7 @@ afterAll(async () => {
   await llm?.close();
 });
 beforeEach(async () => {
-  await h.slack.settle(300);
+  await h.settle();
   h.gmail.reset();
   h.calendar.reset();
   llm.reset();
@@ -201,7 +201,7 @@ describe('an agent conversation planned by the chat model', () => {
     expect(llm.requests).toHaveLength(3);
     expect(llm.requests[1]!.body.messages!.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_search_1' });
     // Not answered a second time as a bare step result.
-    await h.slack.settle(300);
+    await h.slack.quiet(300);
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === dm && JSON.stringify(c.body).includes('Team offsite'))).toEqual([]);
   });
 

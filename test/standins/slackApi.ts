@@ -87,8 +87,13 @@ export interface SlackApiStandin {
   /** Forgets calls, responses, failures, users, channels, user groups and delay. */
   reset(): void;
   /**
-   * Waits until the bot is idle here (no request open, none for `quietMs`), then reset(): failures
-   * queued by one test, and the bot's late work for it, cannot leak into the next test.
+   * Waits until the bot is idle here (no request open, none for `quietMs`), keeping what was
+   * recorded: for a test to check that nothing more came.
+   */
+  quiet(quietMs?: number): Promise<void>;
+  /**
+   * quiet(), then reset(): failures queued by one test, and the bot's late work for it, cannot
+   * leak into the next test.
    */
   settle(quietMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -321,12 +326,15 @@ export async function startSlackApiStandin(options: SlackApiStandinOptions): Pro
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: count }, () => failure)]);
     },
     setDelay: (ms) => void (delayMs = ms),
-    async settle(quietMs = 1_500) {
+    async quiet(quietMs = 1_500) {
       for (;;) {
         const quietFor = Date.now() - lastArrival;
         if (open === 0 && quietFor >= quietMs) break;
         await new Promise((resolve) => setTimeout(resolve, open === 0 ? quietMs - quietFor : 50));
       }
+    },
+    async settle(quietMs = 1_500) {
+      await standin.quiet(quietMs);
       standin.reset();
     },
     reset: () => {
