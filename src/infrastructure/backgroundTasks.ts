@@ -14,6 +14,12 @@
  * front of the requests that arrived meanwhile, and those would wait for their acks behind that
  * work; started all in one turn, the connections that arrived meanwhile would wait that long to
  * be accepted; started one per turn, starts would queue behind the loop's turn rate.
+ *
+ * And while commands keep arriving, none starts: a turn in which new tasks were asked for (new
+ * requests were read and acknowledged) passes without starting any, up to MAX_DEFER_MS for the
+ * oldest waiting task. Under a burst the acks then go out on a core that does nothing else (the
+ * work would slow them both by its own time and by the upstream answers it brings back into the
+ * same turns), and the work follows right after; one request alone waits one empty turn.
  */
 import type { Logger } from './logger.ts';
 
@@ -25,15 +31,20 @@ export interface BackgroundLimits {
 /** Tasks started per turn of the event loop: a few milliseconds of first steps between two polls for I/O. */
 export const START_PER_TURN = 16;
 
+/** How long work may wait for requests to stop arriving: well under Slack's patience for answers, never starved. */
+export const MAX_DEFER_MS = 250;
+
 const UNBOUNDED: BackgroundLimits = { maxInFlight: Number.POSITIVE_INFINITY, maxQueued: Number.POSITIVE_INFINITY };
 
 export class BackgroundTasks {
   /** Running and queued tasks alike: drain waits for both. */
   private readonly tracked = new Set<Promise<void>>();
   private readonly waiting: Array<() => void> = [];
-  /** Tasks that have their slot, waiting for a turn of the event loop to start in. */
-  private readonly turns: Array<() => void> = [];
+  /** Tasks that have their slot, waiting for a turn of the event loop to start in, and since when. */
+  private readonly turns: Array<{ start: () => void; since: number }> = [];
   private turnScheduled = false;
+  /** Tasks asked for since the last turn: requests are still arriving. */
+  private askedSinceTurn = 0;
   private readonly logger: Logger;
   private readonly limits: BackgroundLimits;
   private active = 0;
@@ -53,6 +64,7 @@ export class BackgroundTasks {
     // The slot (or the place in the queue) is taken now, not on a later tick, so that calls made
     // together cannot all see a free slot.
     const started = this.takeSlot();
+    this.askedSinceTurn += 1;
     this.track(name, async () => {
       await started;
       await this.nextTurn();
@@ -89,7 +101,7 @@ export class BackgroundTasks {
   /** Resolves in a later turn of the event loop, once the I/O waiting now has been read. */
   private nextTurn(): Promise<void> {
     return new Promise((resolve) => {
-      this.turns.push(resolve);
+      this.turns.push({ start: resolve, since: performance.now() });
       if (!this.turnScheduled) {
         this.turnScheduled = true;
         setImmediate(this.takeTurn);
@@ -104,7 +116,11 @@ export class BackgroundTasks {
    */
   private readonly takeTurn = () => {
     this.turnScheduled = false;
-    for (const start of this.turns.splice(0, START_PER_TURN)) start();
+    const arriving = this.askedSinceTurn > 0;
+    this.askedSinceTurn = 0;
+    const oldest = this.turns[0];
+    const mayWait = oldest !== undefined && performance.now() - oldest.since < MAX_DEFER_MS;
+    if (!(arriving && mayWait)) for (const { start } of this.turns.splice(0, START_PER_TURN)) start();
     if (this.turns.length > 0 && !this.turnScheduled) {
       this.turnScheduled = true;
       setImmediate(this.takeTurn);

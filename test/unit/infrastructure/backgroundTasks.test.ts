@@ -1,9 +1,22 @@
 /** The cap on background work: at most maxInFlight at once, maxQueued waiting, the rest refused (onBusy), drain waits for all. */
 import { describe, expect, it } from 'vitest';
-import { BackgroundTasks, START_PER_TURN } from '../../../src/infrastructure/backgroundTasks.ts';
+import { BackgroundTasks, MAX_DEFER_MS, START_PER_TURN } from '../../../src/infrastructure/backgroundTasks.ts';
 import { createLogger } from '../../../src/infrastructure/logger.ts';
 
 const logger = createLogger({ level: 'silent' });
+
+/** Counts turns of the event loop (one setImmediate each), up to `limit`. */
+function countTurns(limit: number): { readonly now: number } {
+  const counter = { now: 0 };
+  const next = (): void => {
+    setImmediate(() => {
+      counter.now += 1;
+      if (counter.now < limit) next();
+    });
+  };
+  next();
+  return counter;
+}
 
 function gate() {
   let open!: () => void;
@@ -73,18 +86,11 @@ describe('BackgroundTasks', () => {
   it('tasks asked for in one turn start together in the next; one asked for meanwhile waits for the turn after', async () => {
     const tasks = new BackgroundTasks(logger);
     const order: string[] = [];
-    let turn = 0;
-    const count = (): void => {
-      setImmediate(() => {
-        turn += 1;
-        if (turn < 50) count();
-      });
-    };
-    count();
+    const turns = countTurns(50);
     for (const name of ['a', 'b']) {
       tasks.run(name, async () => {
-        order.push(`${name}@${turn}`);
-        if (name === 'a') tasks.run('c', async () => void order.push(`c@${turn}`));
+        order.push(`${name}@${turns.now}`);
+        if (name === 'a') tasks.run('c', async () => void order.push(`c@${turns.now}`));
       });
     }
     await tasks.drain(5_000);
@@ -97,20 +103,48 @@ describe('BackgroundTasks', () => {
   it('a burst of tasks starts START_PER_TURN a turn, in order, with the event loop turning in between', async () => {
     const tasks = new BackgroundTasks(logger);
     const started: Array<{ index: number; turn: number }> = [];
-    let turn = 0;
-    const count = (): void => {
-      setImmediate(() => {
-        turn += 1;
-        if (turn < 200) count();
-      });
-    };
-    count();
+    const turns = countTurns(200);
     const total = START_PER_TURN * 2 + 3;
-    for (let index = 0; index < total; index++) tasks.run(`t${index}`, async () => void started.push({ index, turn }));
+    for (let index = 0; index < total; index++) tasks.run(`t${index}`, async () => void started.push({ index, turn: turns.now }));
     await tasks.drain(5_000);
     expect(started.map((s) => s.index)).toEqual(Array.from({ length: total }, (_, i) => i));
     const perTurn = new Map<number, number>();
     for (const s of started) perTurn.set(s.turn, (perTurn.get(s.turn) ?? 0) + 1);
     expect([...perTurn.values()]).toEqual([START_PER_TURN, START_PER_TURN, 3]);
+  });
+
+  it('while tasks are asked for in every turn (requests still arriving), none starts until the oldest has waited MAX_DEFER_MS', async () => {
+    const tasks = new BackgroundTasks(logger);
+    const askedAt: number[] = [];
+    const startedAt = new Map<number, number>();
+    let arriving = true;
+    let stoppedArrivingAt = 0;
+    const arrive = (index: number): void => {
+      askedAt[index] = performance.now();
+      tasks.run(`t${index}`, async () => void startedAt.set(index, performance.now()));
+      setImmediate(() => {
+        if (performance.now() - askedAt[0]! < MAX_DEFER_MS * 3) arrive(index + 1);
+        else {
+          arriving = false;
+          stoppedArrivingAt = performance.now();
+        }
+      });
+    };
+    arrive(0);
+    while (arriving) await new Promise((resolve) => setTimeout(resolve, 10));
+    await tasks.drain(5_000);
+    expect(startedAt.get(0)! - askedAt[0]!).toBeGreaterThanOrEqual(MAX_DEFER_MS);
+    // Never starved: work went on while requests kept arriving, once it had waited its time.
+    expect(startedAt.get(0)!).toBeLessThan(stoppedArrivingAt);
+    expect(startedAt.size).toBe(askedAt.length);
+  });
+
+  it('a task asked for alone starts in the next turn of the event loop', async () => {
+    const tasks = new BackgroundTasks(logger);
+    const turns = countTurns(50);
+    let startedInTurn: number | undefined;
+    tasks.run('alone', async () => void (startedInTurn = turns.now));
+    await tasks.drain(5_000);
+    expect(startedInTurn).toBeLessThanOrEqual(2);
   });
 });
