@@ -7,7 +7,7 @@
 import type { AnyChunk } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
+import { appContextChangedEvent, sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { RecordedCall } from '../standins/slackApi.ts';
 
@@ -336,6 +336,32 @@ describe('an agent conversation planned by the chat model', () => {
     expect(JSON.stringify(stop.body.blocks)).toContain('db down');
     expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel !== DM)).toEqual([]);
     expect(llm.requests).toHaveLength(1);
+  });
+
+  it('"this channel" through the model: the alert card proposes the channel the user views, and asks which when they view none', async () => {
+    const call = { id: 'call_here_1', type: 'function', function: { name: 'send_team_alert', arguments: JSON.stringify({ text: 'standup moved to 10', thisChannel: true }) } };
+    const turn = { body: { id: 'c', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call] }, finish_reason: 'tool_calls' }] } };
+    const viewing = (entities: Array<{ type: string; value: string }>) =>
+      sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, appContextChangedEvent(USER, DM, entities), { eventId: `EvCtx${++events}`, teamId: TEAM });
+    const tools = () => llm.requests[0]!.body.tools as Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }>;
+
+    expect((await viewing([{ type: 'slack#/types/channel_id', value: 'C0PLANVIEW' }])).status).toBe(200);
+    await h.settle();
+    llm.reply(turn);
+    const { stop } = await ask('tell this channel that standup moved to 10');
+    expect(tools().find((tool) => tool.function.name === 'send_team_alert')!.function.parameters.properties).toHaveProperty('thisChannel');
+    const blocks = JSON.stringify(stop.body.blocks);
+    expect(blocks).toContain('alert_proposal:post');
+    expect(blocks).toContain('<#C0PLANVIEW>');
+    expect(h.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.channel === 'C0PLANVIEW')).toEqual([]); // only proposed
+
+    expect((await viewing([{ type: 'slack#/types/canvas_id', value: 'F0CANVAS' }])).status).toBe(200);
+    await h.settle();
+    llm.reply(turn);
+    const unknown = JSON.stringify((await ask('tell this channel that standup moved to 10')).stop.body.blocks);
+    expect(unknown).toContain('cannot tell which channel');
+    expect(unknown).not.toContain('alert_proposal:post');
+    expect(llm.problems).toEqual([]);
   });
 
   it("a plan that outlives its stream finishes with chat.update carrying the model's answer and the feedback buttons", async () => {

@@ -73,6 +73,19 @@ const SPOKEN: Record<string, Pick<PlanTool, 'schema' | 'resolve'>> = {
   },
 };
 
+/**
+ * The alert as the model asks for it: the alert itself, and whether the user meant the channel
+ * they are viewing, which only the Slack side knows (from app_context_changed) and fills in.
+ */
+export const alertHandOffSchema = alertRequestSchema.extend({
+  thisChannel: z
+    .boolean()
+    .optional()
+    .describe('True when the user means the channel they are viewing ("this channel", "here"); leave channel out then.'),
+});
+
+export type AlertHandOff = z.infer<typeof alertHandOffSchema>;
+
 export function planTools(catalog: ActionCatalog, unreadAction: string): PlanTool[] {
   const actions = DESCRIPTIONS.map(({ name, action, description }): PlanTool => {
     const definition = catalog.get(action(unreadAction));
@@ -81,8 +94,9 @@ export function planTools(catalog: ActionCatalog, unreadAction: string): PlanToo
   const alert: PlanTool = {
     name: 'send_team_alert',
     action: ALERT_HAND_OFF,
-    description: "Propose an alert to the user's team channel (or a channel they name); they confirm it on a card. Ends your turn.",
-    schema: alertRequestSchema,
+    description:
+      "Propose an alert to the user's team channel, a channel they name, or the channel they are viewing beside this conversation; they confirm it on a card. Ends your turn.",
+    schema: alertHandOffSchema,
     writes: true,
     handOff: true,
   };

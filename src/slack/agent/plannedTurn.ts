@@ -24,8 +24,7 @@ import { escapeMrkdwn } from '../text/mrkdwn.ts';
 import { TASK_TITLES, PLAIN_ANSWER, withFeedback, watchStop, type AgentConversationDeps } from './agentConversation.ts';
 import { AgentStream, type AgentThread } from './agentStream.ts';
 import { describeStep } from './stepDescriptions.ts';
-import { ALERT_HAND_OFF } from '../../actions/llm/planTools.ts';
-import type { AlertRequest } from '../../actions/alerts/alert.ts';
+import { ALERT_HAND_OFF, type AlertHandOff } from '../../actions/llm/planTools.ts';
 import type { AlertIntent } from '../listeners/events/appMention.ts';
 import { alertText, isChannelMention } from '../parsing/alertArgs.ts';
 import { buildHelp } from '../blocks/help.ts';
@@ -159,7 +158,7 @@ function surfaceFor(deps: PlannedTurnDeps, stream: AgentStream, thread: AgentThr
       await stream.finish(buildApprovalCard({ approvalId: approval.id, ...describeStep(action, input) }), { sessionStatus: 'suspended' });
     },
     async handOff(action, input, plan) {
-      const alert = action === ALERT_HAND_OFF ? alertIntentFrom(input as AlertRequest, plan) : undefined;
+      const alert = action === ALERT_HAND_OFF ? alertIntentFrom(input as AlertHandOff, plan) : undefined;
       deps.logger.info({ user: thread.user.userId, steps: plan.steps, end: 'hand_off' }, 'agent plan ended');
       const reply: Reply = { send: (message) => stream.finish(withFeedback(message, PLAIN_ANSWER)) };
       // Never raised on the model's reading alone: its sender confirms the card first.
@@ -251,12 +250,13 @@ async function keepPlan(deps: PlannedTurnDeps, key: ThreadKey, owner: AgentThrea
 }
 
 /** The alert as the parser would read it: @channel only when the sender typed it, whatever the model says. */
-function alertIntentFrom(input: AlertRequest, plan: PlanState): AlertIntent | undefined {
+function alertIntentFrom(input: AlertHandOff, plan: PlanState): AlertIntent | undefined {
   const text = alertText(input.text);
   if (!text) return undefined;
   const words = plan.messages.findLast((message) => message.role === 'user')?.content ?? '';
   const typed = words.split(/\s+/).some((word) => isChannelMention(word));
-  return { kind: 'alert', text, severity: input.severity, ...(input.channel ? { channel: input.channel } : {}), mentionChannel: typed && input.mentionChannel === true };
+  const where = input.channel ? { channel: input.channel } : input.thisChannel === true ? { thisChannel: true as const } : {};
+  return { kind: 'alert', text, severity: input.severity, ...where, mentionChannel: typed && input.mentionChannel === true };
 }
 
 function ended(outcome: Exclude<PlanEnd, { kind: 'answer' }>, planner: Planner, plan: PlanState): string {
