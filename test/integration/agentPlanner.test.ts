@@ -7,7 +7,7 @@
 import type { AnyChunk } from '@slack/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authorizationLinkIn, SIGNING_SECRET, startHarness, TEAM, type Harness } from '../helpers/botHarness.ts';
-import { appContextChangedEvent, sendBlockAction, sendEvent, sendViewSubmission } from '../helpers/slackRequests.ts';
+import { appContextChangedEvent, sendBlockAction, sendEvent, sendViewSubmission, type ContextEntity } from '../helpers/slackRequests.ts';
 import { startLlmStandin, type LlmStandin } from '../standins/llmStandin.ts';
 import type { RecordedCall } from '../standins/slackApi.ts';
 
@@ -341,7 +341,7 @@ describe('an agent conversation planned by the chat model', () => {
   it('"this channel" through the model: the alert card proposes the channel the user views, and asks which when they view none', async () => {
     const call = { id: 'call_here_1', type: 'function', function: { name: 'send_team_alert', arguments: JSON.stringify({ text: 'standup moved to 10', thisChannel: true }) } };
     const turn = { body: { id: 'c', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call] }, finish_reason: 'tool_calls' }] } };
-    const viewing = (entities: Array<{ type: string; value: string }>) =>
+    const viewing = (entities: ContextEntity[]) =>
       sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, appContextChangedEvent(USER, DM, entities), { eventId: `EvCtx${++events}`, teamId: TEAM });
     const tools = () => llm.requests[0]!.body.tools as Array<{ function: { name: string; parameters: { properties: Record<string, unknown> } } }>;
 
