@@ -8,6 +8,11 @@
  * tokens). A refresh token is single use: two instances spending it would lose the installation.
  *
  * InstallProvider#authorize can refresh too, but without any such coordination; it is not used.
+ *
+ * A refresh that fails (Slack unreachable, or the refresh token refused) while the current token is
+ * still good leaves the workspace served with it: the refresh starts two hours before the expiry so
+ * that such a failure costs nothing but a log line. The next try comes a minute later, not on every
+ * request. A refused refresh token is an error in the log: only a reinstall brings a new one.
  */
 import { randomUUID } from 'node:crypto';
 import { installationKey, type BotInstallation, type InstallationStorePort, type WorkspaceRef } from '../../actions/installations.ts';
@@ -37,11 +42,15 @@ export interface BotTokensDeps {
 }
 
 const TWO_HOURS_MS = 2 * 60 * 60_000;
+/** After a failed refresh, the still-good token is used this long before the next try. */
+export const REFRESH_RETRY_MS = 60_000;
 
 export class BotTokens {
   private readonly deps: BotTokensDeps;
   private readonly remembered = new Map<string, { installation: BotInstallation; until: number }>();
   private readonly inFlight = new Map<string, Promise<BotInstallation>>();
+  /** Installations whose last refresh failed, and until when their current token is used as is. */
+  private readonly refreshFailedUntil = new Map<string, number>();
 
   constructor(deps: BotTokensDeps) {
     this.deps = deps;
@@ -51,7 +60,7 @@ export class BotTokens {
   async forWorkspace(workspace: WorkspaceRef): Promise<BotInstallation> {
     const flightKey = keysOf(workspace).join('|');
     const memory = this.remembered.get(flightKey);
-    if (memory && memory.until > this.deps.now().getTime() && this.fresh(memory.installation)) return memory.installation;
+    if (memory && memory.until > this.deps.now().getTime() && this.usable(memory.installation)) return memory.installation;
     let loading = this.inFlight.get(flightKey);
     if (!loading) {
       loading = this.load(workspace, flightKey).finally(() => this.inFlight.delete(flightKey));
@@ -70,9 +79,20 @@ export class BotTokens {
   private async load(workspace: WorkspaceRef, memoryKey: string): Promise<BotInstallation> {
     const found = await this.deps.store.findFor(workspace);
     if (!found) throw new WorkspaceNotInstalledError();
-    const installation = this.fresh(found) ? found : await this.refreshUnderLease(installationKey(found));
+    const installation = this.usable(found) ? found : await this.refreshUnderLease(installationKey(found));
     this.remembered.set(memoryKey, { installation, until: this.deps.now().getTime() + (this.deps.memoryMs ?? 60_000) });
     return installation;
+  }
+
+  /** Fresh, or still good and resting after a failed refresh. */
+  private usable(installation: BotInstallation): boolean {
+    if (this.fresh(installation)) return true;
+    const resting = (this.refreshFailedUntil.get(installationKey(installation)) ?? 0) > this.deps.now().getTime();
+    return resting && this.stillGood(installation);
+  }
+
+  private stillGood(installation: BotInstallation): boolean {
+    return (installation.botTokenExpiresAt?.getTime() ?? Number.POSITIVE_INFINITY) > this.deps.now().getTime();
   }
 
   private fresh(installation: BotInstallation): boolean {
@@ -109,7 +129,19 @@ export class BotTokens {
     // Someone may have refreshed between our read and the lease: never spend a refresh token twice.
     if (this.fresh(leased)) return leased;
     const refreshToken = leased.botRefreshToken as string;
-    const answer = await this.deps.refresh(refreshToken);
+    let answer: Awaited<ReturnType<RefreshBotToken>>;
+    try {
+      answer = await this.deps.refresh(refreshToken);
+    } catch (err) {
+      const refused = slackErrorOf(err) === 'invalid_refresh_token';
+      const expiresAt = leased.botTokenExpiresAt;
+      if (refused) this.deps.logger.error({ installation: key, expiresAt }, 'Slack refused this workspace\'s bot refresh token: once its bot token expires, the app must be reinstalled there');
+      if (!this.stillGood(leased)) throw err;
+      this.refreshFailedUntil.set(key, this.deps.now().getTime() + REFRESH_RETRY_MS);
+      if (!refused) this.deps.logger.warn({ err, installation: key, expiresAt }, 'could not rotate a workspace\'s bot token; the current one is used until it expires, and rotation is tried again in a minute');
+      return leased;
+    }
+    this.refreshFailedUntil.delete(key);
     const now = this.deps.now();
     const tokens = {
       botToken: answer.accessToken,
@@ -125,4 +157,10 @@ export class BotTokens {
 /** Where a workspace's installation may be: its own, then its org's org-wide one. */
 function keysOf(workspace: WorkspaceRef): string[] {
   return [workspace.teamId && `T:${workspace.teamId}`, workspace.enterpriseId && `E:${workspace.enterpriseId}`].filter((k): k is string => Boolean(k));
+}
+
+/** The error code in a Slack Web API error (`data.error`), if it is one. */
+function slackErrorOf(err: unknown): string | undefined {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -8,7 +8,7 @@ import type { Database } from '../../../../src/infrastructure/storage/database.t
 import { migrate } from '../../../../src/infrastructure/storage/migrations.ts';
 import { openDatabase } from '../../../../src/infrastructure/storage/openDatabase.ts';
 import { SqlInstallations } from '../../../../src/infrastructure/storage/sqlInstallations.ts';
-import { BotTokens, WorkspaceNotInstalledError } from '../../../../src/slack/install/botTokens.ts';
+import { BotTokens, REFRESH_RETRY_MS, WorkspaceNotInstalledError } from '../../../../src/slack/install/botTokens.ts';
 
 const HOUR = 3_600_000;
 const t0 = new Date('2026-12-01T06:00:00Z');
@@ -90,5 +90,53 @@ describe('BotTokens', () => {
     expect((await first).botToken).toBe('xoxb-after-xoxe-1-t3');
     expect((await second).botToken).toBe('xoxb-after-xoxe-1-t3');
     expect(refreshed).toEqual(['xoxe-1-t3']);
+  });
+
+  describe('when the refresh fails', () => {
+    /** Tokens whose refresh fails with `error` (a Slack Web API error's shape when `code` is given), and the log. */
+    function failing(code?: string) {
+      const lines: Array<{ level: number; msg: string }> = [];
+      const logged = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+      let fail = true;
+      const bot = new BotTokens({
+        store, now: () => new Date(clock), logger: logged, pollMs: 5,
+        refresh: async (refreshToken) => {
+          refreshed.push(refreshToken);
+          if (fail) throw Object.assign(new Error(code ? `An API error occurred: ${code}` : 'connect ECONNREFUSED'), code ? { data: { ok: false, error: code } } : {});
+          return { accessToken: `xoxb-after-${refreshToken}`, refreshToken: `${refreshToken}-next`, expiresInSeconds: 12 * 3600 };
+        },
+      });
+      return { bot, lines, recover: () => (fail = false) };
+    }
+
+    it('serves the workspace with its still-good token, tries again a minute later (not on every request), and rotates once Slack answers', async () => {
+      await store.save(installation('T4', 'xoxe.xoxb-current', { refreshToken: 'xoxe-1-t4', expiresAt: new Date(t0.getTime() + HOUR) }), t0);
+      const { bot, lines, recover } = failing();
+      expect((await bot.forWorkspace({ teamId: 'T4' })).botToken).toBe('xoxe.xoxb-current');
+      expect((await bot.forWorkspace({ teamId: 'T4' })).botToken).toBe('xoxe.xoxb-current');
+      clock += REFRESH_RETRY_MS - 1_000;
+      expect((await bot.forWorkspace({ teamId: 'T4' })).botToken).toBe('xoxe.xoxb-current');
+      expect(refreshed).toEqual(['xoxe-1-t4']);
+      expect(lines.filter((line) => line.level === 40).map((line) => line.msg)).toEqual([expect.stringContaining('could not rotate')]);
+
+      clock += 2_000;
+      recover();
+      expect((await bot.forWorkspace({ teamId: 'T4' })).botToken).toBe('xoxb-after-xoxe-1-t4');
+      expect(refreshed).toEqual(['xoxe-1-t4', 'xoxe-1-t4']);
+      expect(await store.find('T:T4')).toMatchObject({ botToken: 'xoxb-after-xoxe-1-t4', botRefreshToken: 'xoxe-1-t4-next' });
+    });
+
+    it('says in the log that Slack refused the refresh token and the app must be reinstalled; once the token has expired, the failure reaches the caller', async () => {
+      await store.save(installation('T5', 'xoxe.xoxb-current', { refreshToken: 'xoxe-1-t5', expiresAt: new Date(t0.getTime() + HOUR) }), t0);
+      const { bot, lines } = failing('invalid_refresh_token');
+      expect((await bot.forWorkspace({ teamId: 'T5' })).botToken).toBe('xoxe.xoxb-current');
+      const errors = lines.filter((line) => line.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.msg).toMatch(/refused .* refresh token.*reinstalled/);
+      expect(JSON.stringify(lines)).not.toContain('xoxe-1-t5'); // no token in the log
+
+      clock = t0.getTime() + HOUR + 1_000;
+      await expect(bot.forWorkspace({ teamId: 'T5' })).rejects.toThrow('invalid_refresh_token');
+    });
   });
 });
