@@ -123,7 +123,7 @@ describe('BackgroundTasks', () => {
       askedAt[index] = performance.now();
       tasks.run(`t${index}`, async () => void startedAt.set(index, performance.now()));
       setImmediate(() => {
-        if (performance.now() - askedAt[0]! < MAX_DEFER_MS * 3) arrive(index + 1);
+        if (performance.now() - askedAt[0]! < MAX_DEFER_MS * 2) arrive(index + 1);
         else {
           arriving = false;
           stoppedArrivingAt = performance.now();
