@@ -83,11 +83,17 @@ export async function startWebServer(options: WebServerOptions): Promise<{ url: 
         return sendJson(res, 200, { closed: true });
       }
       const sent = await delivery.viewSubmission(modal, stringValues(values));
-      // An empty acknowledgement closes the modal; `response_action: errors` keeps it open with them.
-      const answer = (sent.body ? parseJson(sent.body) : undefined) as { response_action?: string; errors?: Record<string, string> } | undefined;
-      const errors = sent.status === 200 && answer?.response_action === 'errors' ? answer.errors ?? {} : undefined;
-      if (sent.status === 200 && !errors) workspace.closeModal(modal.id);
-      sendJson(res, 200, { status: sent.status, ...(errors ? { errors } : {}) });
+      // An empty acknowledgement closes the modal; `response_action: errors` keeps it open with them,
+      // and `response_action: update` keeps it open with the view it sends (as Slack does).
+      const answer = (sent.body ? parseJson(sent.body) : undefined) as
+        | { response_action?: string; errors?: Record<string, string>; view?: Record<string, unknown> }
+        | undefined;
+      const ok = sent.status === 200;
+      const errors = ok && answer?.response_action === 'errors' ? answer.errors ?? {} : undefined;
+      const updated = ok && answer?.response_action === 'update' && answer.view !== undefined;
+      if (updated) workspace.replaceModalView(modal.id, answer.view!);
+      else if (ok && !errors) workspace.closeModal(modal.id);
+      sendJson(res, 200, { status: sent.status, ...(errors ? { errors } : {}), ...(updated ? { updated: true } : {}) });
     },
     'POST /api/mail': async (req, res) => {
       const mail = (await readJson(req)) as { from?: string; subject?: string; snippet?: string };

@@ -29,8 +29,8 @@ export interface ThreadStatus { channel: string; threadTs: string; status: strin
 
 export interface SuggestedPrompts { title?: string; prompts: Array<{ title: string; message: string }> }
 
-/** A modal the bot opened with views.open. */
-export interface OpenModal { id: string; view: Record<string, unknown> }
+/** A modal the bot opened with views.open; `revision` counts the views it has shown since. */
+export interface OpenModal { id: string; view: Record<string, unknown>; revision: number }
 
 /** Where a response_url answer goes: the conversation, and the message it may replace. */
 export interface ResponseOrigin { channel: string; messageId?: string; threadTs?: string }
@@ -71,6 +71,11 @@ export class Workspace {
   /** The modal closed (submitted and accepted, or cancelled). */
   closeModal(id: string): void {
     if (this.modal?.id === id) this.modal = undefined;
+  }
+
+  /** A submission answered with `response_action: update`: the modal stays open with this view. */
+  replaceModalView(id: string, view: Record<string, unknown>): void {
+    if (this.modal?.id === id) this.modal = { id, view, revision: this.modal.revision + 1 };
   }
 
   find(id: string): Message | undefined {
@@ -143,7 +148,7 @@ export class Workspace {
       }
       case 'views.open': {
         const opened = (call.answer as { view?: { id?: string } }).view;
-        this.modal = { id: String(opened?.id ?? ''), view: body.view as Record<string, unknown> };
+        this.modal = { id: String(opened?.id ?? ''), view: body.view as Record<string, unknown>, revision: 0 };
         break;
       }
       case 'views.publish': {

@@ -21,7 +21,7 @@ interface Message {
 }
 interface Channel { id: string; name: string; dm?: boolean }
 interface ThreadStatus { channel: string; threadTs: string; status: string; loadingMessages: string[] }
-interface Modal { id: string; view: { title?: { text?: string }; submit?: { text?: string }; close?: { text?: string }; blocks?: unknown[] } }
+interface Modal { id: string; revision: number; view: { title?: { text?: string }; submit?: { text?: string }; close?: { text?: string }; blocks?: unknown[] } }
 interface State {
   user: { id: string; name: string; email: string };
   bot: { id: string; name: string };
@@ -194,9 +194,9 @@ function drawComposer(s: State, dm: boolean): void {
 
 /** A modal the bot opened: drawn once per view (so typing in it is kept across polls). */
 function drawModal(modal: Modal | null): void {
-  const id = modal?.id ?? '';
-  if (id === drawnModal) return;
-  drawnModal = id;
+  const drawn = modal ? `${modal.id}:${modal.revision}` : '';
+  if (drawn === drawnModal) return;
+  drawnModal = drawn;
   const box = $('modal');
   box.hidden = !modal;
   if (!modal) return void (box.innerHTML = '');

@@ -125,7 +125,7 @@ describe("the agent surface of the bot's Messages tab", () => {
     await call('views.open', { view }); // no trigger_id: refused, not shown
     workspace.sync();
     expect(workspace.prompts).toEqual({ [DM]: { title: 'Try one of these', prompts } });
-    expect(workspace.modal).toEqual({ id: opened.view.id, view });
+    expect(workspace.modal).toEqual({ id: opened.view.id, view, revision: 0 });
     workspace.closeModal('V-other');
     expect(workspace.modal?.id).toBe(opened.view.id);
     workspace.closeModal(opened.view.id);
