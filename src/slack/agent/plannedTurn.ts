@@ -55,35 +55,27 @@ export async function continuePlanAfter(deps: PlannedTurnDeps, client: WebClient
   const key = approval.step.thread;
   const state = await deps.threads.get(key, approval.proposedTo, deps.now());
   const plan = state?.plan;
-  if (!plan?.pending || plan.pending.approvalId !== approval.id) return false;
+  const pending = plan?.pending;
+  if (!plan || !pending || pending.approvalId !== approval.id) return false;
   // Taken off the thread first: a second instance finds nothing to continue.
   await keepPlan(deps, key, approval.proposedTo, state, undefined);
   const thread = { channel: key.channel, threadTs: key.threadTs, user: approval.proposedTo };
-  const stream = new AgentStream(client, thread, deps.logger);
-  const turn = deps.turns.start(thread, stream);
-  const unwatch = watchStop(deps, thread, stream, turn);
-  try {
-    await stream.working(verb === 'approve' ? 'is doing what you approved…' : 'is finishing up…', [verb === 'approve' ? 'Doing what you approved…' : 'Finishing up…']);
-    const surface = surfaceFor(deps, stream, thread, turn.signal);
+  const approved = verb === 'approve';
+  const working = approved ? { status: 'is doing what you approved…', line: 'Doing what you approved…' } : { status: 'is finishing up…', line: 'Finishing up…' };
+  await goOnInThread(deps, client, thread, working, async (stream, signal) => {
     let next: PlanState;
-    if (verb === 'approve') {
-      const ran = await runStep(deps, stream, thread, plan.steps, plan.pending.action, approval.step.input, turn.signal, plan, plan);
-      if (!ran) return true;
+    if (approved) {
+      const ran = await runStep(deps, stream, thread, plan.steps, pending.action, approval.step.input, signal, plan, plan);
+      if (!ran) return;
       // Saved from the Edit modal: the model hears what was done, not only what it had asked for.
-      const changed = !isDeepStrictEqual(approval.step.input, plan.pending.input);
+      const changed = !isDeepStrictEqual(approval.step.input, pending.input);
       next = decided(plan, changed ? { ...ran, changedTo: approval.step.input } : ran);
     } else {
       // Edit on a step without a form drops it: the model asks what to change instead of leaving the plan hanging.
       next = decided(plan, verb === 'edit' ? { toChange: true } : { declined: true });
     }
-    await runPlan(deps.planner, next, surface, turn.signal);
-  } catch (thrown) {
-    if (!turn.signal.aborted && !stream.isFinished) await stream.finish(withFeedback({ text: PLAN_FAILED.unavailable }, PLAIN_ANSWER)).catch(() => {});
-    throw thrown;
-  } finally {
-    unwatch();
-    turn.end();
-  }
+    await runPlan(deps.planner, next, surfaceFor(deps, stream, thread, signal), signal);
+  });
   return true;
 }
 
@@ -120,11 +112,7 @@ async function goOnAfterConnected(
 ): Promise<void> {
   const key = request.replyIn!;
   const thread = { channel: key.channel, threadTs: key.threadTs, user: request.requester };
-  const stream = new AgentStream(client, thread, deps.logger);
-  const turn = deps.turns.start(thread, stream);
-  const unwatch = watchStop(deps, thread, stream, turn);
-  try {
-    await stream.working('is carrying on…', ['Carrying on where I stopped…']);
+  await goOnInThread(deps, client, thread, { status: 'is carrying on…', line: 'Carrying on where I stopped…' }, async (stream, signal) => {
     const { action } = plan.pending;
     const id = taskId(plan.steps, action);
     if (!outcome.ok) {
@@ -135,7 +123,28 @@ async function goOnAfterConnected(
     }
     await stream.task(id, titleOf(action), 'complete');
     if (action === UNREAD_ACTION) await rememberShown(deps, thread, outcome.result as UnreadResult, request.input as { count: number; search?: string });
-    await runPlan(deps.planner, decided(plan, { result: outcome.result }), surfaceFor(deps, stream, thread, turn.signal), turn.signal);
+    await runPlan(deps.planner, decided(plan, { result: outcome.result }), surfaceFor(deps, stream, thread, signal), signal);
+  });
+}
+
+/**
+ * A plan going on in its thread after the user acted elsewhere (a card's button, a connection): one
+ * turn with its own stream and status line, Stop heeded from any instance, and a failure told in the
+ * thread rather than left spinning.
+ */
+async function goOnInThread(
+  deps: PlannedTurnDeps,
+  client: WebClient,
+  thread: AgentThread,
+  working: { status: string; line: string },
+  body: (stream: AgentStream, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const stream = new AgentStream(client, thread, deps.logger);
+  const turn = deps.turns.start(thread, stream);
+  const unwatch = watchStop(deps, thread, stream, turn);
+  try {
+    await stream.working(working.status, [working.line]);
+    await body(stream, turn.signal);
   } catch (thrown) {
     if (!turn.signal.aborted && !stream.isFinished) await stream.finish(withFeedback({ text: PLAN_FAILED.unavailable }, PLAIN_ANSWER)).catch(() => {});
     throw thrown;
