@@ -52,9 +52,9 @@ export function afterConnected(deps: AfterConnectedDeps): (completed: CompletedA
 export function deliverKeptOutcome(deps: { clients: SlackClients; logger: Logger; continueConversation?: ContinueConversation | undefined }): DeliverOutcome {
   return async (request, outcome) => {
     const client = await deps.clients.forWorkspace(request.requester);
-    if (request.replyIn?.channel.startsWith('D') && deps.continueConversation && (await deps.continueConversation(client, request, outcome))) return;
     // Only a DM thread: mail read for one user is never posted where others could see it.
     const inThread = request.replyIn?.channel.startsWith('D') ? request.replyIn : undefined;
+    if (inThread && deps.continueConversation && (await deps.continueConversation(client, request, outcome))) return;
     const dm = inThread ? threadReply(client, inThread) : dmReply(client, request.requester.userId);
     const presenter = presenterFor(request.action);
     if (outcome.ok) {
