@@ -43,6 +43,20 @@ async function press(card: RecordedCall, verb: 'approve' | 'edit' | 'cancel'): P
   return stops().at(-1)!;
 }
 
+/**
+ * Someone who has not connected Gmail asks about Alice's offsite (the read-only plan): resolves once
+ * the thread holds its first answer (the connect button), with a view of that thread's answers.
+ */
+async function askBeforeConnecting(newcomer: string): Promise<{ dm: string; inThread: () => RecordedCall[] }> {
+  const dm = `D${newcomer}`;
+  llm.replayConversation('plan-read-only');
+  const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
+  const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
+  await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
+  await h.slack.waitFor(() => inThread().length === 1, 15_000);
+  return { dm, inThread };
+}
+
 function chunksOf(stop: RecordedCall): AnyChunk[] {
   return h.slack.agent.streams.get(String(stop.body.ts))?.chunks ?? [];
 }
@@ -179,12 +193,7 @@ describe('an agent conversation planned by the chat model', () => {
 
   it('a step that needs a connection the user has not made: the connect button in the thread, and once they connect the plan goes on there and the answer is streamed', async () => {
     const newcomer = 'U0PLANLATE';
-    const dm = `D${newcomer}`;
-    llm.replayConversation('plan-read-only');
-    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
-    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
-    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
-    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const { dm, inThread } = await askBeforeConnecting(newcomer);
     const prompt = inThread()[0]!;
     expect(prompt.body.channel).toBe(dm);
     expect(JSON.stringify(prompt.body.blocks)).toContain('/connect/');
@@ -207,12 +216,7 @@ describe('an agent conversation planned by the chat model', () => {
 
   it('a step that fails once the user has connected ends the plan in the thread with a clear message, the model not asked again', async () => {
     const newcomer = 'U0PLANFAIL';
-    const dm = `D${newcomer}`;
-    llm.replayConversation('plan-read-only');
-    const ts = `${Math.floor(Date.now() / 1000)}.${String(++events).padStart(6, '0')}`;
-    const inThread = () => h.slack.calls.filter((c) => c.method === 'chat.stopStream' && h.slack.agent.streams.get(String(c.body.ts))?.threadTs === ts);
-    await sendEvent(`${h.botUrl}/slack/events`, SIGNING_SECRET, { type: 'message', channel: dm, channel_type: 'im', user: newcomer, text: 'what does Alice say about the offsite?', ts, team: TEAM }, { eventId: `EvPlan${events}`, teamId: TEAM });
-    await h.slack.waitFor(() => inThread().length === 1, 15_000);
+    const { inThread } = await askBeforeConnecting(newcomer);
     h.gmail.failNext(1, { status: 400, reason: 'badRequest' });
     expect((await h.connect(authorizationLinkIn(inThread()[0]!), undefined, { userId: newcomer, teamId: TEAM })).status).toBe(200);
     await h.slack.waitFor(() => inThread().length === 2, 15_000);
